@@ -1,0 +1,28 @@
+package dev.netwright.dsl;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Fully connected layer: PyTorch's {@code Linear}, weights [units, inFeatures]. A [C, H, W]
+ * input is flattened first, in (c, h, w) order.
+ */
+@Documented
+@Retention(RetentionPolicy.CLASS)
+@Target(ElementType.METHOD)
+public @interface Dense {
+  /** Output units. */
+  int value();
+
+  /**
+   * The input size you expect (PyTorch's {@code in_features}); 0 (the default) takes it from the
+   * previous node. When written, it is checked at compile time.
+   */
+  int inFeatures() default 0;
+
+  /** Whether to add a learned bias per unit. */
+  boolean bias() default true;
+}

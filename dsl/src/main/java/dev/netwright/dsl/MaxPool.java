@@ -1,0 +1,28 @@
+package dev.netwright.dsl;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/** Max pooling: PyTorch's {@code MaxPool2d}. */
+@Documented
+@Retention(RetentionPolicy.CLASS)
+@Target(ElementType.METHOD)
+public @interface MaxPool {
+  /** Window height and width. */
+  int value();
+
+  /** Step between windows; 0 (the default) means the window size, as in PyTorch. */
+  int stride() default 0;
+
+  /** VALID or SAME; ignored when {@link #pad} is written. */
+  Padding padding() default Padding.VALID;
+
+  /** Explicit padding on each side, as PyTorch's {@code padding=}; writing it means explicit padding. */
+  int pad() default 0;
+
+  /** What to do when the window does not tile the padded input exactly. */
+  Rounding rounding() default Rounding.EXACT;
+}
