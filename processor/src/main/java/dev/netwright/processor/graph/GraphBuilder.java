@@ -1,0 +1,121 @@
+package dev.netwright.processor.graph;
+
+import dev.netwright.processor.graph.NetworkSpec.NodeSpec;
+import dev.netwright.processor.graph.NetworkSpec.Ref;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds the graph of a written network and resolves every shape. Pure Java on ints and records:
+ * no javax.lang.model, so it is unit-tested without javac.
+ *
+ * <p>One root cause gives one problem: a node that fails stops at its first problem, and nodes
+ * that consume a failed node are not resolved or reported.
+ */
+public final class GraphBuilder {
+  /** The outcome: the resolved network when there is no error, and every problem found. */
+  public record Resolution(ResolvedNetwork network, List<Problem> problems) {
+    /** Whether generation may go ahead. */
+    public boolean clean() {
+      return network != null;
+    }
+  }
+
+  private GraphBuilder() {}
+
+  /** Resolves {@code spec}, reporting problems instead of throwing. */
+  public static Resolution resolve(NetworkSpec spec) {
+    List<Problem> problems = new ArrayList<>(NodeRules.checkNetwork(spec));
+    if (!problems.isEmpty()) {
+      return new Resolution(null, problems);
+    }
+    Shape input = Shape.map(spec.channels().value(), spec.height().value(), spec.width().value());
+    Map<String, Shape> shapes = new HashMap<>();
+    shapes.put(NetworkSpec.INPUT, input);
+    Set<String> failed = new HashSet<>();
+    List<ResolvedNode> nodes = new ArrayList<>();
+    String previous = NetworkSpec.INPUT;
+    for (int i = 0; i < spec.nodes().size(); i++) {
+      NodeSpec node = spec.nodes().get(i);
+      List<String> inputs = new ArrayList<>();
+      for (Ref ref : node.inputs()) {
+        inputs.add(ref.name());
+      }
+      if (inputs.isEmpty()) {
+        inputs.add(previous);
+      }
+      previous = node.name();
+      List<Problem> found = NodeRules.check(spec, i);
+      if (!found.isEmpty()) {
+        problems.addAll(found);
+        failed.add(node.name());
+        continue;
+      }
+      if (inputs.stream().anyMatch(failed::contains)) {
+        failed.add(node.name());
+        continue;
+      }
+      try {
+        ResolvedNode resolved = resolveNode(node, inputs, shapes);
+        nodes.add(resolved);
+        shapes.put(node.name(), resolved.out());
+      } catch (Failure f) {
+        problems.add(f.problem);
+        failed.add(node.name());
+      }
+    }
+    if (!failed.isEmpty()) {
+      return new Resolution(null, problems);
+    }
+    ResolvedNetwork network;
+    try {
+      network = new ResolvedNetwork(spec.name(), input, nodes, spec.softmaxHead(), classes(spec, nodes));
+    } catch (Failure f) {
+      problems.add(f.problem);
+      return new Resolution(null, problems);
+    }
+    problems.addAll(NodeRules.unused(spec, network));
+    return new Resolution(network, problems);
+  }
+
+  private static int classes(NetworkSpec spec, List<ResolvedNode> nodes) throws Failure {
+    ResolvedNode last = nodes.get(nodes.size() - 1);
+    if (!spec.softmaxHead()) {
+      return spec.classes() == null ? 0 : spec.classes().value();
+    }
+    if (!last.out().flat()) {
+      throw new Failure(Messages.headNeedsFlat(last.name(), last.out()), last.at());
+    }
+    int outputs = last.out().channels();
+    if (spec.classes() != null && spec.classes().value() != outputs) {
+      throw new Failure(
+          Messages.classesMismatch(spec.classes().value(), last.name(), last.out()),
+          spec.classes().at());
+    }
+    return outputs;
+  }
+
+  private static ResolvedNode resolveNode(NodeSpec node, List<String> inputs, Map<String, Shape> shapes)
+      throws Failure {
+    Layer first = node.layers().get(0);
+    if (inputs.size() != 1) {
+      throw new Failure(Messages.inputCount(node.name(), first.label(), inputs.size()), node.at());
+    }
+    Shape shape = shapes.get(inputs.get(0));
+    String from = inputs.get(0).equals(NetworkSpec.INPUT)
+        ? "the network input"
+        : "its input '" + inputs.get(0) + "'";
+    List<ResolvedLayer> layers = new ArrayList<>();
+    for (Layer layer : node.layers()) {
+      ResolvedLayer resolved = LayerShapes.resolve(layer, node.name(), shape, from);
+      layers.add(resolved);
+      shape = resolved.out();
+      from = "the " + layer.label() + " before it";
+    }
+    return new ResolvedNode(node.name(), node.at(), List.copyOf(inputs), List.copyOf(layers), shape);
+  }
+}

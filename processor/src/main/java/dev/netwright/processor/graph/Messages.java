@@ -1,0 +1,172 @@
+package dev.netwright.processor.graph;
+
+/**
+ * Every message the processor prints, in one place. Wording: the rule, then the facts, then the
+ * fix. Tags are stable.
+ */
+public final class Messages {
+  private Messages() {}
+
+  public static Message notAnInterface(String kind) {
+    return new Message("not-an-interface",
+        "@Network belongs on an interface, but this is " + kind + ". Declare the network as"
+            + " 'interface Name { @Conv(...) Node conv1(); ... }'.");
+  }
+
+  public static Message genericNetwork(String name) {
+    return new Message("generic-network",
+        "network '" + name + "' has type parameters; a network's shapes are fixed. Remove the type"
+            + " parameters.");
+  }
+
+  public static Message noNodes(String name) {
+    return new Message("no-nodes",
+        "network '" + name + "' declares no nodes. Add abstract methods returning Node, e.g."
+            + " '@Conv(filters = 8, kernel = 3) Node conv1();'.");
+  }
+
+  public static Message notANode(String method, String why) {
+    return new Message("not-a-node",
+        "method '" + method + "' is not a node: " + why + ". Every method of a network is a node:"
+            + " abstract, not generic, returning dev.netwright.dsl.Node, with parameters of type"
+            + " Node naming its inputs.");
+  }
+
+  public static Message reservedName(String name) {
+    return new Message("reserved-name",
+        "a node may not be called '" + name + "': a parameter named '" + name + "' means the"
+            + " network input. Rename the node.");
+  }
+
+  public static Message noLayer(String node) {
+    return new Message("no-layer",
+        "node '" + node + "' has no layer annotation. Add one, e.g. @Conv, @MaxPool, @AvgPool,"
+            + " @Relu, @Flatten or @Dense.");
+  }
+
+  public static Message unknownInput(String node, String ref, String earlier) {
+    return new Message("unknown-input",
+        "node '" + node + "' takes input '" + ref + "', but the network has no node '" + ref
+            + "'. Name one of the nodes declared before it: " + earlier + ".");
+  }
+
+  public static Message laterInput(String node, String ref) {
+    return new Message("forward-reference",
+        "node '" + node + "' takes input '" + ref + "', which is declared after it; a node can only"
+            + " consume earlier nodes. Move '" + ref + "' above '" + node + "'.");
+  }
+
+  public static Message selfInput(String node) {
+    return new Message("forward-reference",
+        "node '" + node + "' takes itself as input; a node can only consume earlier nodes. Name an"
+            + " earlier node, or 'input' for the network input.");
+  }
+
+  public static Message inputCount(String node, String layer, int count) {
+    return new Message("input-count",
+        "node '" + node + "' names " + count + " inputs, but its first layer " + layer + " takes"
+            + " exactly one. Name a single earlier node.");
+  }
+
+  public static Message nonPositive(String what, int value, String node, String example) {
+    return new Message("non-positive",
+        what + " must be positive, but node '" + node + "' has " + value + ". " + example);
+  }
+
+  public static Message negativePad(int value, String node) {
+    return new Message("non-positive",
+        "pad must be zero or more, but node '" + node + "' has pad = " + value + ". Write the zeros"
+            + " added on each side, e.g. pad = 2 for a 5x5 kernel that keeps the size.");
+  }
+
+  public static Message padTooLarge(String layer, String node, int pad, int kernel) {
+    return new Message("pad-too-large",
+        layer + " in '" + node + "' pads " + pad + " on each side, more than half its " + kernel + "x"
+            + kernel + " window, so some windows would see only padding. Use pad <= " + (kernel / 2)
+            + ".");
+  }
+
+  public static Message paddingConflict(String layer, String node) {
+    return new Message("padding-conflict",
+        layer + " in '" + node + "' writes both padding = SAME and an explicit pad. Keep one:"
+            + " SAME computes the padding itself, pad = n pads n on each side.");
+  }
+
+  public static Message windowTooLarge(
+      String layer, String node, int window, String axis, int padded, Shape input, String padding) {
+    return new Message("window-too-large",
+        layer + " in '" + node + "' slides a " + window + "x" + window + " window over an input of "
+            + axis + " " + padded + " (" + input + ", " + padding + "), so its output would be"
+            + " empty. Use a window of at most " + padded + ", pad the input, or take this layer"
+            + " out.");
+  }
+
+  public static Message inexact(
+      String layer, String node, String axis, int padded, int window, int stride, int leftover,
+      Shape input, String padding) {
+    return new Message("inexact-output",
+        layer + " in '" + node + "' does not tile its input: " + axis + " " + padded + " (" + input
+            + ", " + padding + ") with window " + window + " and stride " + stride + " gives ("
+            + padded + " - " + window + ") / " + stride + " + 1 = "
+            + String.format("%.2f", (padded - window) / (double) stride + 1) + ", leaving " + leftover
+            + " row(s) unused. Use padding = SAME, change the stride or window, or write"
+            + " rounding = Rounding.FLOOR to drop them as PyTorch does.");
+  }
+
+  public static Message needsSpatial(String layer, String node, String from, Shape shape) {
+    return new Message("needs-spatial",
+        layer + " in '" + node + "' needs a [C, H, W] input, but " + from + " gives the flat "
+            + shape + ". Move it before the flatten or dense layer.");
+  }
+
+  public static Message denseInput(String node, int declared, String from, Shape shape) {
+    return new Message("dense-input",
+        "dense layer in '" + node + "' declares inFeatures = " + declared + ", but " + from
+            + " gives " + shape + " = " + shape.size() + " features. Write inFeatures = "
+            + shape.size() + ", or leave it out to take it from the input.");
+  }
+
+  public static Message headNeedsFlat(String node, Shape shape) {
+    return new Message("head",
+        "softmax cross-entropy scores the last node '" + node + "', which gives " + shape + ", not"
+            + " one score per class. End the network with a dense layer, e.g. @Dense(10), or use"
+            + " head = Head.NONE.");
+  }
+
+  public static Message classesMismatch(int classes, String node, Shape shape) {
+    return new Message("classes",
+        "the network declares classes = " + classes + ", but its last node '" + node + "' gives "
+            + shape + ". Make the last layer produce " + classes + " outputs, or write classes = "
+            + shape.size() + ".");
+  }
+
+  public static Message unused(String node) {
+    return new Message("unused-node",
+        "node '" + node + "' is computed but nothing consumes it and it is not the network's"
+            + " output. Name it as an input of a later node, or remove it.");
+  }
+
+  public static Message duplicateNode(String node) {
+    return new Message("duplicate-node",
+        "two nodes are called '" + node + "'; node names must be unique (overloads are not"
+            + " allowed). Rename one of them.");
+  }
+
+  public static Message nonPositiveInput(String what, int value) {
+    return new Message("non-positive",
+        "the input's " + what + " must be positive, but it is " + value + ". Write the size of one"
+            + " example, e.g. @Input(channels = 1, height = 28, width = 28).");
+  }
+
+  public static Message nonPositiveClasses(int value) {
+    return new Message("non-positive",
+        "classes must be positive, but it is " + value + ". Write the number of classes, or leave"
+            + " it out to take it from the last node.");
+  }
+
+  public static Message internal(String what) {
+    return new Message("internal",
+        "the Netwright processor failed on this network: " + what + ". This is a bug in"
+            + " Netwright; please report it with this interface.");
+  }
+}

@@ -1,0 +1,26 @@
+package dev.netwright.processor.graph;
+
+import java.util.List;
+
+/**
+ * A network as written, before any shape is known: what the source stage hands the graph stage.
+ *
+ * @param classes the written {@code classes} value, or null when left to the last node
+ * @param softmaxHead whether the network is trained with softmax cross-entropy
+ */
+public record NetworkSpec(String name, Location at, Value channels, Value height, Value width,
+    Value classes, boolean softmaxHead, List<NodeSpec> nodes) {
+
+  /** A reference to an input by name: an earlier node, or "input" for the network input. */
+  public record Ref(String name, Location at) {}
+
+  /**
+   * One node as written.
+   *
+   * @param inputs the named inputs; empty means the previous node (or the network input)
+   */
+  public record NodeSpec(String name, Location at, List<Ref> inputs, List<Layer> layers) {}
+
+  /** The reserved reference to the network input. */
+  public static final String INPUT = "input";
+}

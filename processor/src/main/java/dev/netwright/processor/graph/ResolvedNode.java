@@ -1,0 +1,21 @@
+package dev.netwright.processor.graph;
+
+import java.util.List;
+
+/**
+ * A node with every shape known.
+ *
+ * @param inputs names of the nodes it consumes, {@link NetworkSpec#INPUT} for the network input
+ */
+public record ResolvedNode(String name, Location at, List<String> inputs, List<ResolvedLayer> layers,
+    Shape out) {
+  /** Learned scalars over the node's layers. */
+  public long parameters() {
+    return layers.stream().mapToLong(ResolvedLayer::parameters).sum();
+  }
+
+  /** Multiply-adds over the node's layers. */
+  public long multiplyAdds() {
+    return layers.stream().mapToLong(ResolvedLayer::multiplyAdds).sum();
+  }
+}

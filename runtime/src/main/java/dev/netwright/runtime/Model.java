@@ -1,0 +1,57 @@
+package dev.netwright.runtime;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A generated network: what the training loop, optimizers and persistence see of it.
+ *
+ * <p>Buffers are allocated once per batch size and reused, so the arrays returned here are views
+ * into the network's own buffers: valid until the next call with the same batch size. Copy them
+ * ({@code dup()}) to keep them.
+ */
+public interface Model {
+  /** The simple name of the interface the network was declared in. */
+  String name();
+
+  /** Shape of one input example, [channels, height, width]. */
+  int[] inputShape();
+
+  /** Shape of one output example, e.g. [10] for ten logits. */
+  int[] outputShape();
+
+  /** Number of classes the head scores, or 0 for a network without a head. */
+  int classes();
+
+  /** Element type of every parameter and buffer (FLOAT for training, DOUBLE for gradient checks). */
+  DataType dataType();
+
+  /** The named parameters with their gradients, as views into flat buffers. */
+  Parameters parameters();
+
+  /** Whether forward runs in training mode (batch statistics, dropout) or inference mode. */
+  void setTraining(boolean training);
+
+  /**
+   * Runs the network on {@code input} of shape [N, C, H, W] and returns its output [N, ...].
+   *
+   * @throws IllegalArgumentException when the input's rank, shape or type is not the network's
+   */
+  INDArray forward(INDArray input);
+
+  /**
+   * Mean loss of the last {@link #forward} output against one-hot {@code labels} [N, classes].
+   *
+   * @throws IllegalStateException for a network without a head, or before any forward
+   */
+  double loss(INDArray labels);
+
+  /** Gradients of the last {@link #loss} into {@link Parameters#gradients()}. */
+  void backward();
+
+  /** Gradients into {@link Parameters#gradients()} from a caller-supplied output gradient [N, ...]. */
+  void backward(INDArray outputGradient);
+
+  /** The summary table computed at compile time: node, type, output shape, parameters, multiply-adds. */
+  String summary();
+}
