@@ -1,0 +1,92 @@
+package dev.netwright.processor;
+
+import com.google.auto.service.AutoService;
+import com.palantir.javapoet.ClassName;
+import dev.netwright.processor.graph.GraphBuilder;
+import dev.netwright.processor.graph.Messages;
+import dev.netwright.processor.graph.Problem;
+import dev.netwright.processor.source.JavacLocation;
+import dev.netwright.processor.source.NetworkParser;
+import dev.netwright.processor.writing.ModelWriter;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.TypeElement;
+import javax.tools.Diagnostic;
+
+/**
+ * Turns every {@code @Network} interface into a generated {@code <Name>Model}: parse, build the
+ * graph and resolve shapes, validate, and only for a clean network, generate. Never lets an
+ * exception out of javac: an internal failure is reported as an error on the interface.
+ */
+@AutoService(Processor.class)
+public final class NetworkProcessor extends AbstractProcessor {
+  @Override
+  public Set<String> getSupportedAnnotationTypes() {
+    return Set.of(NetworkParser.NETWORK);
+  }
+
+  @Override
+  public SourceVersion getSupportedSourceVersion() {
+    return SourceVersion.latestSupported();
+  }
+
+  @Override
+  public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    TypeElement network = processingEnv.getElementUtils().getTypeElement(NetworkParser.NETWORK);
+    if (network == null) {
+      return false;
+    }
+    for (Element element : round.getElementsAnnotatedWith(network)) {
+      try {
+        processNetwork(element);
+      } catch (Throwable t) {
+        StringWriter trace = new StringWriter();
+        t.printStackTrace(new PrintWriter(trace));
+        processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
+            Messages.internal(t + "\n" + trace).text(), element);
+      }
+    }
+    return false;
+  }
+
+  private void processNetwork(Element element) throws Exception {
+    NetworkParser.Parsed parsed =
+        new NetworkParser(processingEnv.getElementUtils(), processingEnv.getTypeUtils()).parse(element);
+    report(parsed.problems());
+    if (parsed.spec() == null) {
+      return;
+    }
+    GraphBuilder.Resolution resolution = GraphBuilder.resolve(parsed.spec());
+    report(resolution.problems());
+    if (!resolution.clean()) {
+      return;
+    }
+    ClassName model = modelName((TypeElement) element);
+    new ModelWriter(resolution.network(), model)
+        .write(NetworkProcessor.class.getName(), element)
+        .writeTo(processingEnv.getFiler());
+  }
+
+  /** {@code Outer_InnerModel} for a nested {@code Outer.Inner}, in the interface's package. */
+  static ClassName modelName(TypeElement type) {
+    ClassName name = ClassName.get(type);
+    return ClassName.get(name.packageName(), String.join("_", name.simpleNames()) + "Model");
+  }
+
+  private void report(List<Problem> problems) {
+    for (Problem p : problems) {
+      Diagnostic.Kind kind = p.severity() == Problem.Severity.ERROR
+          ? Diagnostic.Kind.ERROR
+          : Diagnostic.Kind.WARNING;
+      JavacLocation at = (JavacLocation) p.at();
+      processingEnv.getMessager().printMessage(kind, p.text(), at.element(), at.mirror(), at.value());
+    }
+  }
+}

@@ -1,0 +1,212 @@
+package dev.netwright.processor.writing;
+
+import dev.netwright.processor.graph.Layer;
+import dev.netwright.processor.graph.NetworkSpec;
+import dev.netwright.processor.graph.ResolvedLayer;
+import dev.netwright.processor.graph.ResolvedNetwork;
+import dev.netwright.processor.graph.ResolvedNode;
+import dev.netwright.processor.graph.Shape;
+import com.palantir.javapoet.NameAllocator;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Decides, before any code is written, which array every layer reads and writes: which buffers
+ * are allocated, which are views (flatten) or shared in place (ReLU), which gradients exist at all
+ * (none upstream of the first learned layer), and which layers are dead (feed nothing the output
+ * needs).
+ */
+final class BufferPlan {
+  /** How an activation's array comes to be. */
+  enum Kind {
+    /** The network input buffer. */
+    INPUT,
+    /** An array of its own. */
+    OWN,
+    /** The same array as its source (an in-place layer). */
+    ALIAS,
+    /** A flat [N, F] view of its source. */
+    FLAT_VIEW
+  }
+
+  /** One activation array and, when needed, its gradient. */
+  static final class Act {
+    final Kind kind;
+    final Act source;
+    final Shape shape;
+    final String field;
+    final String description;
+    boolean requiresGrad;
+    String gradField;
+
+    Act(Kind kind, Act source, Shape shape, String field, String description) {
+      this.kind = kind;
+      this.source = source;
+      this.shape = shape;
+      this.field = field;
+      this.description = description;
+    }
+  }
+
+  /** A learned parameter of one layer. */
+  record Param(String name, String field, String gradField, long[] shape, int fanIn) {}
+
+  /** One layer of one node with the arrays it reads and writes. */
+  static final class Step {
+    final ResolvedNode node;
+    final ResolvedLayer layer;
+    final Act in;
+    final Act out;
+    final String kernel;
+    final Param weight;
+    final Param bias;
+    boolean live;
+
+    Step(ResolvedNode node, ResolvedLayer layer, Act in, Act out, String kernel, Param weight, Param bias) {
+      this.node = node;
+      this.layer = layer;
+      this.in = in;
+      this.out = out;
+      this.kernel = kernel;
+      this.weight = weight;
+      this.bias = bias;
+    }
+  }
+
+  final List<Act> acts = new ArrayList<>();
+  final List<Step> steps = new ArrayList<>();
+  final List<Param> params = new ArrayList<>();
+  final Act input;
+  final Act output;
+
+  BufferPlan(ResolvedNetwork network, NameAllocator names) {
+    input = new Act(Kind.INPUT, null, network.input(), "input", "network input");
+    Map<String, Act> nodeOutputs = new HashMap<>();
+    nodeOutputs.put(NetworkSpec.INPUT, input);
+    Map<String, Integer> nodeConsumers = new HashMap<>();
+    for (ResolvedNode node : network.nodes()) {
+      for (String in : node.inputs()) {
+        nodeConsumers.merge(in, 1, Integer::sum);
+      }
+    }
+    for (ResolvedNode node : network.nodes()) {
+      Act act = nodeOutputs.get(node.inputs().get(0));
+      long learned = node.layers().stream().filter(l -> l.layer().hasParameters()).count();
+      for (int j = 0; j < node.layers().size(); j++) {
+        ResolvedLayer rl = node.layers().get(j);
+        String base = node.name() + capitalize(kindName(rl.layer()));
+        String what = node.name() + " " + rl.layer().label();
+        Act in = act;
+        if (rl.layer() instanceof Layer.Dense && !in.shape.flat()) {
+          in = new Act(Kind.FLAT_VIEW, in, Shape.flat((int) in.shape.size()),
+              names.newName(base + "In"), what + " input, flattened");
+          in.requiresGrad = in.source.requiresGrad;
+          acts.add(in);
+        }
+        boolean sharedInput = j == 0 && nodeConsumers.getOrDefault(node.inputs().get(0), 0) > 1;
+        Act out;
+        if (rl.layer() instanceof Layer.Flatten) {
+          out = new Act(Kind.FLAT_VIEW, in, rl.out(), names.newName(base + "Out"), what + " output");
+        } else if (rl.layer() instanceof Layer.Relu && in.kind == Kind.OWN && !sharedInput) {
+          out = new Act(Kind.ALIAS, in, rl.out(), in.field, what + " output, in place");
+        } else {
+          out = new Act(Kind.OWN, null, rl.out(), names.newName(base + "Out"), what + " output");
+        }
+        out.requiresGrad = rl.layer().hasParameters() || in.requiresGrad;
+        acts.add(out);
+        Param weight = null;
+        Param bias = null;
+        if (rl.layer().hasParameters()) {
+          String prefix = learned > 1 ? node.name() + "." + kindName(rl.layer()) : node.name();
+          long[][] shapes = paramShapes(rl);
+          int fanIn = (int) (shapes[0].length == 4 ? shapes[0][1] * shapes[0][2] * shapes[0][3] : shapes[0][1]);
+          weight = param(names, prefix + ".weight", base + "Weight", shapes[0], fanIn);
+          if (hasBias(rl.layer())) {
+            bias = param(names, prefix + ".bias", base + "Bias", shapes[1], fanIn);
+          }
+        }
+        String kernel = rl.layer() instanceof Layer.Flatten ? null : names.newName(base);
+        steps.add(new Step(node, rl, in, out, kernel, weight, bias));
+        act = out;
+      }
+      nodeOutputs.put(node.name(), act);
+    }
+    output = nodeOutputs.get(network.output().name());
+    markLive(network);
+    for (Act a : acts) { // in creation order: a source is named before its views
+      if (!a.requiresGrad) {
+        continue;
+      }
+      a.gradField = a.kind == Kind.ALIAS
+          ? a.source.gradField
+          : names.newName(a.field.replaceAll("Out$", "") + "Grad");
+    }
+    checkSingleWriter();
+  }
+
+  private Param param(NameAllocator names, String name, String field, long[] shape, int fanIn) {
+    Param p = new Param(name, names.newName(field), names.newName(field + "Grad"), shape, fanIn);
+    params.add(p);
+    return p;
+  }
+
+  private static long[][] paramShapes(ResolvedLayer rl) {
+    if (rl.layer() instanceof Layer.Conv) {
+      long k = rl.geometry().kernel();
+      return new long[][] {{rl.out().channels(), rl.in().channels(), k, k}, {rl.out().channels()}};
+    }
+    return new long[][] {{rl.out().channels(), rl.in().size()}, {rl.out().channels()}};
+  }
+
+  private static boolean hasBias(Layer layer) {
+    return layer instanceof Layer.Conv c ? c.bias() : ((Layer.Dense) layer).bias();
+  }
+
+  /** A step is live when the output depends on it; backward skips the others. */
+  private void markLive(ResolvedNetwork network) {
+    Map<String, ResolvedNode> byName = new HashMap<>();
+    network.nodes().forEach(n -> byName.put(n.name(), n));
+    Set<String> live = new HashSet<>();
+    Deque<String> todo = new ArrayDeque<>(List.of(network.output().name()));
+    while (!todo.isEmpty()) {
+      String name = todo.pop();
+      if (byName.containsKey(name) && live.add(name)) {
+        todo.addAll(byName.get(name).inputs());
+      }
+    }
+    for (Step s : steps) {
+      s.live = live.contains(s.node.name());
+    }
+  }
+
+  /**
+   * Backward overwrites each input gradient, so every gradient may have one live writer. Graphs
+   * where an activation feeds two live layers (branches) need accumulation, which no layer of
+   * this version can produce.
+   */
+  private void checkSingleWriter() {
+    Set<String> written = new HashSet<>();
+    for (Step s : steps) {
+      if (s.live && s.in.requiresGrad && s.kernel != null && !written.add(s.in.gradField)) {
+        throw new IllegalStateException("two live layers write the gradient " + s.in.gradField);
+      }
+    }
+  }
+
+  static String kindName(Layer layer) {
+    if (layer instanceof Layer.Pool p) {
+      return p.max() ? "maxPool" : "avgPool";
+    }
+    return layer.label();
+  }
+
+  static String capitalize(String s) {
+    return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+}

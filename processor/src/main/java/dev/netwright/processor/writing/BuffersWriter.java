@@ -1,0 +1,169 @@
+package dev.netwright.processor.writing;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeSpec;
+import dev.netwright.processor.graph.Layer;
+import dev.netwright.processor.graph.ResolvedNetwork;
+import dev.netwright.processor.graph.Shape;
+import dev.netwright.processor.writing.BufferPlan.Act;
+import dev.netwright.processor.writing.BufferPlan.Kind;
+import dev.netwright.processor.writing.BufferPlan.Step;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+import javax.lang.model.element.Modifier;
+
+/** Writes the nested {@code Buffers} class: every array and kernel for one batch size. */
+final class BuffersWriter {
+  private static final ClassName CONV = ClassName.get(ModelWriter.RUNTIME + ".kernel", "Conv2d");
+  private static final ClassName POOL = ClassName.get(ModelWriter.RUNTIME + ".kernel", "Pool2d");
+  private static final ClassName RELU = ClassName.get(ModelWriter.RUNTIME + ".kernel", "Relu");
+  private static final ClassName DENSE = ClassName.get(ModelWriter.RUNTIME + ".kernel", "Dense");
+
+  private final BufferPlan plan;
+  private final ResolvedNetwork network;
+  private final ClassName buffers;
+
+  BuffersWriter(BufferPlan plan, ResolvedNetwork network, ClassName buffers) {
+    this.plan = plan;
+    this.network = network;
+    this.buffers = buffers;
+  }
+
+  /** Whether backward calls this step's kernel: it learns, or something before it does. */
+  static boolean runsBackward(Step s) {
+    return s.live && s.kernel != null && (s.layer.layer().hasParameters() || s.in.requiresGrad);
+  }
+
+  TypeSpec write() {
+    TypeSpec.Builder type = TypeSpec.classBuilder(buffers).addModifiers(Modifier.FINAL)
+        .superclass(ModelWriter.batchType())
+        .addJavadoc("Activations, gradients and kernels for one batch size, allocated once.\n");
+    for (Act a : plan.acts) {
+      if (a.kind == Kind.OWN || a.kind == Kind.FLAT_VIEW) {
+        type.addField(FieldSpec.builder(ModelWriter.indarray(), a.field, Modifier.FINAL)
+            .addJavadoc("$L $L.\n", a.description, dims(a.shape)).build());
+      }
+      if (a.gradField != null && a.kind != Kind.ALIAS) {
+        type.addField(FieldSpec.builder(ModelWriter.indarray(), a.gradField)
+            .addJavadoc("Gradient of the $L $L.\n", a.description, dims(a.shape)).build());
+      }
+    }
+    for (Step s : plan.steps) {
+      if (s.kernel != null) {
+        type.addField(FieldSpec.builder(kernelType(s.layer.layer()), s.kernel, Modifier.FINAL)
+            .addJavadoc("$L $L of node $L.\n", s.layer.layer().label(), s.layer.out(), s.node.name())
+            .build());
+      }
+    }
+    if (network.softmaxHead()) {
+      type.addField(FieldSpec.builder(ModelWriter.indarray(), "probs", Modifier.FINAL)
+          .addJavadoc("Softmax of the output $L.\n", dims(network.output().out())).build());
+    }
+    return type.addMethod(constructor()).addMethod(enableBackward()).build();
+  }
+
+  private MethodSpec constructor() {
+    Shape in = network.input();
+    MethodSpec.Builder m = MethodSpec.constructorBuilder().addParameter(int.class, "n")
+        .addStatement("super(n)")
+        .addStatement("input = create(n, $L, $L, $L)", in.channels(), in.height(), in.width());
+    for (Step s : plan.steps) {
+      if (s.in.kind == Kind.FLAT_VIEW && s.in.source != null && s.layer.layer() instanceof Layer.Dense) {
+        m.addStatement("$N = $N.reshape(n, $L)", s.in.field, s.in.source.field, s.in.shape.size());
+      }
+      if (s.out.kind == Kind.OWN) {
+        m.addStatement("$N = create($L)", s.out.field, dims(s.out.shape).replace("[", "").replace("]", ""));
+      } else if (s.out.kind == Kind.FLAT_VIEW) {
+        m.addStatement("$N = $N.reshape(n, $L)", s.out.field, s.in.field, s.out.shape.size());
+      }
+      if (s.kernel != null) {
+        m.addStatement("$N = $L", s.kernel, newKernel(s));
+      }
+    }
+    m.addStatement("output = $N", plan.output.field);
+    if (network.softmaxHead()) {
+      m.addStatement("probs = create(n, $L)", network.classes());
+      m.addStatement("loss = new $T(probs, output)", ModelWriter.softmax());
+    }
+    return m.build();
+  }
+
+  private CodeBlock newKernel(Step s) {
+    Layer layer = s.layer.layer();
+    String bias = s.bias == null ? "null" : s.bias.field();
+    if (layer instanceof Layer.Conv) {
+      return CodeBlock.of("new $T($N, $N, $N, $L, $L)", CONV, s.out.field, s.in.field,
+          s.weight.field(), bias, ModelWriter.window(s.layer.geometry()));
+    }
+    if (layer instanceof Layer.Pool p) {
+      if (p.max()) {
+        return CodeBlock.of("$T.max($N, $N, $L)", POOL, s.out.field, s.in.field,
+            ModelWriter.window(s.layer.geometry()));
+      }
+      boolean countPadding = p.countPadding() && p.padding().mode() == Layer.Padding.Mode.EXPLICIT;
+      return CodeBlock.of("$T.avg($N, $N, $L, $L)", POOL, s.out.field, s.in.field,
+          ModelWriter.window(s.layer.geometry()), countPadding);
+    }
+    if (layer instanceof Layer.Dense) {
+      return CodeBlock.of("new $T($N, $N, $N, $L)", DENSE, s.out.field, s.in.field, s.weight.field(), bias);
+    }
+    return CodeBlock.of("new $T($N, $N)", RELU, s.out.field, s.in.field);
+  }
+
+  private MethodSpec enableBackward() {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("enableBackward").addAnnotation(Override.class)
+        .addModifiers(Modifier.PROTECTED);
+    for (Act a : plan.acts) {
+      if (a.gradField == null || a.kind == Kind.ALIAS) {
+        continue;
+      }
+      if (a.kind == Kind.OWN) {
+        m.addStatement("$N = create($L)", a.gradField, dims(a.shape).replace("[", "").replace("]", ""));
+      } else {
+        m.addStatement("$N = $N.reshape(n, $L)", a.gradField, a.source.gradField, a.shape.size());
+      }
+    }
+    if (plan.output.gradField != null) {
+      m.addStatement("outputGradient = $N", plan.output.gradField);
+    } else {
+      m.addStatement("outputGradient = create($L)", dims(plan.output.shape).replace("[", "").replace("]", ""));
+    }
+    for (Step s : plan.steps) {
+      if (!runsBackward(s)) {
+        continue;
+      }
+      String dx = s.in.requiresGrad ? s.in.gradField : null;
+      if (s.weight != null) {
+        m.addStatement("$N.withGradients($L, $N, $L, $N)", s.kernel, dx == null ? "null" : dx,
+            s.weight.gradField(), s.bias == null ? "null" : s.bias.gradField(), s.out.gradField);
+      } else {
+        m.addStatement("$N.withGradients($N, $N)", s.kernel, dx, s.out.gradField);
+      }
+    }
+    if (network.softmaxHead()) {
+      m.addStatement("loss.withGradients(outputGradient)");
+    }
+    return m.build();
+  }
+
+  private static ClassName kernelType(Layer layer) {
+    if (layer instanceof Layer.Conv) {
+      return CONV;
+    }
+    if (layer instanceof Layer.Pool) {
+      return POOL;
+    }
+    if (layer instanceof Layer.Dense) {
+      return DENSE;
+    }
+    return RELU;
+  }
+
+  /** [n, C, H, W] or [n, F], as code. */
+  static String dims(Shape shape) {
+    return "[n, " + Arrays.stream(shape.dims()).mapToObj(Integer::toString).collect(Collectors.joining(", ")) + "]";
+  }
+}

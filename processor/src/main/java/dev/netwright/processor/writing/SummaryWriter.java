@@ -1,0 +1,94 @@
+package dev.netwright.processor.writing;
+
+import dev.netwright.processor.graph.Geometry;
+import dev.netwright.processor.graph.Layer;
+import dev.netwright.processor.graph.ResolvedLayer;
+import dev.netwright.processor.graph.ResolvedNetwork;
+import dev.netwright.processor.graph.ResolvedNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The summary table, computed at compile time: a row per layer, like torchinfo's. */
+final class SummaryWriter {
+  private SummaryWriter() {}
+
+  static String table(ResolvedNetwork network) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"Node", "Layer", "Output shape", "Param #", "Mult-adds"});
+    rows.add(new String[] {"input", "Input", network.input().toString(), "", ""});
+    for (ResolvedNode node : network.nodes()) {
+      boolean first = true;
+      for (ResolvedLayer layer : node.layers()) {
+        rows.add(new String[] {
+          first ? node.name() : "", describe(layer), layer.out().toString(),
+          number(layer.parameters()), number(layer.multiplyAdds())
+        });
+        first = false;
+      }
+    }
+    int[] width = new int[5];
+    for (String[] row : rows) {
+      for (int i = 0; i < row.length; i++) {
+        width[i] = Math.max(width[i], row[i].length());
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    out.append("Network ").append(network.name()).append('\n');
+    String rule = "-".repeat(width[0] + width[1] + width[2] + width[3] + width[4] + 8) + "\n";
+    for (int r = 0; r < rows.size(); r++) {
+      String[] row = rows.get(r);
+      out.append(String.format(Locale.ROOT, "%-" + width[0] + "s  %-" + width[1] + "s  %-" + width[2]
+          + "s  %" + width[3] + "s  %" + width[4] + "s", (Object[]) row).stripTrailing()).append('\n');
+      if (r == 0) {
+        out.append(rule);
+      }
+    }
+    out.append(rule);
+    out.append("Parameters: ").append(number(network.parameters())).append(" (trainable ")
+        .append(number(network.parameters())).append(", non-trainable 0)\n");
+    out.append("Mult-adds per example: ").append(number(network.multiplyAdds())).append('\n');
+    out.append("Head: ").append(network.softmaxHead()
+        ? "softmax cross-entropy over " + network.classes() + " classes"
+        : "none (backward takes the output gradient)").append('\n');
+    return out.toString();
+  }
+
+  static String describe(ResolvedLayer rl) {
+    Layer layer = rl.layer();
+    Geometry g = rl.geometry();
+    if (layer instanceof Layer.Conv c) {
+      return "Conv2d " + rl.in().channels() + "->" + rl.out().channels() + " " + window(g, c.padding())
+          + (c.bias() ? "" : " no bias");
+    }
+    if (layer instanceof Layer.Pool p) {
+      String kind = p.max() ? "MaxPool " : "AvgPool ";
+      return kind + window(g, p.padding())
+          + (!p.max() && p.padding().mode() == Layer.Padding.Mode.EXPLICIT && !p.countPadding()
+              ? " excl. pad" : "");
+    }
+    if (layer instanceof Layer.Dense d) {
+      return "Dense " + rl.in().size() + "->" + rl.out().channels()
+          + (rl.in().flat() ? "" : " (flattens " + rl.in() + ")") + (d.bias() ? "" : " no bias");
+    }
+    if (layer instanceof Layer.Flatten) {
+      return "Flatten";
+    }
+    return "ReLU";
+  }
+
+  private static String window(Geometry g, Layer.Padding padding) {
+    String pad;
+    if (padding.mode() == Layer.Padding.Mode.SAME) {
+      pad = "SAME" + (g.same() ? " (pad " + g.padTop() + "/" + g.padBottom() + ", " + g.padLeft()
+          + "/" + g.padRight() + ")" : " (pad " + g.padTop() + ")");
+    } else {
+      pad = padding.mode() == Layer.Padding.Mode.EXPLICIT ? "pad " + g.padTop() : "VALID";
+    }
+    return g.kernel() + "x" + g.kernel() + " s" + g.stride() + " " + pad;
+  }
+
+  private static String number(long n) {
+    return String.format(Locale.ROOT, "%,d", n);
+  }
+}
