@@ -126,9 +126,10 @@ final class BufferPlan {
           String prefix = learned > 1 ? node.name() + "." + kindName(rl.layer()) : node.name();
           long[][] shapes = paramShapes(rl);
           int fanIn = (int) (shapes[0].length == 4 ? shapes[0][1] * shapes[0][2] * shapes[0][3] : shapes[0][1]);
-          weight = param(names, prefix + ".weight", base + "Weight", shapes[0], fanIn);
+          String field = learned > 1 ? base : node.name();
+          weight = param(names, prefix + ".weight", field + "Weight", shapes[0], fanIn);
           if (hasBias(rl.layer())) {
-            bias = param(names, prefix + ".bias", base + "Bias", shapes[1], fanIn);
+            bias = param(names, prefix + ".bias", field + "Bias", shapes[1], fanIn);
           }
         }
         String kernel = rl.layer() instanceof Layer.Flatten ? null : names.newName(base);
@@ -191,9 +192,9 @@ final class BufferPlan {
    * this version can produce.
    */
   private void checkSingleWriter() {
-    Set<String> written = new HashSet<>();
+    Set<Act> written = new HashSet<>();
     for (Step s : steps) {
-      if (s.live && s.in.requiresGrad && s.kernel != null && !written.add(s.in.gradField)) {
+      if (s.live && s.in.requiresGrad && s.kernel != null && !written.add(s.in)) {
         throw new IllegalStateException("two live layers write the gradient " + s.in.gradField);
       }
     }

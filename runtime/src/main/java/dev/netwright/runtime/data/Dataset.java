@@ -90,6 +90,20 @@ public final class Dataset {
     }
   }
 
+  /**
+   * The first {@code count} examples (all of them when there are fewer), for quick runs on a
+   * subset. Copies the pixels.
+   */
+  public Dataset head(int count) {
+    if (count <= 0) {
+      throw new IllegalArgumentException("head(" + count + "): expected a positive number of examples");
+    }
+    int n = Math.min(count, size());
+    int image = channels * height * width;
+    return new Dataset(channels, height, width, classes, java.util.Arrays.copyOf(pixels, n * image),
+        java.util.Arrays.copyOf(labels, n));
+  }
+
   /** Number of examples. */
   public int size() {
     return labels.length;

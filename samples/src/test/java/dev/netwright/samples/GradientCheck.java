@@ -1,0 +1,71 @@
+package dev.netwright.samples;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netwright.runtime.Model;
+import dev.netwright.runtime.Parameters.Parameter;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Checks a generated network's backward against central differences of its loss, in double
+ * precision, over every parameter tensor.
+ */
+final class GradientCheck {
+  private GradientCheck() {}
+
+  /** Random input [n, C, H, W] in DOUBLE. */
+  static INDArray input(Model model, int n, long seed) {
+    int[] s = model.inputShape();
+    return Nd4j.rand(DataType.DOUBLE, n, s[0], s[1], s[2]).subi(0.5).muli(4); // spread across ReLU kinks
+  }
+
+  /** One-hot labels [n, K] in DOUBLE. */
+  static INDArray labels(Model model, int n, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    INDArray y = Nd4j.zeros(DataType.DOUBLE, n, model.classes());
+    for (int i = 0; i < n; i++) {
+      y.putScalar(i, r.nextInt(model.classes()), 1.0);
+    }
+    return y;
+  }
+
+  /**
+   * Compares analytic and numeric gradients on up to {@code perTensor} random entries of every
+   * parameter; fails naming the parameter, index and both values.
+   */
+  static void check(Model model, INDArray x, INDArray y, int perTensor, double tolerance) {
+    model.forward(x);
+    model.loss(y);
+    model.backward();
+    INDArray analytic = model.parameters().gradients().dup();
+    SplittableRandom r = new SplittableRandom(7);
+    double eps = 1e-6;
+    int checked = 0;
+    for (Parameter p : model.parameters().list()) {
+      INDArray flat = p.value().reshape(p.length());
+      int count = (int) Math.min(perTensor, p.length());
+      for (int k = 0; k < count; k++) {
+        long i = count == p.length() ? k : r.nextLong(p.length());
+        double old = flat.getDouble(i);
+        flat.putScalar(i, old + eps);
+        model.forward(x);
+        double plus = model.loss(y);
+        flat.putScalar(i, old - eps);
+        model.forward(x);
+        double minus = model.loss(y);
+        flat.putScalar(i, old);
+        double numeric = (plus - minus) / (2 * eps);
+        double exact = analytic.getDouble(p.offset() + i);
+        double error = Math.abs(exact - numeric) / Math.max(1e-7, Math.abs(exact) + Math.abs(numeric));
+        assertTrue(error < tolerance, () -> String.format(
+            "%s[%d]: backward gives %.10g, central differences %.10g (relative error %.2g)",
+            p.name(), i, exact, numeric, error));
+        checked++;
+      }
+    }
+    assertTrue(checked > 0, "no parameter was checked");
+  }
+}
