@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -33,6 +35,9 @@ public final class Parameters {
   private final INDArray values;
   private final INDArray gradients;
   private final List<Parameter> list;
+  // The gradients' raw host memory, or null if the backend gives something else (then assign(0)).
+  private final Pointer gradientMemory;
+  private final long gradientBytes;
   private final Map<String, Parameter> byName;
 
   private Parameters(DataType dtype, List<Spec> specs) {
@@ -54,6 +59,12 @@ public final class Parameters {
       offset += s.length();
     }
     list = Collections.unmodifiableList(out);
+    DataBuffer buffer = gradients.data();
+    Pointer pointer = buffer.pointer();
+    boolean plain = pointer != null && pointer.position() == 0 && gradients.offset() == 0
+        && buffer.length() == gradients.length();
+    gradientMemory = plain ? pointer : null;
+    gradientBytes = gradients.length() * dtype.width();
     byName = Collections.unmodifiableMap(names);
     this.total = total;
   }
@@ -94,9 +105,14 @@ public final class Parameters {
     return total;
   }
 
-  /** Sets every gradient to zero. */
+  /** Sets every gradient to zero: a memset, once per training step, without garbage. */
   public void zeroGradients() {
-    gradients.assign(0);
+    // gradients.assign(0) costs ~30 µs and ~2.6 KB of heap per call in ND4J 1.0.0-M2.1.
+    if (gradientMemory != null) {
+      Pointer.memset(gradientMemory, 0, gradientBytes);
+    } else {
+      gradients.assign(0);
+    }
   }
 
   /**

@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netwright.runtime.Parameters;
 import dev.netwright.runtime.Parameters.Parameter;
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /** Parameters is the optimizers' contract: flat buffers with write-through named views. */
@@ -55,6 +58,36 @@ class ParametersTest {
 
     p.zeroGradients();
     assertEquals(0.0, fc.gradient().sumNumber().doubleValue());
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
+  void zeroGradientsClearsEverythingButTheValues(DataType dtype) {
+    Parameters p = small(dtype);
+    p.values().assign(3);
+    p.gradients().assign(Double.NaN);
+    p.get("fc.bias").gradient().assign(Double.POSITIVE_INFINITY);
+    p.zeroGradients();
+    assertEquals(0.0, p.gradients().amaxNumber().doubleValue());
+    assertEquals(0.0, p.get("fc.bias").gradient().amaxNumber().doubleValue());
+    assertEquals(3.0 * p.count(), p.values().sumNumber().doubleValue());
+  }
+
+  @Test
+  void zeroGradientsMakesNoGarbage() {
+    // It runs once per training step; assign(0) made ~2.6 KB of garbage per call.
+    Parameters p = small(DataType.FLOAT);
+    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long thread = Thread.currentThread().getId();
+    for (int i = 0; i < 10_000; i++) {
+      p.zeroGradients();
+    }
+    long before = mx.getThreadAllocatedBytes(thread);
+    for (int i = 0; i < 10_000; i++) {
+      p.zeroGradients();
+    }
+    long perCall = (mx.getThreadAllocatedBytes(thread) - before) / 10_000;
+    assertTrue(perCall < 16, perCall + " bytes per call");
   }
 
   @Test
