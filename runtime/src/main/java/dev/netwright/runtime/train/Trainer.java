@@ -1,0 +1,247 @@
+package dev.netwright.runtime.train;
+
+import dev.netwright.runtime.Model;
+import dev.netwright.runtime.Parameters;
+import dev.netwright.runtime.data.Batch;
+import dev.netwright.runtime.data.BatchLoader;
+import dev.netwright.runtime.optim.Optimizer;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.OptionalDouble;
+import java.util.function.Consumer;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The training loop, after Keras' {@code fit}: epochs of forward, loss, backward and optimizer
+ * step over a {@link BatchLoader}, with a progress bar, an optional test evaluation and a log line
+ * per epoch.
+ *
+ * <pre>{@code
+ * List<EpochResult> history = Trainer.builder().epochs(5).build()
+ *     .fit(net, new Sgd(net.parameters(), 0.01, 0.9), train, test);
+ * }</pre>
+ */
+public final class Trainer {
+  private static final long MESSAGE_INTERVAL_NANOS = 200_000_000L;
+
+  private final int epochs;
+  private final PrintStream out;
+  private final boolean quiet;
+  private final Consumer<EpochResult> listener;
+  private final int threads;
+
+  private Trainer(Builder b) {
+    this.epochs = b.epochs;
+    this.out = b.out;
+    this.quiet = b.quiet;
+    this.listener = b.listener;
+    this.threads = b.threads;
+  }
+
+  /** A builder: 1 epoch, progress on {@code System.err}, no listener, ND4J's thread count as it is. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Trains {@code model} on {@code train} without a test set; see {@link #fit(Model, Optimizer, BatchLoader, BatchLoader)}. */
+  public List<EpochResult> fit(Model model, Optimizer optimizer, BatchLoader train) {
+    return fit(model, optimizer, train, null);
+  }
+
+  /**
+   * Trains {@code model} for the configured epochs, each a full pass over {@code train} (reset
+   * first) followed, when {@code test} is not null, by an evaluation on it. Leaves the model in
+   * inference mode.
+   *
+   * @return one result per epoch, in order
+   * @throws TrainingDivergedException when a step's loss is NaN or infinite
+   */
+  public List<EpochResult> fit(Model model, Optimizer optimizer, BatchLoader train, BatchLoader test) {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(optimizer, "optimizer");
+    Objects.requireNonNull(train, "train");
+    if (model.classes() < 1) {
+      throw new IllegalArgumentException("network " + model.name() + " has no classifier head (classes() = "
+          + model.classes() + "); the trainer needs a loss against one-hot labels");
+    }
+    if (train.batchesPerEpoch() < 1) {
+      throw new IllegalArgumentException("the training loader has no batches: is its data set empty?");
+    }
+    int previousThreads = threads > 0 ? Threads.set(threads) : 0;
+    try {
+      if (!quiet) {
+        out.printf(Locale.ROOT, "training %s: %d epoch%s of %,d steps, %,d parameters, %s%n", model.name(), epochs,
+            epochs == 1 ? "" : "s", train.batchesPerEpoch(), model.parameters().count(), Threads.describe());
+      }
+      List<EpochResult> results = new ArrayList<>(epochs);
+      for (int epoch = 1; epoch <= epochs; epoch++) {
+        EpochResult result = epoch(model, optimizer, train, test, epoch);
+        results.add(result);
+        if (!quiet) {
+          out.println(result.format());
+        }
+        listener.accept(result);
+      }
+      return Collections.unmodifiableList(results);
+    } finally {
+      model.setTraining(false);
+      if (threads > 0) {
+        Threads.set(previousThreads);
+      }
+    }
+  }
+
+  private EpochResult epoch(Model model, Optimizer optimizer, BatchLoader train, BatchLoader test, int epoch) {
+    Parameters parameters = model.parameters();
+    int classes = model.classes();
+    int steps = train.batchesPerEpoch();
+    model.setTraining(true);
+    train.reset();
+    long start = System.nanoTime();
+    long nextMessage = start;
+    double lossSum = 0;
+    long images = 0;
+    long correct = 0;
+    int step = 0;
+    ProgressBar bar = quiet ? null : progressBar(epoch, steps);
+    try {
+      while (train.hasNext()) {
+        Batch batch = train.next();
+        step++;
+        int n = batch.size();
+        INDArray output = model.forward(batch.features());
+        double loss = model.loss(batch.labels());
+        if (!Double.isFinite(loss)) {
+          throw new TrainingDivergedException(epoch, step, steps, loss, optimizer.learningRate());
+        }
+        Predictions.checkShape(output, n, classes);
+        // Read before backward, which may reuse the output buffer.
+        correct += Predictions.countCorrect(output, batch.classes(), n);
+        parameters.zeroGradients(); // kernels accumulate into the gradient buffers
+        model.backward();
+        optimizer.step();
+        lossSum += loss * n;
+        images += n;
+        if (bar != null) {
+          bar.step();
+          long now = System.nanoTime();
+          if (now >= nextMessage) { // the only per-step garbage, a few times a second
+            bar.setExtraMessage(message(lossSum, correct, images, now - start));
+            nextMessage = now + MESSAGE_INTERVAL_NANOS;
+          }
+        }
+      }
+    } finally {
+      if (bar != null) {
+        bar.setExtraMessage(message(lossSum, correct, images, System.nanoTime() - start));
+        bar.close();
+      }
+    }
+    long trained = System.nanoTime();
+    OptionalDouble testAccuracy = test == null
+        ? OptionalDouble.empty()
+        : OptionalDouble.of(Evaluation.of(model, test).accuracy());
+    long end = System.nanoTime();
+    return new EpochResult(epoch, epochs, lossSum / images, (double) correct / images, testAccuracy,
+        images / ((trained - start) / 1e9), (end - start) / 1e9);
+  }
+
+  private static String message(double lossSum, long correct, long images, long nanos) {
+    if (images == 0) {
+      return "";
+    }
+    return String.format(Locale.ROOT, "loss %.4f  acc %.1f%%  %,.0f img/s",
+        lossSum / images, 100.0 * correct / images, images / (nanos / 1e9));
+  }
+
+  private ProgressBar progressBar(int epoch, int steps) {
+    // On a terminal: redraw often, fit its width, erase the bar for the epoch line. Elsewhere
+    // (a log file, a test's buffer): plain ASCII, a fixed width, fewer redraws.
+    boolean terminal = System.console() != null && (out == System.err || out == System.out);
+    return new ProgressBarBuilder()
+        .setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs))
+        .setInitialMax(steps)
+        .setUnit(" steps", 1)
+        .setStyle(terminal ? ProgressBarStyle.UNICODE_BLOCK : ProgressBarStyle.ASCII)
+        .setUpdateIntervalMillis(terminal ? 200 : 1000)
+        .setConsumer(terminal ? new ErasingConsumer(out) : new ConsoleProgressBarConsumer(out, 120))
+        .build();
+  }
+
+  /** Draws the bar over one terminal line and erases it when closed. */
+  private static final class ErasingConsumer extends ConsoleProgressBarConsumer {
+    private final PrintStream stream;
+
+    ErasingConsumer(PrintStream out) {
+      super(out);
+      this.stream = out;
+    }
+
+    @Override
+    public void close() {
+      stream.print('\r' + " ".repeat(Math.max(getMaxRenderedLength(), 0)) + '\r');
+      stream.flush();
+    }
+  }
+
+  /** Configures a {@link Trainer}. */
+  public static final class Builder {
+    private int epochs = 1;
+    private PrintStream out = System.err;
+    private boolean quiet;
+    private Consumer<EpochResult> listener = result -> {};
+    private int threads;
+
+    private Builder() {}
+
+    /** Number of passes over the training data, at least 1. */
+    public Builder epochs(int epochs) {
+      if (epochs < 1) {
+        throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
+      }
+      this.epochs = epochs;
+      return this;
+    }
+
+    /** Where the progress bar and the log lines go ({@code System.err} by default). */
+    public Builder out(PrintStream out) {
+      this.out = Objects.requireNonNull(out, "out");
+      return this;
+    }
+
+    /** Prints nothing at all when true (for tests and batch jobs); the listener still runs. */
+    public Builder quiet(boolean quiet) {
+      this.quiet = quiet;
+      return this;
+    }
+
+    /** Called with each epoch's result, after its log line. */
+    public Builder listener(Consumer<EpochResult> listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** ND4J threads to train with, set on the calling thread for the run and restored after (see {@link Threads}). */
+    public Builder threads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads must be at least 1, got " + threads
+            + "; leave it unset to keep ND4J's count (" + Threads.cores() + " cores here)");
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    /** The trainer. */
+    public Trainer build() {
+      return new Trainer(this);
+    }
+  }
+}

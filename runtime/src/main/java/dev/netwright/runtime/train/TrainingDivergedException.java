@@ -1,0 +1,41 @@
+package dev.netwright.runtime.train;
+
+import java.util.Locale;
+
+/**
+ * The loss became NaN or infinite during training. The step that produced it updated no
+ * parameter, so the model holds the values from before that step.
+ */
+public final class TrainingDivergedException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final int epoch;
+  private final int step;
+  private final double loss;
+
+  /** Loss {@code loss} at {@code step} (1-based, of {@code steps}) of {@code epoch} (1-based). */
+  public TrainingDivergedException(int epoch, int step, int steps, double loss, double learningRate) {
+    super(String.format(Locale.ROOT,
+        "training diverged in epoch %d at step %d of %d: the loss is %s, so that step updated no parameter. "
+            + "Lower the learning rate (now %s), e.g. to %s, or check the inputs for NaN or infinite values.",
+        epoch, step, steps, loss, learningRate, learningRate / 10));
+    this.epoch = epoch;
+    this.step = step;
+    this.loss = loss;
+  }
+
+  /** The epoch that diverged, from 1. */
+  public int epoch() {
+    return epoch;
+  }
+
+  /** The step within the epoch whose loss was not finite, from 1. */
+  public int step() {
+    return step;
+  }
+
+  /** The loss of that step: NaN or ±Infinity. */
+  public double loss() {
+    return loss;
+  }
+}
