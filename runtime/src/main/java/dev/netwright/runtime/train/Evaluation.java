@@ -118,9 +118,12 @@ public final class Evaluation {
 
   /**
    * The overall accuracy, the confusion matrix and per-class accuracy as a table, rows labelled
-   * with {@code names} (e.g. {@link ClassNames#FASHION_MNIST}), or numbered when it is empty.
+   * with {@code names} (e.g. {@link ClassNames#FASHION_MNIST}), or numbered when it is null or empty.
    */
   public String format(List<String> names) {
+    if (names == null) {
+      names = List.of();
+    }
     if (!names.isEmpty() && names.size() != classes) {
       throw new IllegalArgumentException("got " + names.size() + " class names for " + classes + " classes");
     }

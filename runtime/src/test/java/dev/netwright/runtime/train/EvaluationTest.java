@@ -87,6 +87,7 @@ class EvaluationTest {
         "");
     assertEquals(expected, text);
     assertTrue(e.toString().contains("\n0  "), e.toString());
+    assertEquals(e.toString(), e.format(null));
   }
 
   @Test
