@@ -29,7 +29,7 @@ import javax.tools.Diagnostic;
 public final class NetworkProcessor extends AbstractProcessor {
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of(NetworkParser.NETWORK);
+    return Set.of("dev.netwright.dsl.*");
   }
 
   @Override
@@ -43,6 +43,9 @@ public final class NetworkProcessor extends AbstractProcessor {
     if (network == null) {
       return false;
     }
+    // The layer annotations mean nothing to any other processor: claim them.
+    boolean onlyOurs = annotations.stream()
+        .allMatch(a -> a.getQualifiedName().toString().startsWith("dev.netwright.dsl."));
     for (Element element : round.getElementsAnnotatedWith(network)) {
       try {
         processNetwork(element);
@@ -53,7 +56,7 @@ public final class NetworkProcessor extends AbstractProcessor {
             Messages.internal(t + "\n" + trace).text(), element);
       }
     }
-    return false;
+    return onlyOurs;
   }
 
   private void processNetwork(Element element) throws Exception {

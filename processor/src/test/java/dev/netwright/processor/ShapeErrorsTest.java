@@ -39,7 +39,7 @@ class ShapeErrorsTest {
   @Test
   void paddingMakesRoomForTheWindow() {
     JavaFileObject f = net("input = @Input(channels = 1, height = 3, width = 3), head = Head.NONE",
-        "  @Conv(filters = 4, kernel = 5, pad = 1) Node conv1();\n");
+        "  @Conv(filters = 4, kernel = 7, pad = 1) Node conv1();\n");
     Compilation c = compile(f);
     assertThat(c).hadErrorContaining("over an input of height 5 ([1, 3, 3], padded 1 on each side)");
     assertThat(c).hadErrorCount(1);

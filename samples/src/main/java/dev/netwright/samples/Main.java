@@ -37,6 +37,7 @@ public final class Main implements Runnable {
 
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
+    System.setProperty("org.nd4j.log.initialization", "false");
     System.exit(run(System.out, System.err, args));
   }
 

@@ -71,7 +71,7 @@ final class BuffersWriter {
         .addStatement("super(n)")
         .addStatement("input = create(n, $L, $L, $L)", in.channels(), in.height(), in.width());
     for (Step s : plan.steps) {
-      if (s.in.kind == Kind.FLAT_VIEW && s.in.source != null && s.layer.layer() instanceof Layer.Dense) {
+      if (s.in.kind == Kind.FLAT_VIEW && s.layer.layer() instanceof Layer.Dense && !produced(s.in)) {
         m.addStatement("$N = $N.reshape(n, $L)", s.in.field, s.in.source.field, s.in.shape.size());
       }
       if (s.out.kind == Kind.OWN) {
@@ -89,6 +89,11 @@ final class BuffersWriter {
       m.addStatement("loss = new $T(probs, output)", ModelWriter.softmax());
     }
     return m.build();
+  }
+
+  /** Whether {@code act} is some step's output (and so assigned where that step is). */
+  private boolean produced(Act act) {
+    return plan.steps.stream().anyMatch(s -> s.out == act);
   }
 
   private CodeBlock newKernel(Step s) {
