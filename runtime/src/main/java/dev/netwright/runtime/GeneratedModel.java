@@ -143,7 +143,7 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     }
     b.input.assign(input);
     forward(b);
-    b.lossReady = false;
+    ((Batch) b).lossReady = false;
     last = b;
     return b.output;
   }
@@ -161,14 +161,14 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
           + ", got " + (labels == null ? "null" : Arrays.toString(labels.shape())));
     }
     double value = b.loss.forward(labels.dataType() == dtype ? labels : labels.castTo(dtype));
-    b.lossReady = true;
+    ((Batch) b).lossReady = true;
     return value;
   }
 
   @Override
   public final void backward() {
     B b = requireForward("backward");
-    if (!b.lossReady) {
+    if (!((Batch) b).lossReady) {
       throw new IllegalStateException(name + ".backward() follows loss(labels); call loss first, or"
           + " backward(outputGradient) for a gradient of your own");
     }
@@ -191,7 +191,7 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     backward(b);
   }
 
-  private void ready(B b) {
+  private static void ready(Batch b) {
     if (!b.backwardReady) {
       b.enableBackward();
       b.backwardReady = true;
