@@ -1,0 +1,66 @@
+package dev.netwright.runtime.kernel;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Argument checks shared by the kernels. They run once, in constructors, so that a wrong buffer
+ * is reported in Java terms (expected versus actual shape) instead of as a libnd4j message on
+ * stdout followed by an opaque exception on the first forward call.
+ */
+final class Checks {
+  private Checks() {}
+
+  /** Throws unless the array is present. */
+  static INDArray present(String kernel, String name, INDArray a) {
+    if (a == null) {
+      throw new IllegalArgumentException(kernel + ": " + name + " must not be null");
+    }
+    return a;
+  }
+
+  /** Throws unless the array has the given rank. */
+  static void rank(String kernel, String name, INDArray a, int rank, String layout) {
+    present(kernel, name, a);
+    if (a.rank() != rank) {
+      throw new IllegalArgumentException(kernel + ": " + name + " must have rank " + rank + " "
+          + layout + ", but found shape " + Arrays.toString(a.shape()));
+    }
+  }
+
+  /** Throws unless the array has exactly the expected shape; context says where it comes from. */
+  static void shape(String kernel, String name, INDArray a, long[] expected, String context) {
+    present(kernel, name, a);
+    if (!Arrays.equals(a.shape(), expected)) {
+      throw new IllegalArgumentException(kernel + ": " + name + " must have shape "
+          + Arrays.toString(expected) + " " + context + ", but found "
+          + Arrays.toString(a.shape()));
+    }
+  }
+
+  /** Throws unless every non-null array has the dtype of the first, a floating-point type. */
+  static void sameFloatType(String kernel, String[] names, INDArray... arrays) {
+    DataType type = arrays[0].dataType();
+    if (!type.isFPType()) {
+      throw new IllegalArgumentException(kernel + ": arrays must be floating point, but "
+          + names[0] + " is " + type);
+    }
+    for (int i = 1; i < arrays.length; i++) {
+      if (arrays[i] != null && arrays[i].dataType() != type) {
+        // Mixed types are not promoted: oneDNN returns garbage for FLOAT input, DOUBLE output.
+        throw new IllegalArgumentException(kernel + ": all arrays must have one dtype, but "
+            + names[0] + " is " + type + " and " + names[i] + " is " + arrays[i].dataType());
+      }
+    }
+  }
+
+  /** Throws unless the array's memory is one dense c-order block (views of such blocks are fine). */
+  static void contiguous(String kernel, String name, INDArray a) {
+    if (a.ordering() != 'c' || a.elementWiseStride() != 1) {
+      throw new IllegalArgumentException(kernel + ": " + name + " must be a contiguous c-order array"
+          + " (dup() it once, outside the training loop), but has strides "
+          + Arrays.toString(a.stride()) + " and order " + a.ordering());
+    }
+  }
+}

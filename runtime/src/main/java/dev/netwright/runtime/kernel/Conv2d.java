@@ -1,0 +1,155 @@
+package dev.netwright.runtime.kernel;
+
+import java.util.Arrays;
+import java.util.Objects;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Two-dimensional convolution of an NCHW batch with PyTorch-layout weights: forward and backward. */
+public final class Conv2d {
+  private static final String NAME = "Conv2d";
+  private static final long NCHW = 0;
+  private static final long OIHW = 1;
+  private static final double[] NO_T = {};
+  private static final boolean[] NO_B = {};
+
+  private final INDArray y;
+  private final INDArray x;
+  private final INDArray w;
+  private final INDArray b;
+  private final Window window;
+  private final PreparedOp forward;
+  // Null until withGradients; the ops inside keep their native contexts reachable.
+  private PreparedOp[] backward;
+
+  /**
+   * y[N,O,oH,oW] = conv(x[N,C,H,W], w[O,C,kH,kW]) + b[O]; b may be null (no bias). Weight layout
+   * is PyTorch's [out,in,kH,kW] (ND4J wFormat 1).
+   */
+  public Conv2d(INDArray y, INDArray x, INDArray w, INDArray b, Window window) {
+    Objects.requireNonNull(window, NAME + ": window must not be null");
+    Checks.rank(NAME, "x", x, 4, "[N, C, H, W]");
+    Checks.rank(NAME, "w", w, 4, "[O, C, kH, kW]");
+    long n = x.size(0);
+    long c = x.size(1);
+    long o = w.size(0);
+    String given = "for x " + Arrays.toString(x.shape()) + " and a " + window.describe() + " window";
+    Checks.shape(NAME, "w", w, new long[] {o, c, window.kH(), window.kW()},
+        "(PyTorch layout [out, in, kH, kW]) " + given);
+    if (b != null) {
+      Checks.shape(NAME, "b", b, new long[] {o}, "(one bias per output channel of w)");
+    }
+    long oH = window.outH(x.size(2));
+    long oW = window.outW(x.size(3));
+    if (oH < 1 || oW < 1) {
+      throw new IllegalArgumentException(NAME + ": a " + window.describe() + " window does not fit"
+          + " into x " + Arrays.toString(x.shape()) + " (output would be " + oH + "x" + oW + ")");
+    }
+    Checks.shape(NAME, "y", y, new long[] {n, o, oH, oW},
+        given + " and w " + Arrays.toString(w.shape()));
+    Checks.sameFloatType(NAME, new String[] {"x", "y", "w", "b"}, x, y, w, b);
+    this.y = y;
+    this.x = x;
+    this.w = w;
+    this.b = b;
+    this.window = window;
+    INDArray[] in = b == null ? new INDArray[] {x, w} : new INDArray[] {x, w, b};
+    this.forward = PreparedOp.custom(NAME, "conv2d", in, new INDArray[] {y}, convArgs(), NO_T, NO_B);
+  }
+
+  /** Computes y from x, w and b into the y given to the constructor. */
+  public void forward() {
+    forward.exec();
+  }
+
+  /**
+   * Enables backward. dx may be null: the input gradient is then skipped (first layer) and dw is
+   * computed as a correlation, see PERF-NOTES point 1; db must be null iff b is null. Returns this.
+   */
+  public Conv2d withGradients(INDArray dx, INDArray dw, INDArray db, INDArray dy) {
+    if (backward != null) {
+      throw new IllegalStateException(NAME + ": withGradients was already called");
+    }
+    Checks.shape(NAME, "dy", dy, y.shape(), "(the shape of y)");
+    Checks.shape(NAME, "dw", dw, w.shape(), "(the shape of w)");
+    if ((db == null) != (b == null)) {
+      throw new IllegalArgumentException(NAME + ": db must be given exactly when the bias b is, but b"
+          + (b == null ? " is null and db is not" : " is given and db is null"));
+    }
+    if (db != null) {
+      Checks.shape(NAME, "db", db, b.shape(), "(the shape of b)");
+    }
+    if (dx != null) {
+      Checks.shape(NAME, "dx", dx, x.shape(), "(the shape of x)");
+    }
+    Checks.sameFloatType(NAME, new String[] {"x", "dx", "dw", "db", "dy"}, x, dx, dw, db, dy);
+    if (dx != null) {
+      backward = new PreparedOp[] {convBackprop(dx, dw, db, dy)};
+    } else if (correlationFits()) {
+      backward = weightGradientByCorrelation(dw, db, dy);
+    } else {
+      // dx is computed anyway, into a buffer nobody reads; allocated once, here.
+      backward = new PreparedOp[] {convBackprop(Nd4j.create(x.dataType(), x.shape()), dw, db, dy)};
+    }
+    return this;
+  }
+
+  /** Computes dw, db and (if given) dx from dy, overwriting them. */
+  public void backward() {
+    if (backward == null) {
+      throw new IllegalStateException(NAME + ".backward() needs gradient buffers: call"
+          + " withGradients(dx, dw, db, dy) once after construction");
+    }
+    for (PreparedOp op : backward) {
+      op.exec();
+    }
+  }
+
+  private PreparedOp convBackprop(INDArray dx, INDArray dw, INDArray db, INDArray dy) {
+    INDArray[] in = b == null ? new INDArray[] {x, w, dy} : new INDArray[] {x, w, b, dy};
+    INDArray[] out = db == null ? new INDArray[] {dx, dw} : new INDArray[] {dx, dw, db};
+    return PreparedOp.custom(NAME, "conv2d_bp", in, out, convArgs(), NO_T, NO_B);
+  }
+
+  /**
+   * The correlation form needs stride 1 (oneDNN rejects the dilated convolution a larger stride
+   * would need, and conv2d_bp measured faster than ND4J's generic dilated conv) and equal padding
+   * on both sides (conv2d cannot pad asymmetrically in explicit mode).
+   */
+  private boolean correlationFits() {
+    long h = x.size(2);
+    long wd = x.size(3);
+    return window.sH() == 1 && window.sW() == 1
+        && window.padTop(h) == window.padBottom(h) && window.padLeft(wd) == window.padRight(wd);
+  }
+
+  /**
+   * dw[o,c,i,j] = sum over n,p,q of dy[n,o,p,q] * xpad[n,c,p+i,q+j]: a convolution of x viewed as
+   * a batch of C images with N channels by dy viewed as O filters of N channels and size oH x oW.
+   * Its output [C,O,kH,kW] is dw permuted, so it is written straight into a permuted view of dw.
+   */
+  private PreparedOp[] weightGradientByCorrelation(INDArray dw, INDArray db, INDArray dy) {
+    long[] args = {
+      y.size(2), y.size(3), 1, 1, window.padTop(x.size(2)), window.padLeft(x.size(3)), 1, 1,
+      0, NCHW, OIHW
+    };
+    PreparedOp weights = PreparedOp.custom(NAME, "conv2d",
+        new INDArray[] {x.permute(1, 0, 2, 3), dy.permute(1, 0, 2, 3)},
+        new INDArray[] {dw.permute(1, 0, 2, 3)}, args, NO_T, NO_B);
+    if (db == null) {
+      return new PreparedOp[] {weights};
+    }
+    PreparedOp bias = PreparedOp.custom(NAME, "reduce_sum", new INDArray[] {dy},
+        new INDArray[] {db}, new long[] {0, 2, 3}, NO_T, NO_B);
+    return new PreparedOp[] {weights, bias};
+  }
+
+  // ND4J conv2d integer arguments; explicit padding is ignored in SAME mode, so pass 0 there.
+  private long[] convArgs() {
+    long pH = window.same() ? 0 : window.pH();
+    long pW = window.same() ? 0 : window.pW();
+    return new long[] {
+      window.kH(), window.kW(), window.sH(), window.sW(), pH, pW, 1, 1, window.mode(), NCHW, OIHW
+    };
+  }
+}

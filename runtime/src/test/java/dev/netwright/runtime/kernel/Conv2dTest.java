@@ -1,0 +1,221 @@
+package dev.netwright.runtime.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netwright.runtime.kernel.GradCheck.Param;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+@ExtendWith(SingleThreaded.class)
+class Conv2dTest {
+  /** One convolution geometry; x is [2, c, 7, 6] so that SAME can be asymmetric on one axis. */
+  record Case(String name, int c, int o, Window window, boolean bias) {
+    @Override
+    public String toString() {
+      return name;
+    }
+
+    Buffers make(DataType type) {
+      INDArray x = Reference.random(type, 1, 2, c, 7, 6);
+      INDArray w = Reference.random(type, 2, o, c, window.kH(), window.kW());
+      INDArray b = bias ? Reference.random(type, 3, o) : null;
+      INDArray y = Nd4j.create(type, 2, o, window.outH(7), window.outW(6));
+      return new Buffers(x, w, b, y);
+    }
+  }
+
+  record Buffers(INDArray x, INDArray w, INDArray b, INDArray y) {
+    INDArray[] gradients() {
+      return new INDArray[] {
+        Nd4j.create(x.dataType(), x.shape()), Nd4j.create(w.dataType(), w.shape()),
+        b == null ? null : Nd4j.create(b.dataType(), b.shape()), Nd4j.create(y.dataType(), y.shape())
+      };
+    }
+  }
+
+  static Stream<Case> cases() {
+    return Stream.of(
+        new Case("VALID 3x3", 2, 3, new Window(3, 3, 1, 1, 0, 0, false), true),
+        new Case("pad 1", 2, 3, new Window(3, 3, 1, 1, 1, 1, false), true),
+        new Case("pad 2", 2, 3, new Window(3, 3, 1, 1, 2, 2, false), true),
+        new Case("3x5 kernel pad 1x2", 2, 3, new Window(3, 5, 1, 1, 1, 2, false), true),
+        new Case("stride 2 pad 1", 3, 2, new Window(3, 3, 2, 2, 1, 1, false), true),
+        new Case("stride 2x1 VALID 2x2", 2, 3, new Window(2, 2, 2, 1, 0, 0, false), true),
+        new Case("SAME odd 3x3", 2, 3, new Window(3, 3, 1, 1, 0, 0, true), true),
+        new Case("SAME even 2x2 (asymmetric)", 2, 3, new Window(2, 2, 1, 1, 0, 0, true), true),
+        new Case("SAME 3x3 stride 2 (asymmetric)", 2, 3, new Window(3, 3, 2, 2, 0, 0, true), true),
+        new Case("SAME even 4x4 stride 2", 2, 3, new Window(4, 4, 2, 2, 0, 0, true), true),
+        new Case("1x1", 3, 2, new Window(1, 1, 1, 1, 0, 0, false), true),
+        new Case("1x1 stride 2 SAME", 3, 2, new Window(1, 1, 2, 2, 0, 0, true), true),
+        new Case("no bias", 2, 3, new Window(3, 3, 1, 1, 1, 1, false), false));
+  }
+
+  /** Geometries for the first-layer path: correlation (stride 1, symmetric) and its fallbacks. */
+  static Stream<Case> firstLayerCases() {
+    Stream.Builder<Case> s = Stream.builder();
+    for (int stride = 1; stride <= 2; stride++) {
+      for (int pad = 0; pad <= 2; pad++) {
+        s.add(new Case("stride " + stride + " pad " + pad, 3, 4,
+            new Window(3, 3, stride, stride, pad, pad, false), true));
+      }
+    }
+    s.add(new Case("SAME 3x3 (symmetric)", 2, 3, new Window(3, 3, 1, 1, 0, 0, true), true));
+    s.add(new Case("SAME 2x2 (asymmetric fallback)", 2, 3, new Window(2, 2, 1, 1, 0, 0, true), true));
+    s.add(new Case("SAME 3x3 stride 2", 2, 3, new Window(3, 3, 2, 2, 0, 0, true), true));
+    s.add(new Case("3x5 kernel pad 1x2", 2, 3, new Window(3, 5, 1, 1, 1, 2, false), true));
+    s.add(new Case("no bias", 2, 3, new Window(3, 3, 1, 1, 1, 1, false), false));
+    return s.build();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void forwardMatchesNaiveReference(Case k) {
+    Buffers a = k.make(DataType.DOUBLE);
+    new Conv2d(a.y(), a.x(), a.w(), a.b(), k.window()).forward();
+    Reference.assertClose(k.name(), Reference.conv(a.x(), a.w(), a.b(), k.window()), a.y(), 1e-12);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void gradientsMatchCentralDifferences(Case k) {
+    Buffers a = k.make(DataType.DOUBLE);
+    INDArray[] g = a.gradients();
+    Conv2d conv = new Conv2d(a.y(), a.x(), a.w(), a.b(), k.window()).withGradients(g[0], g[1], g[2], g[3]);
+    Param[] params = a.b() == null
+        ? new Param[] {new Param("x", a.x(), g[0]), new Param("w", a.w(), g[1])}
+        : new Param[] {new Param("x", a.x(), g[0]), new Param("w", a.w(), g[1]), new Param("b", a.b(), g[2])};
+    GradCheck.check(k.name(), conv::forward, conv::backward, a.y(), g[3], 1e-3, params);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("firstLayerCases")
+  void firstLayerPathMatchesConvBackpropAndCentralDifferences(Case k) {
+    Buffers a = k.make(DataType.DOUBLE);
+    INDArray[] full = a.gradients();
+    INDArray[] first = a.gradients();
+    Conv2d withDx = new Conv2d(a.y(), a.x(), a.w(), a.b(), k.window())
+        .withGradients(full[0], full[1], full[2], full[3]);
+    Conv2d noDx = new Conv2d(a.y(), a.x(), a.w(), a.b(), k.window())
+        .withGradients(null, first[1], first[2], first[3]);
+    INDArray dy = Reference.random(DataType.DOUBLE, 7, a.y().shape());
+    full[3].assign(dy);
+    first[3].assign(dy);
+    first[1].assign(Double.NaN); // must be overwritten
+    withDx.forward();
+    withDx.backward();
+    noDx.backward();
+    Reference.assertClose(k.name() + " dw", full[1], first[1], 1e-9);
+    if (a.b() != null) {
+      Reference.assertClose(k.name() + " db", full[2], first[2], 1e-9);
+    }
+    Param[] params = a.b() == null
+        ? new Param[] {new Param("w", a.w(), first[1])}
+        : new Param[] {new Param("w", a.w(), first[1]), new Param("b", a.b(), first[2])};
+    GradCheck.check(k.name(), noDx::forward, noDx::backward, a.y(), first[3], 1e-3, params);
+  }
+
+  /** FLOAT runs through oneDNN, DOUBLE through libnd4j's generic loops: both must agree. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("firstLayerCases")
+  void floatAgreesWithDoubleForwardAndBothBackwardPaths(Case k) {
+    INDArray[][] results = new INDArray[2][];
+    DataType[] types = {DataType.DOUBLE, DataType.FLOAT};
+    for (int t = 0; t < 2; t++) {
+      Buffers a = k.make(types[t]);
+      INDArray[] full = a.gradients();
+      INDArray[] first = a.gradients();
+      Conv2d withDx = new Conv2d(a.y(), a.x(), a.w(), a.b(), k.window())
+          .withGradients(full[0], full[1], full[2], full[3]);
+      Conv2d noDx = new Conv2d(a.y(), a.x(), a.w(), a.b(), k.window())
+          .withGradients(null, first[1], first[2], first[3]);
+      INDArray dy = Reference.random(types[t], 7, a.y().shape());
+      full[3].assign(dy);
+      first[3].assign(dy);
+      withDx.forward();
+      withDx.backward();
+      noDx.backward();
+      results[t] = new INDArray[] {a.y(), full[0], full[1], full[2], first[1], first[2]};
+    }
+    String[] names = {"y", "dx", "dw", "db", "dw (no dx)", "db (no dx)"};
+    for (int i = 0; i < names.length; i++) {
+      if (results[0][i] != null) {
+        Reference.assertClose(k.name() + " " + names[i], results[0][i], results[1][i], 1e-4);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void floatForwardAgreesWithDouble(Case k) {
+    Buffers d = k.make(DataType.DOUBLE);
+    Buffers f = k.make(DataType.FLOAT);
+    new Conv2d(d.y(), d.x(), d.w(), d.b(), k.window()).forward();
+    new Conv2d(f.y(), f.x(), f.w(), f.b(), k.window()).forward();
+    Reference.assertClose(k.name(), d.y(), f.y(), 1e-4);
+  }
+
+  @Test
+  void writesIntoTheGivenBuffersAndRepeatsExactly() {
+    Case k = new Case("pad 1", 3, 4, new Window(3, 3, 1, 1, 1, 1, false), true);
+    for (boolean firstLayer : new boolean[] {false, true}) {
+      Buffers a = k.make(DataType.FLOAT);
+      INDArray[] g = a.gradients();
+      INDArray dx = firstLayer ? null : g[0];
+      Conv2d conv = new Conv2d(a.y(), a.x(), a.w(), a.b(), k.window()).withGradients(dx, g[1], g[2], g[3]);
+      g[3].assign(Reference.random(DataType.FLOAT, 5, a.y().shape()));
+      long address = a.y().data().address();
+      conv.forward();
+      conv.backward();
+      INDArray[] once = {a.y().dup(), g[1].dup(), g[2].dup()};
+      conv.forward();
+      conv.backward();
+      assertEquals(address, a.y().data().address(), "y keeps its buffer");
+      Reference.assertIdentical("y", once[0], a.y());
+      Reference.assertIdentical("dw (overwritten, not accumulated)", once[1], g[1]);
+      Reference.assertIdentical("db (overwritten, not accumulated)", once[2], g[2]);
+      Reference.assertClose("y", Reference.conv(a.x().castTo(DataType.DOUBLE),
+          a.w().castTo(DataType.DOUBLE), a.b().castTo(DataType.DOUBLE), k.window()), a.y(), 1e-5);
+    }
+  }
+
+  @Test
+  void wrongShapesAreReportedWithExpectedAndFound() {
+    Window window = new Window(3, 3, 1, 1, 0, 0, false);
+    INDArray x = Nd4j.create(DataType.FLOAT, 2, 3, 7, 6);
+    INDArray w = Nd4j.create(DataType.FLOAT, 4, 3, 3, 3);
+    INDArray b = Nd4j.create(DataType.FLOAT, 4);
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> new Conv2d(Nd4j.create(DataType.FLOAT, 2, 4, 7, 6), x, w, b, window));
+    assertTrue(e.getMessage().contains("y must have shape [2, 4, 5, 4]"), e.getMessage());
+    assertTrue(e.getMessage().contains("found [2, 4, 7, 6]"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new Conv2d(Nd4j.create(DataType.FLOAT,
+        2, 4, 5, 4), x, Nd4j.create(DataType.FLOAT, 3, 3, 3, 4), b, window));
+    assertTrue(e.getMessage().contains("w must have shape [3, 3, 3, 3]"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new Conv2d(Nd4j.create(DataType.DOUBLE,
+        2, 4, 5, 4), x, w, b, window));
+    assertTrue(e.getMessage().contains("y is DOUBLE"), e.getMessage());
+    Conv2d conv = new Conv2d(Nd4j.create(DataType.FLOAT, 2, 4, 5, 4), x, w, b, window);
+    e = assertThrows(IllegalArgumentException.class, () -> conv.withGradients(null,
+        Nd4j.create(DataType.FLOAT, 4, 3, 3, 3), null, Nd4j.create(DataType.FLOAT, 2, 4, 5, 4)));
+    assertTrue(e.getMessage().contains("db must be given exactly when the bias b is"), e.getMessage());
+  }
+
+  @Test
+  void backwardWithoutGradientsSaysWhatToCall() {
+    Buffers a = new Case("x", 2, 3, new Window(3, 3, 1, 1, 0, 0, false), true).make(DataType.FLOAT);
+    Conv2d conv = new Conv2d(a.y(), a.x(), a.w(), a.b(), new Window(3, 3, 1, 1, 0, 0, false));
+    var e = assertThrows(IllegalStateException.class, conv::backward);
+    assertTrue(e.getMessage().contains("withGradients"), e.getMessage());
+    INDArray[] g = a.gradients();
+    assertSame(conv, conv.withGradients(g[0], g[1], g[2], g[3]));
+  }
+}
