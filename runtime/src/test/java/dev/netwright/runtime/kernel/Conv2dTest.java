@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 import dev.netwright.runtime.kernel.GradCheck.Param;
 import java.util.stream.Stream;
@@ -184,6 +186,40 @@ class Conv2dTest {
       Reference.assertIdentical("db (overwritten, not accumulated)", once[2], g[2]);
       Reference.assertClose("y", Reference.conv(a.x().castTo(DataType.DOUBLE),
           a.w().castTo(DataType.DOUBLE), a.b().castTo(DataType.DOUBLE), k.window()), a.y(), 1e-5);
+    }
+  }
+
+  /**
+   * Generated code reads x from and writes y and dy as channel slices of concat buffers. Such a
+   * dy cannot be reshaped without a copy, so the bias gradient must not use the matmul form.
+   */
+  @Test
+  void channelSliceViewsGiveTheSameResultsAsContiguousArrays() {
+    for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+      Window window = new Window(3, 3, 1, 1, 1, 1, false);
+      INDArray xAll = Reference.random(type, 1, 2, 5, 7, 6);
+      INDArray yAll = Nd4j.create(type, 2, 6, 7, 6);
+      INDArray dyAll = Reference.random(type, 2, 2, 6, 7, 6);
+      INDArray x = xAll.get(all(), interval(1, 3), all(), all());
+      INDArray y = yAll.get(all(), interval(2, 5), all(), all());
+      INDArray dy = dyAll.get(all(), interval(2, 5), all(), all());
+      INDArray w = Reference.random(type, 3, 3, 2, 3, 3);
+      INDArray b = Reference.random(type, 4, 3);
+      INDArray[] first = {Nd4j.create(type, w.shape()), Nd4j.create(type, 3)};
+      Conv2d viewed = new Conv2d(y, x, w, b, window).withGradients(null, first[0], first[1], dy);
+      viewed.forward();
+      viewed.backward();
+      INDArray yRef = Nd4j.create(type, y.shape());
+      INDArray[] full = {Nd4j.create(type, x.shape()), Nd4j.create(type, w.shape()), Nd4j.create(type, 3)};
+      Conv2d plain = new Conv2d(yRef, x.dup(), w, b, window).withGradients(full[0], full[1], full[2], dy.dup());
+      plain.forward();
+      plain.backward();
+      double tolerance = type == DataType.DOUBLE ? 1e-12 : 1e-5;
+      Reference.assertClose("y " + type, yRef, y, tolerance);
+      Reference.assertClose("dw " + type, full[1], first[0], tolerance);
+      Reference.assertClose("db " + type, full[2], first[1], tolerance);
+      assertEquals(0.0, yAll.get(all(), interval(0, 2), all(), all()).amaxNumber().doubleValue(),
+          "channels outside the slice stay untouched");
     }
   }
 
