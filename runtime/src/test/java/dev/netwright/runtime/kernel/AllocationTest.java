@@ -67,6 +67,47 @@ class AllocationTest {
     assertFewBytes("SoftmaxCrossEntropy backward", loss::backward);
   }
 
+  /**
+   * Kernels create views, ones vectors, scratch buffers and native contexts that only they
+   * reference; if any of them were collected, its native memory would be freed under the op and
+   * the JVM could crash. Results after several collections must equal those before.
+   */
+  @Test
+  void survivesGarbageCollectionOfEverythingItCreated() throws InterruptedException {
+    DataType f = DataType.FLOAT;
+    INDArray x = Reference.random(f, 1, 4, 3, 8, 8);
+    INDArray y = Nd4j.create(f, 4, 5, 8, 8);
+    INDArray dw = Nd4j.create(f, 5, 3, 3, 3);
+    INDArray db = Nd4j.create(f, 5);
+    INDArray dy = Reference.random(f, 2, y.shape());
+    Conv2d conv = new Conv2d(y, x, Reference.random(f, 3, 5, 3, 3, 3), Reference.random(f, 4, 5),
+        new Window(3, 3, 1, 1, 1, 1, false)).withGradients(null, dw, db, dy);
+    INDArray g = Reference.random(f, 5, y.shape());
+    Relu relu = new Relu(y, y).withGradients(g, g);
+    conv.forward();
+    relu.forward();
+    conv.backward();
+    relu.backward();
+    INDArray[] before = {y.dup(), dw.dup(), db.dup(), g.dup()};
+    g.assign(Reference.random(f, 5, y.shape()));
+    for (int i = 0; i < 5; i++) {
+      System.gc();
+      byte[][] garbage = new byte[64][];
+      for (int j = 0; j < garbage.length; j++) {
+        garbage[j] = new byte[1 << 16];
+      }
+      Thread.sleep(20); // lets JavaCPP's deallocator thread free whatever became unreachable
+    }
+    conv.forward();
+    relu.forward();
+    conv.backward();
+    relu.backward();
+    Reference.assertIdentical("y", before[0], y);
+    Reference.assertIdentical("dw", before[1], dw);
+    Reference.assertIdentical("db", before[2], db);
+    Reference.assertIdentical("dx", before[3], g);
+  }
+
   @Test
   void nativeFailuresNameKernelShapesAndCause() {
     INDArray x = Nd4j.create(DataType.FLOAT, 2, 3, 5, 5);

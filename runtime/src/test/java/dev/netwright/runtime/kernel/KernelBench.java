@@ -10,10 +10,10 @@ import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The measurements behind the kernels' design choices, FLOAT, batch 64. Not a test: run it on a
- * quiet machine with the test class path, e.g.
- * {@code OMP_NUM_THREADS=1 java -cp runtime/target/test-classes:runtime/target/classes:$CP
- * dev.netwright.runtime.kernel.KernelBench}. Alternatives run interleaved, so a neighbour's load
+ * The measurements behind the kernels' design choices, FLOAT, batch 64. Not a test: after
+ * {@code mvn -pl runtime test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt}, run
+ * {@code OMP_NUM_THREADS=1 java -cp runtime/target/test-classes:runtime/target/classes:$(cat
+ * runtime/cp.txt) dev.netwright.runtime.kernel.KernelBench} on a machine as quiet as possible. Alternatives run interleaved, so a neighbour's load
  * hits them alike; medians in microseconds.
  */
 final class KernelBench {
