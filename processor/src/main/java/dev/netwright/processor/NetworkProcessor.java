@@ -17,8 +17,12 @@ import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.TypeElement;
+import java.io.Writer;
 import javax.tools.Diagnostic;
+import javax.tools.FileObject;
+import javax.tools.StandardLocation;
 
 /**
  * Turns every {@code @Network} interface into a generated {@code <Name>Model}: parse, build the
@@ -46,22 +50,40 @@ public final class NetworkProcessor extends AbstractProcessor {
     // The layer annotations mean nothing to any other processor: claim them.
     boolean onlyOurs = annotations.stream()
         .allMatch(a -> a.getQualifiedName().toString().startsWith("dev.netwright.dsl."));
+    NetworkParser parser =
+        new NetworkParser(processingEnv.getElementUtils(), processingEnv.getTypeUtils());
+    TypeElement block = processingEnv.getElementUtils().getTypeElement(NetworkParser.BLOCK);
+    for (Element element : round.getElementsAnnotatedWith(block)) {
+      try {
+        if (element.getKind() != ElementKind.INTERFACE) {
+          processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
+              Messages.notAnInterface("a " + element.getKind().name().toLowerCase()).text(), element);
+          continue;
+        }
+        report(parser.parseBlock((TypeElement) element));
+      } catch (Throwable t) {
+        internalError(element, t);
+      }
+    }
     for (Element element : round.getElementsAnnotatedWith(network)) {
       try {
-        processNetwork(element);
+        processNetwork(parser, element);
       } catch (Throwable t) {
-        StringWriter trace = new StringWriter();
-        t.printStackTrace(new PrintWriter(trace));
-        processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
-            Messages.internal(t + "\n" + trace).text(), element);
+        internalError(element, t);
       }
     }
     return onlyOurs;
   }
 
-  private void processNetwork(Element element) throws Exception {
-    NetworkParser.Parsed parsed =
-        new NetworkParser(processingEnv.getElementUtils(), processingEnv.getTypeUtils()).parse(element);
+  private void internalError(Element element, Throwable t) {
+    StringWriter trace = new StringWriter();
+    t.printStackTrace(new PrintWriter(trace));
+    processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
+        Messages.internal(t + "\n" + trace).text(), element);
+  }
+
+  private void processNetwork(NetworkParser parser, Element element) throws Exception {
+    NetworkParser.Parsed parsed = parser.parse(element);
     report(parsed.problems());
     if (parsed.spec() == null) {
       return;
@@ -72,9 +94,13 @@ public final class NetworkProcessor extends AbstractProcessor {
       return;
     }
     ClassName model = modelName((TypeElement) element);
-    new ModelWriter(resolution.network(), model)
-        .write(NetworkProcessor.class.getName(), element)
-        .writeTo(processingEnv.getFiler());
+    ModelWriter writer = new ModelWriter(resolution.network(), model);
+    writer.write(NetworkProcessor.class.getName(), element).writeTo(processingEnv.getFiler());
+    FileObject dot = processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT,
+        model.packageName(), model.simpleName() + ".dot", element);
+    try (Writer out = dot.openWriter()) {
+      out.write(writer.diagram());
+    }
   }
 
   /** {@code Outer_InnerModel} for a nested {@code Outer.Inner}, in the interface's package. */

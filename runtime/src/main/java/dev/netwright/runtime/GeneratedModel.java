@@ -55,13 +55,14 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
   private final int[] outputShape;
   private final int classes;
   private final String summary;
+  private final String diagram;
   private final Map<Integer, B> batches = new LinkedHashMap<>(8, 0.75f, true);
   private B last;
   private boolean training = true;
 
   /** Called by the generated constructor. */
   protected GeneratedModel(String name, DataType dtype, Parameters parameters, int[] inputShape,
-      int[] outputShape, int classes, String summary) {
+      int[] outputShape, int classes, String summary, String diagram) {
     if (dtype != DataType.FLOAT && dtype != DataType.DOUBLE) {
       throw new IllegalArgumentException(
           name + " runs in FLOAT (training) or DOUBLE (gradient checks), not " + dtype);
@@ -73,6 +74,7 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     this.outputShape = outputShape.clone();
     this.classes = classes;
     this.summary = summary;
+    this.diagram = diagram;
   }
 
   /** Allocates the buffers and kernels for batch size {@code n}. */
@@ -127,6 +129,11 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
   @Override
   public final String summary() {
     return summary;
+  }
+
+  @Override
+  public final String diagram() {
+    return diagram;
   }
 
   @Override

@@ -54,4 +54,7 @@ public interface Model {
 
   /** The summary table computed at compile time: node, type, output shape, parameters, multiply-adds. */
   String summary();
+
+  /** The network as a Graphviz DOT digraph, with shapes on the edges and blocks as clusters. */
+  String diagram();
 }

@@ -32,7 +32,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    spec.commandLine().usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 
   /** Runs the command line and exits with its status. */
@@ -45,7 +45,8 @@ public final class Main implements Runnable {
   static int run(PrintStream out, PrintStream err, String... args) {
     CommandLine cli = new CommandLine(new Main())
         .addSubcommand(new Train(out))
-        .addSubcommand(new Summary(out));
+        .addSubcommand(new Summary(out))
+        .addSubcommand(new Diagram(out));
     cli.setOut(new java.io.PrintWriter(out, true));
     cli.setErr(new java.io.PrintWriter(err, true));
     cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
@@ -148,6 +149,37 @@ public final class Main implements Runnable {
     @Override
     public Integer call() {
       out.print(Samples.create(network, 0).summary());
+      return 0;
+    }
+  }
+
+  /** {@code diagram}: the Graphviz DOT diagram of a sample, printed or saved. */
+  @Command(name = "diagram", mixinStandardHelpOptions = true,
+      description = "Print a sample network's Graphviz DOT diagram, or save it with --output"
+          + " (render with: dot -Tsvg FILE -o net.svg).")
+  static final class Diagram implements Callable<Integer> {
+    private final PrintStream out;
+
+    Diagram(PrintStream out) {
+      this.out = out;
+    }
+
+    @Option(names = {"-n", "--network"}, defaultValue = "SimpleNet",
+        description = "Sample network (default: ${DEFAULT-VALUE}).")
+    String network;
+
+    @Option(names = {"-o", "--output"}, description = "Write the DOT file here instead of printing it.")
+    Path output;
+
+    @Override
+    public Integer call() throws IOException {
+      String dot = Samples.create(network, 0).diagram();
+      if (output == null) {
+        out.print(dot);
+      } else {
+        java.nio.file.Files.writeString(output, dot);
+        out.println("wrote " + output);
+      }
       return 0;
     }
   }

@@ -14,6 +14,13 @@ final class Samples {
 
   static {
     BY_NAME.put("SimpleNet", seed -> new SimpleNetModel(DataType.FLOAT, seed));
+    BY_NAME.put("InceptionNet", seed -> new InceptionNetModel(DataType.FLOAT, seed));
+    BY_NAME.put("ResNet", seed -> new ResNetModel(DataType.FLOAT, seed));
+    BY_NAME.put("KerasVggBlock", seed -> new KerasBlocks_VggBlockModel(DataType.FLOAT, seed));
+    BY_NAME.put("KerasVggBlocks", seed -> new KerasBlocks_VggBlocksModel(DataType.FLOAT, seed));
+    BY_NAME.put("KerasNaiveInception", seed -> new KerasBlocks_NaiveInception3aModel(DataType.FLOAT, seed));
+    BY_NAME.put("KerasInception", seed -> new KerasBlocks_Inception3a3bModel(DataType.FLOAT, seed));
+    BY_NAME.put("KerasResidual", seed -> new KerasBlocks_ResidualModuleModel(DataType.FLOAT, seed));
   }
 
   /** The sample called {@code name} (case-insensitive), initialised from {@code seed}. */

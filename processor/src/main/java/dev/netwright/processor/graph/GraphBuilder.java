@@ -38,6 +38,7 @@ public final class GraphBuilder {
     shapes.put(NetworkSpec.INPUT, input);
     Set<String> failed = new HashSet<>();
     List<ResolvedNode> nodes = new ArrayList<>();
+    List<ResolvedNetwork.Block> blocks = new ArrayList<>();
     String previous = NetworkSpec.INPUT;
     for (int i = 0; i < spec.nodes().size(); i++) {
       NodeSpec node = spec.nodes().get(i);
@@ -49,7 +50,7 @@ public final class GraphBuilder {
         inputs.add(previous);
       }
       previous = node.name();
-      List<Problem> found = NodeRules.check(spec, i);
+      List<Problem> found = NodeRules.check(spec.nodes(), i);
       if (!found.isEmpty()) {
         problems.addAll(found);
         failed.add(node.name());
@@ -59,10 +60,12 @@ public final class GraphBuilder {
         failed.add(node.name());
         continue;
       }
+      List<ResolvedNode> resolved = new ArrayList<>();
+      List<ResolvedNetwork.Block> expanded = new ArrayList<>();
       try {
-        ResolvedNode resolved = resolveNode(node, inputs, shapes);
-        nodes.add(resolved);
-        shapes.put(node.name(), resolved.out());
+        resolveInto(node, inputs, "", shapes, resolved, expanded);
+        nodes.addAll(resolved);
+        blocks.addAll(expanded);
       } catch (Failure f) {
         problems.add(f.problem);
         failed.add(node.name());
@@ -73,12 +76,13 @@ public final class GraphBuilder {
     }
     ResolvedNetwork network;
     try {
-      network = new ResolvedNetwork(spec.name(), input, nodes, spec.softmaxHead(), classes(spec, nodes));
+      network = new ResolvedNetwork(spec.name(), input, List.copyOf(nodes), spec.softmaxHead(),
+          classes(spec, nodes), List.copyOf(blocks));
     } catch (Failure f) {
       problems.add(f.problem);
       return new Resolution(null, problems);
     }
-    problems.addAll(NodeRules.unused(spec, network));
+    problems.addAll(NodeRules.unused(network));
     return new Resolution(network, problems);
   }
 
@@ -99,23 +103,61 @@ public final class GraphBuilder {
     return outputs;
   }
 
-  private static ResolvedNode resolveNode(NodeSpec node, List<String> inputs, Map<String, Shape> shapes)
+  /**
+   * Resolves {@code node}, expanding it first when it is a block, into {@code out}; shapes of
+   * every resolved node go into {@code shapes}.
+   */
+  private static void resolveInto(NodeSpec node, List<String> inputs, String block,
+      Map<String, Shape> shapes, List<ResolvedNode> out, List<ResolvedNetwork.Block> blocks)
       throws Failure {
-    Layer first = node.layers().get(0);
-    if (inputs.size() != 1) {
-      throw new Failure(Messages.inputCount(node.name(), first.label(), inputs.size()), node.at());
+    if (node.block() == null) {
+      ResolvedNode resolved = resolveNode(node, inputs, shapes, block);
+      out.add(resolved);
+      shapes.put(node.name(), resolved.out());
+      return;
     }
-    Shape shape = shapes.get(inputs.get(0));
-    String from = inputs.get(0).equals(NetworkSpec.INPUT)
-        ? "the network input"
-        : "its input '" + inputs.get(0) + "'";
+    if (inputs.size() != 1) {
+      throw new Failure(Messages.inputCount(node.name(), node.block().title(), inputs.size()), node.at());
+    }
+    blocks.add(new ResolvedNetwork.Block(node.name(), node.block().title()));
+    for (BlockExpander.Unit unit :
+        BlockExpander.expand(node.name(), node.block(), inputs.get(0), shapes.get(inputs.get(0)))) {
+      List<String> unitInputs = unit.spec().inputs().stream().map(Ref::name).toList();
+      resolveInto(unit.spec(), unitInputs, unit.block(), shapes, out, blocks);
+    }
+  }
+
+  private static ResolvedNode resolveNode(NodeSpec node, List<String> inputs, Map<String, Shape> shapes,
+      String block) throws Failure {
+    Layer first = node.layers().get(0);
     List<ResolvedLayer> layers = new ArrayList<>();
-    for (Layer layer : node.layers()) {
+    Shape shape;
+    String from;
+    int start = 0;
+    if (first.merges()) {
+      if (inputs.size() < 2) {
+        throw new Failure(Messages.mergeInputs(node.name(), first.label(), inputs.size()), node.at());
+      }
+      ResolvedLayer merged = Merges.resolve(first, node, inputs, shapes);
+      layers.add(merged);
+      shape = merged.out();
+      from = "the " + first.label() + " before it";
+      start = 1;
+    } else {
+      if (inputs.size() != 1) {
+        throw new Failure(Messages.inputCount(node.name(), first.label(), inputs.size()), node.at());
+      }
+      shape = shapes.get(inputs.get(0));
+      from = inputs.get(0).equals(NetworkSpec.INPUT)
+          ? "the network input"
+          : "its input '" + inputs.get(0) + "'";
+    }
+    for (Layer layer : node.layers().subList(start, node.layers().size())) {
       ResolvedLayer resolved = LayerShapes.resolve(layer, node.name(), shape, from);
       layers.add(resolved);
       shape = resolved.out();
       from = "the " + layer.label() + " before it";
     }
-    return new ResolvedNode(node.name(), node.at(), List.copyOf(inputs), List.copyOf(layers), shape);
+    return new ResolvedNode(node.name(), node.at(), List.copyOf(inputs), List.copyOf(layers), shape, block);
   }
 }

@@ -2,7 +2,8 @@ package dev.netwright.processor.graph;
 
 /** One layer of a node, as the user wrote it, with the locations of its numbers. */
 public sealed interface Layer
-    permits Layer.Conv, Layer.Pool, Layer.Relu, Layer.Flatten, Layer.Dense {
+    permits Layer.Conv, Layer.Pool, Layer.Relu, Layer.Flatten, Layer.Dense, Layer.Concat,
+        Layer.Add {
   /** The layer's annotation. */
   Location at();
 
@@ -11,6 +12,11 @@ public sealed interface Layer
 
   /** Whether the layer has learned parameters. */
   default boolean hasParameters() {
+    return false;
+  }
+
+  /** Whether the layer merges two or more inputs (and so must come first in its node). */
+  default boolean merges() {
     return false;
   }
 
@@ -77,6 +83,32 @@ public sealed interface Layer
 
     @Override
     public boolean hasParameters() {
+      return true;
+    }
+  }
+
+  /** Concatenation on channels of the node's inputs. */
+  record Concat(Location at) implements Layer {
+    @Override
+    public String label() {
+      return "concat";
+    }
+
+    @Override
+    public boolean merges() {
+      return true;
+    }
+  }
+
+  /** Element-wise sum of the node's inputs. */
+  record Add(Location at) implements Layer {
+    @Override
+    public String label() {
+      return "add";
+    }
+
+    @Override
+    public boolean merges() {
       return true;
     }
   }

@@ -164,6 +164,89 @@ public final class Messages {
             + " it out to take it from the last node.");
   }
 
+  public static Message needsBatchNorm(String node) {
+    return new Message("needs-batch-norm",
+        "residual '" + node + "' asks for the pre-activation variant (He et al. 2016), which puts"
+            + " batch norm before each convolution, and this version of Netwright has no batch norm"
+            + " yet. Use variant = ResidualVariant.BASIC or BOTTLENECK.");
+  }
+
+  public static Message residualShape(String node, Shape in, int out, int stride) {
+    String why = in.channels() != out
+        ? "channel counts differ"
+        : "the stride of " + stride + " shrinks the body's output";
+    return new Message("residual-shape",
+        "residual '" + node + "' adds its input " + in + " to its body's output of " + out
+            + " channels" + (stride == 1 ? "" : " at stride " + stride) + ": " + why + ", and"
+            + " projection = NEVER forbids a 1x1 projection. Use projection = AUTO"
+            + (in.channels() != out && stride == 1 ? " or filters = " + in.channels() : "") + ".");
+  }
+
+  public static Message concatShape(String node, String first, Shape a, String other, Shape b) {
+    return new Message("concat-shape",
+        "concat '" + node + "' joins '" + first + "' " + a + " and '" + other + "' " + b + ", whose"
+            + " height x width differ (" + a.height() + "x" + a.width() + " vs " + b.height() + "x"
+            + b.width() + "); only channel counts may differ. Pad or pool the branches to the same"
+            + " size, e.g. padding = SAME with stride 1.");
+  }
+
+  public static Message concatFlat(String node, String input, Shape shape) {
+    return new Message("concat-shape",
+        "concat '" + node + "' joins feature maps on channels, but '" + input + "' gives the flat "
+            + shape + ". Concatenate before flattening.");
+  }
+
+  public static Message addShape(String node, String first, Shape a, String other, Shape b) {
+    return new Message("add-shape",
+        "add '" + node + "' sums '" + first + "' " + a + " and '" + other + "' " + b + ", whose"
+            + " shapes differ. Make them agree, e.g. with a 1x1 convolution of " + a.channels()
+            + " filters on '" + other + "', or use @Residual, which projects by itself.");
+  }
+
+  public static Message mergeInputs(String node, String layer, int count) {
+    return new Message("input-count",
+        "node '" + node + "' starts with " + layer + ", which needs two or more inputs, but it names "
+            + count + ". Name the nodes to " + layer + " as the method's parameters, e.g."
+            + " 'Node " + node + "(Node a, Node b)'.");
+  }
+
+  public static Message mergeNotFirst(String node, String layer) {
+    return new Message("merge-position",
+        layer + " in '" + node + "' must be the node's first layer: it merges the node's inputs."
+            + " Move it before the other layer annotations.");
+  }
+
+  public static Message blockWidth(String what, String block, String node, int value) {
+    return new Message("non-positive",
+        what + " of " + block + " '" + node + "' must be positive, but it is " + value
+            + ". Write the number of filters of that branch or layer.");
+  }
+
+  public static Message blockCycle(String cycle) {
+    return new Message("block-cycle",
+        "block " + cycle + " uses itself, so it would never end. Remove the node that closes the"
+            + " cycle.");
+  }
+
+  public static Message notABlock(String method, String type) {
+    return new Message("not-a-node",
+        "method '" + method + "' returns " + type + ", which is neither Node nor an interface"
+            + " annotated @Block. Return Node, or annotate " + type + " with @Block to use it as a"
+            + " block.");
+  }
+
+  public static Message blockWithLayers(String node, String type) {
+    return new Message("block-with-layers",
+        "node '" + node + "' is the block " + type + " and also carries layer annotations; a block"
+            + " node is the block alone. Put the layers on a node of their own.");
+  }
+
+  public static Message twoBlocks(String node) {
+    return new Message("block-with-layers",
+        "node '" + node + "' carries two block annotations; a node is one block. Split it into two"
+            + " nodes.");
+  }
+
   public static Message internal(String what) {
     return new Message("internal",
         "the Netwright processor failed on this network: " + what + ". This is a bug in"

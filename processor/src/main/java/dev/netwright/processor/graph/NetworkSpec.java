@@ -18,8 +18,15 @@ public record NetworkSpec(String name, Location at, Value channels, Value height
    * One node as written.
    *
    * @param inputs the named inputs; empty means the previous node (or the network input)
+   * @param block the block this node is written as, or null for a node of layers
    */
-  public record NodeSpec(String name, Location at, List<Ref> inputs, List<Layer> layers) {}
+  public record NodeSpec(String name, Location at, List<Ref> inputs, List<Layer> layers,
+      BlockSpec block) {
+    /** A node of layers. */
+    public NodeSpec(String name, Location at, List<Ref> inputs, List<Layer> layers) {
+      this(name, at, inputs, layers, null);
+    }
+  }
 
   /** The reserved reference to the network input. */
   public static final String INPUT = "input";

@@ -11,7 +11,7 @@ import java.util.Set;
  * The rules that need no shapes: names, references and the sign of every number. Each returns at
  * most one problem per node, its first root cause.
  */
-final class NodeRules {
+public final class NodeRules {
   private NodeRules() {}
 
   static List<Problem> checkNetwork(NetworkSpec spec) {
@@ -32,16 +32,23 @@ final class NodeRules {
   }
 
   /** The first problem of node {@code index}, if any. */
-  static List<Problem> check(NetworkSpec spec, int index) {
-    NodeSpec node = spec.nodes().get(index);
-    Problem p = names(spec, index);
+  static List<Problem> check(List<NodeSpec> scope, int index) {
+    NodeSpec node = scope.get(index);
+    Problem p = names(scope, index);
     if (p == null) {
-      p = references(spec, index);
+      p = references(scope, index);
     }
-    if (p == null && node.layers().isEmpty()) {
+    if (p == null && node.layers().isEmpty() && node.block() == null) {
       p = Problem.error(Messages.noLayer(node.name()), node.at());
     }
-    for (Layer layer : node.layers()) {
+    if (p == null && node.block() != null) {
+      p = block(node.block(), node.name());
+    }
+    for (int j = 0; j < node.layers().size(); j++) {
+      Layer layer = node.layers().get(j);
+      if (p == null && j > 0 && layer.merges()) {
+        p = Problem.error(Messages.mergeNotFirst(node.name(), layer.label()), layer.at());
+      }
       if (p == null) {
         p = numbers(layer, node.name());
       }
@@ -49,25 +56,67 @@ final class NodeRules {
     return p == null ? List.of() : List.of(p);
   }
 
-  private static Problem names(NetworkSpec spec, int index) {
-    NodeSpec node = spec.nodes().get(index);
+  /** Problems of a user block's body, checked once per block type with its own scope. */
+  public static List<Problem> checkBody(List<NodeSpec> body) {
+    List<Problem> problems = new ArrayList<>();
+    for (int i = 0; i < body.size(); i++) {
+      problems.addAll(check(body, i));
+    }
+    return problems;
+  }
+
+  private static Problem block(BlockSpec block, String node) {
+    if (block instanceof BlockSpec.Vgg v) {
+      return firstNonNull(width("convs", "VGGBlock", node, v.convs()),
+          width("filters", "VGGBlock", node, v.filters()));
+    }
+    if (block instanceof BlockSpec.Inception i) {
+      String kind = i.naive() ? "NaiveInception" : "Inception";
+      return firstNonNull(width("conv1x1", kind, node, i.conv1x1()),
+          width("reduce3x3", kind, node, i.reduce3x3()), width("conv3x3", kind, node, i.conv3x3()),
+          width("reduce5x5", kind, node, i.reduce5x5()), width("conv5x5", kind, node, i.conv5x5()),
+          width("poolProjection", kind, node, i.poolProjection()));
+    }
+    if (block instanceof BlockSpec.InceptionA a) {
+      return firstNonNull(width("conv1x1", "InceptionA", node, a.conv1x1()),
+          width("reduce5x5", "InceptionA", node, a.reduce5x5()),
+          width("conv5x5", "InceptionA", node, a.conv5x5()),
+          width("reduce3x3", "InceptionA", node, a.reduce3x3()),
+          width("conv3x3", "InceptionA", node, a.conv3x3()),
+          width("poolProjection", "InceptionA", node, a.poolProjection()));
+    }
+    if (block instanceof BlockSpec.Residual r) {
+      return firstNonNull(width("filters", "Residual", node, r.filters()),
+          width("stride", "Residual", node, r.stride()),
+          width("expansion", "Residual", node, r.expansion()));
+    }
+    return null;
+  }
+
+  private static Problem width(String what, String block, String node, Value v) {
+    return v == null || v.value() > 0 ? null
+        : Problem.error(Messages.blockWidth(what, block, node, v.value()), v.at());
+  }
+
+  private static Problem names(List<NodeSpec> scope, int index) {
+    NodeSpec node = scope.get(index);
     if (node.name().equals(NetworkSpec.INPUT)) {
       return Problem.error(Messages.reservedName(node.name()), node.at());
     }
     for (int j = 0; j < index; j++) {
-      if (spec.nodes().get(j).name().equals(node.name())) {
+      if (scope.get(j).name().equals(node.name())) {
         return Problem.error(Messages.duplicateNode(node.name()), node.at());
       }
     }
     return null;
   }
 
-  private static Problem references(NetworkSpec spec, int index) {
-    NodeSpec node = spec.nodes().get(index);
+  private static Problem references(List<NodeSpec> scope, int index) {
+    NodeSpec node = scope.get(index);
     List<String> earlier = new ArrayList<>();
     earlier.add(NetworkSpec.INPUT);
     for (int j = 0; j < index; j++) {
-      earlier.add(spec.nodes().get(j).name());
+      earlier.add(scope.get(j).name());
     }
     for (Ref ref : node.inputs()) {
       if (earlier.contains(ref.name())) {
@@ -76,7 +125,7 @@ final class NodeRules {
       if (ref.name().equals(node.name())) {
         return Problem.error(Messages.selfInput(node.name()), ref.at());
       }
-      boolean later = spec.nodes().stream().anyMatch(n -> n.name().equals(ref.name()));
+      boolean later = scope.stream().anyMatch(n -> n.name().equals(ref.name()));
       return Problem.error(
           later
               ? Messages.laterInput(node.name(), ref.name())
@@ -144,13 +193,13 @@ final class NodeRules {
   }
 
   /** A warning for every node other than the output that nothing consumes. */
-  static List<Problem> unused(NetworkSpec spec, ResolvedNetwork network) {
+  static List<Problem> unused(ResolvedNetwork network) {
     Set<String> consumed = new HashSet<>();
     for (ResolvedNode node : network.nodes()) {
       consumed.addAll(node.inputs());
     }
     List<Problem> problems = new ArrayList<>();
-    for (ResolvedNode node : network.nodes()) {
+    for (ResolvedNode node : network.topLevel()) {
       if (node != network.output() && !consumed.contains(node.name())) {
         problems.add(Problem.warning(Messages.unused(node.name()), node.at()));
       }

@@ -6,9 +6,24 @@ import java.util.List;
  * A network with every shape resolved and validated: what the writers generate from.
  *
  * @param classes the number of classes the head scores, 0 without a head
+ * @param blocks every expanded block, in order, by path
  */
 public record ResolvedNetwork(String name, Shape input, List<ResolvedNode> nodes, boolean softmaxHead,
-    int classes) {
+    int classes, List<Block> blocks) {
+  /** An expanded block: its path (also the name of its output node) and title. */
+  public record Block(String path, String title) {
+    /** The enclosing block's path, "" at top level. */
+    public String parent() {
+      int dot = path.lastIndexOf('.');
+      return dot < 0 ? "" : path.substring(0, dot);
+    }
+  }
+
+  /** The nodes written in the network itself (block outputs stand for their blocks). */
+  public java.util.List<ResolvedNode> topLevel() {
+    return nodes.stream().filter(n -> n.name().indexOf('.') < 0).toList();
+  }
+
   /** The node whose output is the network's output. */
   public ResolvedNode output() {
     return nodes.get(nodes.size() - 1);

@@ -6,9 +6,10 @@ import java.util.List;
  * A node with every shape known.
  *
  * @param inputs names of the nodes it consumes, {@link NetworkSpec#INPUT} for the network input
+ * @param block path of the innermost block the node belongs to ("mix1", "a.b"), "" at top level
  */
 public record ResolvedNode(String name, Location at, List<String> inputs, List<ResolvedLayer> layers,
-    Shape out) {
+    Shape out, String block) {
   /** Learned scalars over the node's layers. */
   public long parameters() {
     return layers.stream().mapToLong(ResolvedLayer::parameters).sum();

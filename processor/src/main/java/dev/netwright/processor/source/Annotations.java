@@ -43,6 +43,12 @@ final class Annotations {
     return Value.implied(((Number) d.getValue()).intValue(), location());
   }
 
+  /** Where {@code name} was written, or the annotation when it was not. */
+  JavacLocation valueLocation(String name) {
+    AnnotationValue v = find(written, name);
+    return v == null ? location() : new JavacLocation(element, mirror, v);
+  }
+
   /** A boolean value. */
   boolean booleanValue(String name) {
     return (Boolean) find(all, name).getValue();

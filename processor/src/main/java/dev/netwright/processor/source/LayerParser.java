@@ -29,6 +29,10 @@ final class LayerParser {
         return new Layer.Relu(a.location());
       case "Flatten":
         return new Layer.Flatten(a.location());
+      case "Concat":
+        return new Layer.Concat(a.location());
+      case "Add":
+        return new Layer.Add(a.location());
       case "Dense":
         return new Layer.Dense(a.intValue("value"),
             a.isWritten("inFeatures") ? a.intValue("inFeatures") : null, a.booleanValue("bias"),

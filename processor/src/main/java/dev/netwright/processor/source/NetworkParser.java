@@ -1,15 +1,22 @@
 package dev.netwright.processor.source;
 
+import dev.netwright.processor.graph.BlockSpec;
 import dev.netwright.processor.graph.Layer;
 import dev.netwright.processor.graph.Location;
 import dev.netwright.processor.graph.Messages;
 import dev.netwright.processor.graph.NetworkSpec;
 import dev.netwright.processor.graph.NetworkSpec.NodeSpec;
 import dev.netwright.processor.graph.NetworkSpec.Ref;
+import dev.netwright.processor.graph.NodeRules;
 import dev.netwright.processor.graph.Problem;
 import dev.netwright.processor.graph.Value;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
@@ -17,123 +24,225 @@ import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 
 /**
- * Parses an {@code @Network} interface into a {@link NetworkSpec}, keeping the location of every
- * value. Reports what is wrong with the declaration itself; shapes are the graph stage's job.
+ * Parses {@code @Network} and {@code @Block} interfaces into specs, keeping the location of every
+ * value. Reports what is wrong with the declarations themselves; shapes are the graph stage's
+ * job. A block is parsed and its problems reported once, however often it is used.
  */
 public final class NetworkParser {
   static final String DSL = "dev.netwright.dsl.";
   public static final String NETWORK = DSL + "Network";
+  public static final String BLOCK = DSL + "Block";
 
   /** The outcome: the spec when the declaration is well formed, and every problem found. */
   public record Parsed(NetworkSpec spec, List<Problem> problems) {}
 
   private final Elements elements;
   private final Types types;
+  private final TypeMirror nodeType;
+  /** Parsed block bodies by qualified name; empty when the block has problems. */
+  private final Map<String, Optional<List<NodeSpec>>> blocks = new HashMap<>();
+  private final Deque<String> parsing = new ArrayDeque<>();
 
   public NetworkParser(Elements elements, Types types) {
     this.elements = elements;
     this.types = types;
+    this.nodeType = elements.getTypeElement(DSL + "Node").asType();
   }
 
   /** Parses {@code element}, annotated with {@code @Network}. */
   public Parsed parse(Element element) {
     AnnotationMirror network = mirror(element, NETWORK);
     Location at = new JavacLocation(element, network, null);
-    if (element.getKind() != ElementKind.INTERFACE) {
-      String kind = element.getKind().name().toLowerCase().replace('_', ' ');
-      return failed(Problem.error(Messages.notAnInterface("a " + kind), at));
-    }
-    TypeElement type = (TypeElement) element;
-    String name = type.getSimpleName().toString();
-    if (!type.getTypeParameters().isEmpty()) {
-      return failed(Problem.error(Messages.genericNetwork(name), at));
-    }
     List<Problem> problems = new ArrayList<>();
-    List<NodeSpec> nodes = new ArrayList<>();
-    TypeMirror nodeType = elements.getTypeElement(DSL + "Node").asType();
-    for (Element member : type.getEnclosedElements()) {
-      if (member.getKind() != ElementKind.METHOD) {
-        continue;
-      }
-      ExecutableElement method = (ExecutableElement) member;
-      String why = notANode(method, nodeType);
-      if (why != null) {
-        problems.add(Problem.error(
-            Messages.notANode(method.getSimpleName().toString(), why), JavacLocation.of(method)));
-        continue;
-      }
-      nodes.add(node(method));
-    }
-    if (!problems.isEmpty()) {
+    List<NodeSpec> nodes = body(element, at, problems);
+    if (nodes == null) {
       return new Parsed(null, problems);
-    }
-    if (nodes.isEmpty()) {
-      return failed(Problem.error(Messages.noNodes(name), at));
     }
     Annotations net = new Annotations(elements, element, network);
     Annotations input = new Annotations(elements, element, net.annotationValue("input"));
     Value classes = net.isWritten("classes") ? net.intValue("classes") : null;
     boolean softmax = net.enumValue("head").equals("SOFTMAX_CROSS_ENTROPY");
+    String name = element.getSimpleName().toString();
     NetworkSpec spec = new NetworkSpec(name, at, input.intValue("channels"), input.intValue("height"),
         input.intValue("width"), classes, softmax, nodes);
-    return new Parsed(spec, List.of());
+    return new Parsed(spec, problems);
   }
 
-  private static Parsed failed(Problem problem) {
-    return new Parsed(null, List.of(problem));
+  /** Parses and checks the {@code @Block} interface {@code element} once; returns its problems. */
+  public List<Problem> parseBlock(TypeElement element) {
+    List<Problem> problems = new ArrayList<>();
+    block(element, problems);
+    return problems;
   }
 
-  /** Why {@code method} cannot be a node, or null when it can. */
-  private String notANode(ExecutableElement method, TypeMirror nodeType) {
-    if (method.getModifiers().contains(Modifier.DEFAULT)) {
-      return "it is a default method";
+  /** The nodes of a network or block interface, or null when its declaration has problems. */
+  private List<NodeSpec> body(Element element, Location at, List<Problem> problems) {
+    if (element.getKind() != ElementKind.INTERFACE) {
+      String kind = element.getKind().name().toLowerCase().replace('_', ' ');
+      problems.add(Problem.error(Messages.notAnInterface("a " + kind), at));
+      return null;
     }
-    if (method.getModifiers().contains(Modifier.STATIC)) {
-      return "it is static";
+    TypeElement type = (TypeElement) element;
+    String name = type.getSimpleName().toString();
+    if (!type.getTypeParameters().isEmpty()) {
+      problems.add(Problem.error(Messages.genericNetwork(name), at));
+      return null;
     }
-    if (method.getModifiers().contains(Modifier.PRIVATE)) {
-      return "it is private";
-    }
-    if (!method.getTypeParameters().isEmpty()) {
-      return "it is generic";
-    }
-    TypeMirror returns = method.getReturnType();
-    if (returns.getKind() == TypeKind.ERROR) {
-      return "its return type does not resolve";
-    }
-    if (!types.isSameType(returns, nodeType)) {
-      return "it returns " + returns + ", not Node";
-    }
-    for (VariableElement p : method.getParameters()) {
-      if (!types.isSameType(p.asType(), nodeType)) {
-        return "its parameter '" + p.getSimpleName() + "' is a " + p.asType() + ", not a Node";
+    int before = problems.size();
+    boolean failed = false;
+    List<NodeSpec> nodes = new ArrayList<>();
+    for (Element member : type.getEnclosedElements()) {
+      if (member.getKind() != ElementKind.METHOD) {
+        continue;
+      }
+      ExecutableElement method = (ExecutableElement) member;
+      Problem p = notANode(method);
+      if (p != null) {
+        problems.add(p);
+        continue;
+      }
+      NodeSpec node = node(method, problems);
+      if (node == null) {
+        failed = true; // reported here, or where its block was first parsed
+      } else {
+        nodes.add(node);
       }
     }
-    if (method.isVarArgs()) {
-      return "it takes varargs";
+    if (failed || problems.size() > before) {
+      return null;
+    }
+    if (nodes.isEmpty()) {
+      problems.add(Problem.error(Messages.noNodes(name), at));
+      return null;
+    }
+    return nodes;
+  }
+
+  /** The body of a user block, parsed once; empty when it has problems (reported then). */
+  private Optional<List<NodeSpec>> block(TypeElement type, List<Problem> problems) {
+    String name = type.getQualifiedName().toString();
+    Optional<List<NodeSpec>> cached = blocks.get(name);
+    if (cached != null) {
+      return cached;
+    }
+    parsing.push(name);
+    Location at = new JavacLocation(type, mirror(type, BLOCK), null);
+    List<NodeSpec> nodes = body(type, at, problems);
+    if (nodes != null) {
+      List<Problem> found = NodeRules.checkBody(nodes);
+      problems.addAll(found);
+      if (!found.isEmpty()) {
+        nodes = null;
+      }
+    }
+    parsing.pop();
+    Optional<List<NodeSpec>> result = Optional.ofNullable(nodes).map(List::copyOf);
+    blocks.put(name, result);
+    return result;
+  }
+
+  /** Why {@code method} cannot be a node, as a problem, or null when it can. */
+  private Problem notANode(ExecutableElement method) {
+    String why = null;
+    if (method.getModifiers().contains(Modifier.DEFAULT)) {
+      why = "it is a default method";
+    } else if (method.getModifiers().contains(Modifier.STATIC)) {
+      why = "it is static";
+    } else if (method.getModifiers().contains(Modifier.PRIVATE)) {
+      why = "it is private";
+    } else if (!method.getTypeParameters().isEmpty()) {
+      why = "it is generic";
+    } else if (method.getReturnType().getKind() == TypeKind.ERROR) {
+      why = "its return type does not resolve";
+    } else if (method.isVarArgs()) {
+      why = "it takes varargs";
+    } else {
+      TypeMirror returns = method.getReturnType();
+      if (!types.isSameType(returns, nodeType) && blockType(returns) == null) {
+        if (returns.getKind() == TypeKind.DECLARED) {
+          return Problem.error(Messages.notABlock(method.getSimpleName().toString(), returns.toString()),
+              JavacLocation.of(method));
+        }
+        why = "it returns " + returns + ", not Node";
+      }
+      for (VariableElement p : method.getParameters()) {
+        if (why == null && !types.isSameType(p.asType(), nodeType)) {
+          why = "its parameter '" + p.getSimpleName() + "' is a " + p.asType() + ", not a Node";
+        }
+      }
+    }
+    return why == null ? null
+        : Problem.error(Messages.notANode(method.getSimpleName().toString(), why), JavacLocation.of(method));
+  }
+
+  /** The {@code @Block} interface {@code type} names, or null. */
+  private TypeElement blockType(TypeMirror type) {
+    if (type.getKind() != TypeKind.DECLARED) {
+      return null;
+    }
+    TypeElement element = (TypeElement) ((DeclaredType) type).asElement();
+    for (AnnotationMirror m : element.getAnnotationMirrors()) {
+      if (qualifiedName(m).equals(BLOCK)) {
+        return element;
+      }
     }
     return null;
   }
 
-  private NodeSpec node(ExecutableElement method) {
+  private NodeSpec node(ExecutableElement method, List<Problem> problems) {
+    String name = method.getSimpleName().toString();
     List<Ref> inputs = new ArrayList<>();
     for (VariableElement p : method.getParameters()) {
       inputs.add(new Ref(p.getSimpleName().toString(), JavacLocation.of(p)));
     }
     List<Layer> layers = new ArrayList<>();
+    BlockSpec block = null;
     for (AnnotationMirror m : method.getAnnotationMirrors()) {
-      Layer layer = LayerParser.parse(new Annotations(elements, method, m), qualifiedName(m));
+      Annotations a = new Annotations(elements, method, m);
+      Layer layer = LayerParser.parse(a, qualifiedName(m));
       if (layer != null) {
         layers.add(layer);
       }
+      BlockSpec b = BlockParser.parse(a, qualifiedName(m));
+      if (b != null && block != null) {
+        problems.add(Problem.error(Messages.twoBlocks(name), b.at()));
+        return null;
+      }
+      block = b == null ? block : b;
     }
-    return new NodeSpec(method.getSimpleName().toString(), JavacLocation.of(method), inputs, layers);
+    TypeElement user = blockType(method.getReturnType());
+    if (user != null) {
+      String type = user.getQualifiedName().toString();
+      if (parsing.contains(type)) {
+        List<String> cycle = new ArrayList<>(parsing);
+        java.util.Collections.reverse(cycle);
+        cycle = cycle.subList(cycle.indexOf(type), cycle.size());
+        problems.add(Problem.error(Messages.blockCycle(String.join(" -> ", cycle) + " -> " + type),
+            JavacLocation.of(method)));
+        return null;
+      }
+      if (block != null || !layers.isEmpty()) {
+        problems.add(Problem.error(Messages.blockWithLayers(name, user.getSimpleName().toString()),
+            JavacLocation.of(method)));
+        return null;
+      }
+      Optional<List<NodeSpec>> body = block(user, problems);
+      if (body.isEmpty()) {
+        return null;
+      }
+      block = new BlockSpec.User(user.getSimpleName().toString(), body.get(), JavacLocation.of(method));
+    } else if (block != null && !layers.isEmpty()) {
+      problems.add(Problem.error(Messages.blockWithLayers(name, block.title()), JavacLocation.of(method)));
+      return null;
+    }
+    return new NodeSpec(name, JavacLocation.of(method), inputs, layers, block);
   }
 
   private static String qualifiedName(AnnotationMirror m) {

@@ -44,6 +44,10 @@ final class BufferPlan {
     final String description;
     boolean requiresGrad;
     String gradField;
+    /** A second gradient buffer, for contributions after the first (fan-out); null if none. */
+    String partField;
+    /** The kernel that adds {@link #partField} into {@link #gradField}; null if none. */
+    String accumulator;
 
     Act(Kind kind, Act source, Shape shape, String field, String description) {
       this.kind = kind;
@@ -61,17 +65,25 @@ final class BufferPlan {
   static final class Step {
     final ResolvedNode node;
     final ResolvedLayer layer;
+    /** The first (for most layers the only) input. */
     final Act in;
+    final List<Act> ins;
     final Act out;
     final String kernel;
     final Param weight;
     final Param bias;
     boolean live;
+    /** Per input, the gradient field backward writes, or null when that input needs none. */
+    final List<String> dxTargets = new ArrayList<>();
+    /** Activations whose gradient buffer must take this step's contribution after backward. */
+    final List<Act> accumulate = new ArrayList<>();
 
-    Step(ResolvedNode node, ResolvedLayer layer, Act in, Act out, String kernel, Param weight, Param bias) {
+    Step(ResolvedNode node, ResolvedLayer layer, List<Act> ins, Act out, String kernel, Param weight,
+        Param bias) {
       this.node = node;
       this.layer = layer;
-      this.in = in;
+      this.in = ins.get(0);
+      this.ins = ins;
       this.out = out;
       this.kernel = kernel;
       this.weight = weight;
@@ -96,7 +108,8 @@ final class BufferPlan {
       }
     }
     for (ResolvedNode node : network.nodes()) {
-      Act act = nodeOutputs.get(node.inputs().get(0));
+      List<Act> nodeIns = node.inputs().stream().map(nodeOutputs::get).toList();
+      Act act = nodeIns.get(0);
       long learned = node.layers().stream().filter(l -> l.layer().hasParameters()).count();
       for (int j = 0; j < node.layers().size(); j++) {
         ResolvedLayer rl = node.layers().get(j);
@@ -110,6 +123,7 @@ final class BufferPlan {
           acts.add(in);
         }
         boolean sharedInput = j == 0 && nodeConsumers.getOrDefault(node.inputs().get(0), 0) > 1;
+        List<Act> ins = rl.layer().merges() ? nodeIns : List.of(in);
         Act out;
         if (rl.layer() instanceof Layer.Flatten) {
           out = new Act(Kind.FLAT_VIEW, in, rl.out(), names.newName(base + "Out"), what + " output");
@@ -118,7 +132,7 @@ final class BufferPlan {
         } else {
           out = new Act(Kind.OWN, null, rl.out(), names.newName(base + "Out"), what + " output");
         }
-        out.requiresGrad = rl.layer().hasParameters() || in.requiresGrad;
+        out.requiresGrad = rl.layer().hasParameters() || ins.stream().anyMatch(a -> a.requiresGrad);
         acts.add(out);
         Param weight = null;
         Param bias = null;
@@ -133,7 +147,7 @@ final class BufferPlan {
           }
         }
         String kernel = rl.layer() instanceof Layer.Flatten ? null : names.newName(base);
-        steps.add(new Step(node, rl, in, out, kernel, weight, bias));
+        steps.add(new Step(node, rl, ins, out, kernel, weight, bias));
         act = out;
       }
       nodeOutputs.put(node.name(), act);
@@ -148,7 +162,7 @@ final class BufferPlan {
           ? a.source.gradField
           : names.newName(a.field.replaceAll("Out$", "") + "Grad");
     }
-    checkSingleWriter();
+    planGradientWriters(names);
   }
 
   private Param param(NameAllocator names, String name, String field, long[] shape, int fanIn) {
@@ -187,17 +201,60 @@ final class BufferPlan {
   }
 
   /**
-   * Backward overwrites each input gradient, so every gradient may have one live writer. Graphs
-   * where an activation feeds two live layers (branches) need accumulation, which no layer of
-   * this version can produce.
+   * Backward overwrites each input gradient, so when an activation feeds several live layers
+   * (branches, shortcuts) only the first of them in backward order writes its gradient buffer;
+   * the others write a second buffer that is then added in.
    */
-  private void checkSingleWriter() {
-    Set<Act> written = new HashSet<>();
-    for (Step s : steps) {
-      if (s.live && s.in.requiresGrad && s.kernel != null && !written.add(s.in)) {
-        throw new IllegalStateException("two live layers write the gradient " + s.in.gradField);
+  private void planGradientWriters(NameAllocator names) {
+    Map<Act, Integer> writes = new HashMap<>();
+    for (int i = steps.size() - 1; i >= 0; i--) {
+      Step s = steps.get(i);
+      if (!runsBackward(s)) {
+        continue;
+      }
+      for (Act a : s.ins) {
+        if (!a.requiresGrad) {
+          s.dxTargets.add(null);
+          continue;
+        }
+        Act root = root(a);
+        if (writes.merge(root, 1, Integer::sum) == 1) {
+          s.dxTargets.add(a.gradField);
+          continue;
+        }
+        if (root.partField == null) {
+          root.partField = names.newName(root.gradField + "Part");
+          root.accumulator = names.newName(root.gradField + "Accumulate");
+        }
+        if (a != root && a.partField == null) {
+          a.partField = names.newName(a.gradField + "Part");
+        }
+        if (s.accumulate.contains(root)) {
+          throw new IllegalStateException(
+              "layer " + s.kernel + " contributes twice to the gradient of " + root.field);
+        }
+        s.dxTargets.add(a.partField);
+        s.accumulate.add(root);
       }
     }
+  }
+
+  /** Whether backward calls this step's kernel: it learns, or something before it does. */
+  static boolean runsBackward(Step s) {
+    return s.live && s.kernel != null
+        && (s.layer.layer().hasParameters() || s.ins.stream().anyMatch(a -> a.requiresGrad));
+  }
+
+  /**
+   * The activation whose gradient {@code a}'s contributions add up in: a flat view's source. An
+   * in-place activation counts on its own: the layer that made it in place transforms its
+   * gradient (ReLU backward) rather than adding to it.
+   */
+  static Act root(Act a) {
+    while (a.kind == Kind.FLAT_VIEW) {
+      a = a.source;
+    }
+    return a;
   }
 
   static String kindName(Layer layer) {

@@ -12,6 +12,7 @@ import dev.netwright.processor.writing.BufferPlan.Act;
 import dev.netwright.processor.writing.BufferPlan.Kind;
 import dev.netwright.processor.writing.BufferPlan.Step;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
 
@@ -21,6 +22,9 @@ final class BuffersWriter {
   private static final ClassName POOL = ClassName.get(ModelWriter.RUNTIME + ".kernel", "Pool2d");
   private static final ClassName RELU = ClassName.get(ModelWriter.RUNTIME + ".kernel", "Relu");
   private static final ClassName DENSE = ClassName.get(ModelWriter.RUNTIME + ".kernel", "Dense");
+  private static final ClassName CONCAT = ClassName.get(ModelWriter.RUNTIME + ".kernel", "Concat");
+  private static final ClassName ADD = ClassName.get(ModelWriter.RUNTIME + ".kernel", "Add");
+  static final ClassName ACCUMULATE = ClassName.get(ModelWriter.RUNTIME + ".kernel", "Accumulate");
 
   private final BufferPlan plan;
   private final ResolvedNetwork network;
@@ -32,9 +36,8 @@ final class BuffersWriter {
     this.buffers = buffers;
   }
 
-  /** Whether backward calls this step's kernel: it learns, or something before it does. */
   static boolean runsBackward(Step s) {
-    return s.live && s.kernel != null && (s.layer.layer().hasParameters() || s.in.requiresGrad);
+    return BufferPlan.runsBackward(s);
   }
 
   TypeSpec write() {
@@ -49,6 +52,15 @@ final class BuffersWriter {
       if (a.gradField != null && a.kind != Kind.ALIAS) {
         type.addField(FieldSpec.builder(ModelWriter.indarray(), a.gradField)
             .addJavadoc("Gradient of the $L $L.\n", a.description, dims(a.shape)).build());
+      }
+      if (a.partField != null) {
+        type.addField(FieldSpec.builder(ModelWriter.indarray(), a.partField)
+            .addJavadoc("A later contribution to the gradient of the $L, added in.\n", a.description)
+            .build());
+      }
+      if (a.accumulator != null) {
+        type.addField(FieldSpec.builder(ACCUMULATE, a.accumulator)
+            .addJavadoc("Adds {@code $N} into {@code $N}.\n", a.partField, a.gradField).build());
       }
     }
     for (Step s : plan.steps) {
@@ -75,7 +87,7 @@ final class BuffersWriter {
         m.addStatement("$N = $N.reshape(n, $L)", s.in.field, s.in.source.field, s.in.shape.size());
       }
       if (s.out.kind == Kind.OWN) {
-        m.addStatement("$N = create($L)", s.out.field, dims(s.out.shape).replace("[", "").replace("]", ""));
+        m.addStatement("$N = create($L)", s.out.field, args(s.out.shape));
       } else if (s.out.kind == Kind.FLAT_VIEW) {
         m.addStatement("$N = $N.reshape(n, $L)", s.out.field, s.in.field, s.out.shape.size());
       }
@@ -115,6 +127,10 @@ final class BuffersWriter {
     if (layer instanceof Layer.Dense) {
       return CodeBlock.of("new $T($N, $N, $N, $L)", DENSE, s.out.field, s.in.field, s.weight.field(), bias);
     }
+    if (layer.merges()) {
+      return CodeBlock.of("new $T($N, $L)", layer instanceof Layer.Concat ? CONCAT : ADD, s.out.field,
+          s.ins.stream().map(a -> CodeBlock.of("$N", a.field)).collect(CodeBlock.joining(", ")));
+    }
     return CodeBlock.of("new $T($N, $N)", RELU, s.out.field, s.in.field);
   }
 
@@ -122,30 +138,42 @@ final class BuffersWriter {
     MethodSpec.Builder m = MethodSpec.methodBuilder("enableBackward").addAnnotation(Override.class)
         .addModifiers(Modifier.PROTECTED);
     for (Act a : plan.acts) {
-      if (a.gradField == null || a.kind == Kind.ALIAS) {
-        continue;
+      if (a.gradField != null && a.kind != Kind.ALIAS) {
+        if (a.kind == Kind.OWN) {
+          m.addStatement("$N = create($L)", a.gradField, args(a.shape));
+        } else {
+          m.addStatement("$N = $N.reshape(n, $L)", a.gradField, a.source.gradField, a.shape.size());
+        }
       }
-      if (a.kind == Kind.OWN) {
-        m.addStatement("$N = create($L)", a.gradField, dims(a.shape).replace("[", "").replace("]", ""));
-      } else {
-        m.addStatement("$N = $N.reshape(n, $L)", a.gradField, a.source.gradField, a.shape.size());
+      if (a.partField != null) {
+        if (a.kind == Kind.FLAT_VIEW) {
+          m.addStatement("$N = $N.reshape(n, $L)", a.partField, BufferPlan.root(a).partField, a.shape.size());
+        } else {
+          m.addStatement("$N = create($L)", a.partField, args(a.shape));
+        }
+      }
+      if (a.accumulator != null) {
+        m.addStatement("$N = new $T($N, $N)", a.accumulator, ACCUMULATE, a.gradField, a.partField);
       }
     }
     if (plan.output.gradField != null) {
       m.addStatement("outputGradient = $N", plan.output.gradField);
     } else {
-      m.addStatement("outputGradient = create($L)", dims(plan.output.shape).replace("[", "").replace("]", ""));
+      m.addStatement("outputGradient = create($L)", args(plan.output.shape));
     }
     for (Step s : plan.steps) {
       if (!runsBackward(s)) {
         continue;
       }
-      String dx = s.in.requiresGrad ? s.in.gradField : null;
+      List<CodeBlock> dx = s.dxTargets.stream()
+          .map(t -> t == null ? CodeBlock.of("null") : CodeBlock.of("$N", t)).toList();
       if (s.weight != null) {
-        m.addStatement("$N.withGradients($L, $N, $L, $N)", s.kernel, dx == null ? "null" : dx,
+        m.addStatement("$N.withGradients($L, $N, $L, $N)", s.kernel, dx.get(0),
             s.weight.gradField(), s.bias == null ? "null" : s.bias.gradField(), s.out.gradField);
+      } else if (s.layer.layer().merges()) {
+        m.addStatement("$N.withGradients($N, $L)", s.kernel, s.out.gradField, CodeBlock.join(dx, ", "));
       } else {
-        m.addStatement("$N.withGradients($N, $N)", s.kernel, dx, s.out.gradField);
+        m.addStatement("$N.withGradients($L, $N)", s.kernel, dx.get(0), s.out.gradField);
       }
     }
     if (network.softmaxHead()) {
@@ -165,6 +193,11 @@ final class BuffersWriter {
       return DENSE;
     }
     return RELU;
+  }
+
+  /** n, C, H, W or n, F: the arguments of create(...). */
+  static String args(Shape shape) {
+    return dims(shape).substring(1, dims(shape).length() - 1);
   }
 
   /** [n, C, H, W] or [n, F], as code. */

@@ -47,6 +47,7 @@ public final class ModelWriter {
   private final ClassName buffers;
   private final BufferPlan plan;
   private final String summary;
+  private final String diagram;
 
   /** A writer for {@code network}, generated as {@code model}. */
   public ModelWriter(ResolvedNetwork network, ClassName model) {
@@ -59,6 +60,12 @@ public final class ModelWriter {
     }
     this.plan = new BufferPlan(network, names);
     this.summary = SummaryWriter.table(network);
+    this.diagram = DotWriter.write(network);
+  }
+
+  /** The Graphviz DOT diagram, also kept as the generated class's {@code DIAGRAM}. */
+  public String diagram() {
+    return diagram;
   }
 
   /** The summary table, also kept as the generated class's {@code SUMMARY}. */
@@ -126,6 +133,11 @@ public final class ModelWriter {
     type.addField(FieldSpec.builder(String.class, names.newName("SUMMARY"),
             Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("The summary table, computed at compile time.\n").initializer("$S", summary).build());
+    type.addField(FieldSpec.builder(String.class, names.newName("DIAGRAM"),
+            Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("The network as a Graphviz DOT digraph; also the resource {@code $L.dot}.\n",
+            model.simpleName())
+        .initializer("$S", diagram).build());
   }
 
   private static void constant(TypeSpec.Builder type, NameAllocator names, String name, int value, String doc) {
@@ -145,7 +157,7 @@ public final class ModelWriter {
         .addJavadoc("A network of element type {@code dtype} (FLOAT, or DOUBLE for gradient checks),"
             + " initialised from {@code seed} as PyTorch initialises Conv2d and Linear.\n")
         .addParameter(DATA_TYPE, "dtype").addParameter(long.class, "seed")
-        .addStatement("super($S, dtype, newParameters(dtype), new int[] {$L, $L, $L}, new int[] {$L}, $L, SUMMARY)",
+        .addStatement("super($S, dtype, newParameters(dtype), new int[] {$L, $L, $L}, new int[] {$L}, $L, SUMMARY,\n    DIAGRAM)",
             network.name(), network.input().channels(), network.input().height(),
             network.input().width(), outDims, network.classes())
         .addStatement("$T p = parameters()", PARAMETERS)
@@ -193,6 +205,9 @@ public final class ModelWriter {
       Step s = plan.steps.get(i);
       if (BuffersWriter.runsBackward(s)) {
         m.addStatement("b.$N.backward()", s.kernel);
+        for (Act a : s.accumulate) {
+          m.addStatement("b.$N.run()", a.accumulator);
+        }
       }
     }
     return m.build();

@@ -17,11 +17,40 @@ final class SummaryWriter {
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"Node", "Layer", "Output shape", "Param #", "Mult-adds"});
     rows.add(new String[] {"input", "Input", network.input().toString(), "", ""});
+    java.util.Map<String, String> titles = new java.util.HashMap<>();
+    network.blocks().forEach(b -> titles.put(b.path(), b.title()));
+    java.util.Deque<String> open = new java.util.ArrayDeque<>();
     for (ResolvedNode node : network.nodes()) {
+      String block = node.block();
+      while (!open.isEmpty() && !block.equals(open.peek()) && !block.startsWith(open.peek() + ".")) {
+        open.pop();
+      }
+      List<String> opening = new ArrayList<>();
+      for (String p = block; !p.isEmpty() && !p.equals(open.peek()); p = parent(p)) {
+        opening.add(0, p);
+      }
+      for (String p : opening) {
+        long params = 0;
+        long macs = 0;
+        String shape = "";
+        for (ResolvedNode member : network.nodes()) {
+          if (member.name().equals(p) || member.name().startsWith(p + ".")) {
+            params += member.parameters();
+            macs += member.multiplyAdds();
+          }
+          if (member.name().equals(p)) {
+            shape = member.out().toString();
+          }
+        }
+        rows.add(new String[] {indent(open.size()) + relative(p, parent(p)), titles.get(p), shape,
+            number(params), number(macs)});
+        open.push(p);
+      }
       boolean first = true;
+      String label = node.name().equals(block) ? "(output)" : relative(node.name(), block);
       for (ResolvedLayer layer : node.layers()) {
         rows.add(new String[] {
-          first ? node.name() : "", describe(layer), layer.out().toString(),
+          first ? indent(open.size()) + label : "", describe(layer), layer.out().toString(),
           number(layer.parameters()), number(layer.multiplyAdds())
         });
         first = false;
@@ -54,6 +83,19 @@ final class SummaryWriter {
     return out.toString();
   }
 
+  private static String parent(String path) {
+    int dot = path.lastIndexOf('.');
+    return dot < 0 ? "" : path.substring(0, dot);
+  }
+
+  private static String relative(String name, String block) {
+    return block.isEmpty() ? name : name.substring(block.length() + 1);
+  }
+
+  private static String indent(int depth) {
+    return "  ".repeat(depth);
+  }
+
   static String describe(ResolvedLayer rl) {
     Layer layer = rl.layer();
     Geometry g = rl.geometry();
@@ -73,6 +115,12 @@ final class SummaryWriter {
     }
     if (layer instanceof Layer.Flatten) {
       return "Flatten";
+    }
+    if (layer instanceof Layer.Concat) {
+      return "Concat";
+    }
+    if (layer instanceof Layer.Add) {
+      return "Add";
     }
     return "ReLU";
   }

@@ -150,4 +150,9 @@ final class SoftmaxRegression implements Model {
   public String summary() {
     return "fc  [" + classes + "]  " + parameters.count() + " parameters";
   }
+
+  @Override
+  public String diagram() {
+    return "digraph SoftmaxRegression { input -> fc; }\n";
+  }
 }

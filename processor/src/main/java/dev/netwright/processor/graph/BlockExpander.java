@@ -1,0 +1,182 @@
+package dev.netwright.processor.graph;
+
+import dev.netwright.processor.graph.Layer.Padding;
+import dev.netwright.processor.graph.NetworkSpec.NodeSpec;
+import dev.netwright.processor.graph.NetworkSpec.Ref;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Expands a block into plain nodes named under the block ("mix1.branch1x1"); the last is named
+ * after the block itself and is its output. Names follow the PyTorch modules the blocks come
+ * from, so parameter names match their {@code state_dict}.
+ */
+final class BlockExpander {
+  /** One expanded node and the path of the innermost block it belongs to. */
+  record Unit(NodeSpec spec, String block) {}
+
+  private final String path;
+  private final Location at;
+  private final List<Unit> units = new ArrayList<>();
+
+  private BlockExpander(String path, Location at) {
+    this.path = path;
+    this.at = at;
+  }
+
+  /**
+   * The units of {@code block} used as node {@code path}, reading {@code input} of shape
+   * {@code in}; built-in blocks need the shape to choose their shortcut.
+   */
+  static List<Unit> expand(String path, BlockSpec block, String input, Shape in) throws Failure {
+    BlockExpander x = new BlockExpander(path, block.at());
+    if (block instanceof BlockSpec.Vgg v) {
+      x.vgg(v, input);
+    } else if (block instanceof BlockSpec.Inception i) {
+      x.inception(i, input);
+    } else if (block instanceof BlockSpec.InceptionA a) {
+      x.inceptionA(a, input);
+    } else if (block instanceof BlockSpec.Residual r) {
+      x.residual(r, input, in);
+    } else {
+      x.user((BlockSpec.User) block, input);
+    }
+    return x.units;
+  }
+
+  private void vgg(BlockSpec.Vgg v, String input) {
+    String previous = input;
+    for (int i = 1; i <= v.convs().value(); i++) {
+      previous = unit("conv" + i, List.of(previous), conv(v.filters(), 3, 1, same()), relu());
+    }
+    output(List.of(previous), pool(true, 2, 2, valid(), true));
+  }
+
+  private void inception(BlockSpec.Inception i, String input) {
+    List<String> branches = new ArrayList<>();
+    branches.add(unit("conv1x1", List.of(input), conv(i.conv1x1(), 1, 1, same()), relu()));
+    if (i.naive()) {
+      branches.add(unit("conv3x3", List.of(input), conv(i.conv3x3(), 3, 1, same()), relu()));
+      branches.add(unit("conv5x5", List.of(input), conv(i.conv5x5(), 5, 1, same()), relu()));
+      branches.add(unit("pool", List.of(input), pool(true, 3, 1, same(), false)));
+    } else {
+      String r3 = unit("reduce3x3", List.of(input), conv(i.reduce3x3(), 1, 1, same()), relu());
+      branches.add(unit("conv3x3", List.of(r3), conv(i.conv3x3(), 3, 1, same()), relu()));
+      String r5 = unit("reduce5x5", List.of(input), conv(i.reduce5x5(), 1, 1, same()), relu());
+      branches.add(unit("conv5x5", List.of(r5), conv(i.conv5x5(), 5, 1, same()), relu()));
+      branches.add(unit("poolProjection", List.of(input), pool(true, 3, 1, same(), false),
+          conv(i.poolProjection(), 1, 1, same()), relu()));
+    }
+    output(branches, new Layer.Concat(at));
+  }
+
+  private void inceptionA(BlockSpec.InceptionA a, String input) {
+    String b1 = unit("branch1x1", List.of(input), conv(a.conv1x1(), 1, 1, valid()));
+    String b5 = unit("branch5x5_1", List.of(input), conv(a.reduce5x5(), 1, 1, valid()));
+    b5 = unit("branch5x5_2", List.of(b5), conv(a.conv5x5(), 5, 1, explicit(2)));
+    String b3 = unit("branch3x3_1", List.of(input), conv(a.reduce3x3(), 1, 1, valid()));
+    b3 = unit("branch3x3_2", List.of(b3), conv(a.conv3x3(), 3, 1, explicit(1)));
+    b3 = unit("branch3x3_3", List.of(b3), conv(a.conv3x3(), 3, 1, explicit(1)));
+    String bp = unit("branch_pool", List.of(input),
+        new Layer.Pool(false, implied(3), implied(1), explicit(1), false, true, at),
+        conv(a.poolProjection(), 1, 1, valid()));
+    output(List.of(b1, b5, b3, bp), new Layer.Concat(at));
+  }
+
+  private void residual(BlockSpec.Residual r, String input, Shape in) throws Failure {
+    if (r.variant().equals("PRE_ACTIVATION")) {
+      throw new Failure(Messages.needsBatchNorm(path), r.variantAt());
+    }
+    int s = r.stride().value();
+    boolean bottleneck = r.variant().equals("BOTTLENECK");
+    Value out = bottleneck ? Value.implied(r.filters().value() * r.expansion().value(), r.filters().at())
+        : r.filters();
+    String body;
+    if (bottleneck) {
+      body = unit("conv1", List.of(input), conv(r.filters(), 1, 1, valid()), relu());
+      body = unit("conv2", List.of(body), convFloor(r.filters(), 3, r.stride(), explicit(1)), relu());
+      body = unit("conv3", List.of(body), conv(out, 1, 1, valid()));
+    } else {
+      body = unit("conv1", List.of(input), convFloor(r.filters(), 3, r.stride(), explicit(1)), relu());
+      body = unit("conv2", List.of(body), conv(r.filters(), 3, 1, explicit(1)));
+    }
+    boolean differs = in.channels() != out.value() || s != 1;
+    String shortcut = input;
+    if (r.projection().equals("ALWAYS") || (r.projection().equals("AUTO") && differs)) {
+      shortcut = unit("shortcut", List.of(input), convFloor(out, 1, r.stride(), valid()));
+    } else if (differs) {
+      throw new Failure(Messages.residualShape(path, in, out.value(), s), r.projectionAt());
+    }
+    output(List.of(body, shortcut), new Layer.Add(at), relu());
+  }
+
+  private void user(BlockSpec.User u, String input) {
+    Map<String, String> renamed = new HashMap<>();
+    renamed.put(NetworkSpec.INPUT, input);
+    String previous = input;
+    for (int i = 0; i < u.nodes().size(); i++) {
+      NodeSpec node = u.nodes().get(i);
+      boolean last = i == u.nodes().size() - 1;
+      String name = last ? path : path + "." + node.name();
+      List<Ref> refs = new ArrayList<>();
+      if (node.inputs().isEmpty()) {
+        refs.add(new Ref(previous, node.at()));
+      }
+      for (Ref ref : node.inputs()) {
+        refs.add(new Ref(renamed.getOrDefault(ref.name(), ref.name()), ref.at()));
+      }
+      units.add(new Unit(new NodeSpec(name, node.at(), refs, node.layers(), node.block()), path));
+      renamed.put(node.name(), name);
+      previous = name;
+    }
+  }
+
+  private String unit(String name, List<String> inputs, Layer... layers) {
+    String full = path + "." + name;
+    units.add(new Unit(new NodeSpec(full, at, refs(inputs), List.of(layers)), path));
+    return full;
+  }
+
+  private void output(List<String> inputs, Layer... layers) {
+    units.add(new Unit(new NodeSpec(path, at, refs(inputs), List.of(layers)), path));
+  }
+
+  private List<Ref> refs(List<String> names) {
+    return names.stream().map(n -> new Ref(n, at)).toList();
+  }
+
+  private Value implied(int v) {
+    return Value.implied(v, at);
+  }
+
+  private Padding same() {
+    return new Padding(Padding.Mode.SAME, implied(0));
+  }
+
+  private Padding valid() {
+    return new Padding(Padding.Mode.VALID, implied(0));
+  }
+
+  private Padding explicit(int pad) {
+    return new Padding(Padding.Mode.EXPLICIT, implied(pad));
+  }
+
+  private Layer conv(Value filters, int k, int s, Padding p) {
+    return new Layer.Conv(filters, implied(k), implied(s), p, true, false, at);
+  }
+
+  /** A strided convolution rounds down as torchvision's ResNet does. */
+  private Layer convFloor(Value filters, int k, Value stride, Padding p) {
+    return new Layer.Conv(filters, implied(k), stride, p, true, true, at);
+  }
+
+  private Layer pool(boolean max, int k, int s, Padding p, boolean floor) {
+    return new Layer.Pool(max, implied(k), implied(s), p, floor, false, at);
+  }
+
+  private Layer relu() {
+    return new Layer.Relu(at);
+  }
+}
