@@ -31,4 +31,7 @@ public @interface Conv {
 
   /** What to do when the window does not tile the padded input exactly. */
   Rounding rounding() default Rounding.EXACT;
+
+  /** How the weights start; DEFAULT takes the network's {@code init}. */
+  Init init() default Init.DEFAULT;
 }

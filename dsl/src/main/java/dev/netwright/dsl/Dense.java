@@ -25,4 +25,7 @@ public @interface Dense {
 
   /** Whether to add a learned bias per unit. */
   boolean bias() default true;
+
+  /** How the weights start; DEFAULT takes the network's {@code init}. */
+  Init init() default Init.DEFAULT;
 }

@@ -34,4 +34,7 @@ public @interface Network {
 
   /** Loss applied to the last node's output in training. */
   Head head() default Head.SOFTMAX_CROSS_ENTROPY;
+
+  /** How convolution and dense weights start, unless a layer says otherwise. */
+  Init init() default Init.PYTORCH;
 }

@@ -30,4 +30,10 @@ public @interface Residual {
 
   /** Output channels = filters x expansion, for BOTTLENECK only (4 in ResNet-50). */
   int expansion() default 4;
+
+  /**
+   * Batch norm after every convolution, convolutions without bias, as torchvision's ResNet
+   * (PRE_ACTIVATION always has it, before each convolution).
+   */
+  boolean batchNorm() default false;
 }

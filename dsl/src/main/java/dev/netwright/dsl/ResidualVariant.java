@@ -6,6 +6,6 @@ public enum ResidualVariant {
   BASIC,
   /** 1x1, 3x3, 1x1 with ReLU between; output = filters x expansion (He et al. 2015). */
   BOTTLENECK,
-  /** Batch norm and ReLU before each convolution (He et al. 2016); needs batch norm. */
+  /** Batch norm and ReLU before each convolution (He et al. 2016). */
   PRE_ACTIVATION
 }
