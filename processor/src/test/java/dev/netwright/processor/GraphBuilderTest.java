@@ -34,7 +34,7 @@ class GraphBuilderTest {
   }
 
   private static Layer conv(int filters, int k, int s, Layer.Padding p) {
-    return new Layer.Conv(v(filters), v(k), v(s), p, true, false, HERE);
+    return new Layer.Conv(v(filters), v(k), v(s), p, true, false, "DEFAULT", HERE);
   }
 
   private static Layer maxPool(int k, Layer.Padding p, int s) {
@@ -46,7 +46,8 @@ class GraphBuilderTest {
   }
 
   private static GraphBuilder.Resolution resolve(int c, int h, int w, boolean head, NodeSpec... nodes) {
-    return GraphBuilder.resolve(new NetworkSpec("T", HERE, v(c), v(h), v(w), null, head, List.of(nodes)));
+    return GraphBuilder.resolve(new NetworkSpec("T", HERE, v(c), v(h), v(w), null,
+        head ? "SOFTMAX_CROSS_ENTROPY" : "NONE", "PYTORCH", List.of(nodes)));
   }
 
   @Test
@@ -54,7 +55,7 @@ class GraphBuilderTest {
     ResolvedNetwork n = resolve(1, 28, 28, true,
         node("conv1", conv(10, 5, 1, valid()), maxPool(2, valid(), 2), new Layer.Relu(HERE)),
         node("conv2", conv(20, 5, 1, valid()), maxPool(2, valid(), 2), new Layer.Relu(HERE)),
-        node("fc", new Layer.Dense(v(10), v(320), true, HERE))).network();
+        node("fc", new Layer.Dense(v(10), v(320), true, "DEFAULT", HERE))).network();
     assertEquals(Shape.map(10, 12, 12), n.nodes().get(0).out());
     assertEquals(Shape.map(20, 4, 4), n.nodes().get(1).out());
     assertEquals(Shape.flat(10), n.output().out());
@@ -101,7 +102,7 @@ class GraphBuilderTest {
     GraphBuilder.Resolution r = resolve(1, 8, 8, true,
         node("a", conv(4, 9, 1, valid())),
         node("b", conv(4, 3, 1, valid())),
-        node("fc", new Layer.Dense(v(10), null, true, HERE)));
+        node("fc", new Layer.Dense(v(10), null, true, "DEFAULT", HERE)));
     assertNull(r.network());
     assertEquals(1, r.problems().size());
     assertTrue(r.problems().get(0).text().startsWith("[netwright/window-too-large]"));

@@ -1,6 +1,6 @@
 package dev.netwright.runtime;
 
-import dev.netwright.runtime.kernel.SoftmaxCrossEntropy;
+import dev.netwright.runtime.kernel.Loss;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,7 +34,10 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     protected INDArray outputGradient;
 
     /** The head, or null for a network without one. */
-    protected SoftmaxCrossEntropy loss;
+    protected Loss loss;
+
+    /** 0/1 labels [N, 1] taken from one-hot [N, 2] labels, for a binary head; made on first use. */
+    private INDArray binaryLabels;
 
     private boolean backwardReady;
     private boolean lossReady;
@@ -54,6 +57,7 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
   private final int[] inputShape;
   private final int[] outputShape;
   private final int classes;
+  private final HeadType head;
   private final String summary;
   private final String diagram;
   private final Map<Integer, B> batches = new LinkedHashMap<>(8, 0.75f, true);
@@ -62,7 +66,7 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
 
   /** Called by the generated constructor. */
   protected GeneratedModel(String name, DataType dtype, Parameters parameters, int[] inputShape,
-      int[] outputShape, int classes, String summary, String diagram) {
+      int[] outputShape, int classes, HeadType head, String summary, String diagram) {
     if (dtype != DataType.FLOAT && dtype != DataType.DOUBLE) {
       throw new IllegalArgumentException(
           name + " runs in FLOAT (training) or DOUBLE (gradient checks), not " + dtype);
@@ -73,6 +77,7 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     this.inputShape = inputShape.clone();
     this.outputShape = outputShape.clone();
     this.classes = classes;
+    this.head = head;
     this.summary = summary;
     this.diagram = diagram;
   }
@@ -104,6 +109,11 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
   @Override
   public final int classes() {
     return classes;
+  }
+
+  @Override
+  public final HeadType head() {
+    return head;
   }
 
   @Override
@@ -162,14 +172,35 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
       throw new IllegalStateException(name + " has no head (head = NONE), so it has no loss;"
           + " call backward(outputGradient) with the gradient of your own loss");
     }
-    long[] expected = {b.n, classes};
-    if (labels == null || !Arrays.equals(labels.shape(), expected)) {
-      throw new IllegalArgumentException(name + ".loss expects one-hot labels " + Arrays.toString(expected)
-          + ", got " + (labels == null ? "null" : Arrays.toString(labels.shape())));
-    }
-    double value = b.loss.forward(labels.dataType() == dtype ? labels : labels.castTo(dtype));
+    INDArray target = labels(b, labels);
+    double value = b.loss.forward(target);
     ((Batch) b).lossReady = true;
     return value;
+  }
+
+  /** The labels in the form the head reads, or an exception naming the expected shapes. */
+  private INDArray labels(B b, INDArray labels) {
+    long[] output = b.output.shape();
+    long[] oneHot = {b.n, classes};
+    long[] got = labels == null ? null : labels.shape();
+    if (head == HeadType.SIGMOID_BINARY_CROSS_ENTROPY && got != null && Arrays.equals(got, oneHot)) {
+      Batch base = b;
+      if (base.binaryLabels == null) {
+        base.binaryLabels = create(b.n, 1);
+      }
+      // One-hot [N, 2] from a classification loader: class 1 is the positive label.
+      return base.binaryLabels.assign(labels.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+          org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 2)));
+    }
+    if (got == null || !Arrays.equals(got, output)) {
+      String expected = head == HeadType.SOFTMAX_CROSS_ENTROPY ? "one-hot labels " + Arrays.toString(oneHot)
+          : head == HeadType.SIGMOID_BINARY_CROSS_ENTROPY
+              ? "0/1 labels " + Arrays.toString(output) + " or one-hot " + Arrays.toString(oneHot)
+              : "targets " + Arrays.toString(output);
+      throw new IllegalArgumentException(name + ".loss expects " + expected + ", got "
+          + (got == null ? "null" : Arrays.toString(got)));
+    }
+    return labels.dataType() == dtype ? labels : labels.castTo(dtype);
   }
 
   @Override

@@ -23,6 +23,9 @@ public interface Model {
   /** Number of classes the head scores, or 0 for a network without a head. */
   int classes();
 
+  /** The loss the network trains with. */
+  HeadType head();
+
   /** Element type of every parameter and buffer (FLOAT for training, DOUBLE for gradient checks). */
   DataType dataType();
 

@@ -20,6 +20,8 @@ final class BlockExpander {
   private final String path;
   private final Location at;
   private final List<Unit> units = new ArrayList<>();
+  /** Whether convolutions made now carry a bias (not before batch norm). */
+  private boolean bias = true;
 
   private BlockExpander(String path, Location at) {
     this.path = path;
@@ -86,30 +88,64 @@ final class BlockExpander {
   }
 
   private void residual(BlockSpec.Residual r, String input, Shape in) throws Failure {
-    if (r.variant().equals("PRE_ACTIVATION")) {
-      throw new Failure(Messages.needsBatchNorm(path), r.variantAt());
-    }
-    int s = r.stride().value();
+    boolean pre = r.variant().equals("PRE_ACTIVATION");
+    boolean bn = r.batchNorm() || pre;
     boolean bottleneck = r.variant().equals("BOTTLENECK");
     Value out = bottleneck ? Value.implied(r.filters().value() * r.expansion().value(), r.filters().at())
         : r.filters();
-    String body;
-    if (bottleneck) {
-      body = unit("conv1", List.of(input), conv(r.filters(), 1, 1, valid()), relu());
-      body = unit("conv2", List.of(body), convFloor(r.filters(), 3, r.stride(), explicit(1)), relu());
-      body = unit("conv3", List.of(body), conv(out, 1, 1, valid()));
-    } else {
-      body = unit("conv1", List.of(input), convFloor(r.filters(), 3, r.stride(), explicit(1)), relu());
+    boolean differs = in.channels() != out.value() || r.stride().value() != 1;
+    boolean project = r.projection().equals("ALWAYS") || (r.projection().equals("AUTO") && differs);
+    if (differs && !project) {
+      throw new Failure(Messages.residualShape(path, in, out.value(), r.stride().value()), r.projectionAt());
+    }
+    bias = !bn;
+    String body = input;
+    String shortcutInput = input;
+    if (pre) {
+      // He et al. 2016: BN and ReLU before each convolution, nothing after the sum; a
+      // projection reads the pre-activated input.
+      body = unit("bn1", List.of(input), batchNorm(), relu());
+      shortcutInput = project ? body : input;
+      body = unit("conv1", List.of(body), convFloor(r.filters(), 3, r.stride(), explicit(1)));
+      body = unit("bn2", List.of(body), batchNorm(), relu());
       body = unit("conv2", List.of(body), conv(r.filters(), 3, 1, explicit(1)));
+    } else if (bottleneck) {
+      body = convUnit(1, List.of(input), conv(r.filters(), 1, 1, valid()), bn, true);
+      body = convUnit(2, List.of(body), convFloor(r.filters(), 3, r.stride(), explicit(1)), bn, true);
+      body = convUnit(3, List.of(body), conv(out, 1, 1, valid()), bn, false);
+    } else {
+      body = convUnit(1, List.of(input), convFloor(r.filters(), 3, r.stride(), explicit(1)), bn, true);
+      body = convUnit(2, List.of(body), conv(r.filters(), 3, 1, explicit(1)), bn, false);
     }
-    boolean differs = in.channels() != out.value() || s != 1;
     String shortcut = input;
-    if (r.projection().equals("ALWAYS") || (r.projection().equals("AUTO") && differs)) {
-      shortcut = unit("shortcut", List.of(input), convFloor(out, 1, r.stride(), valid()));
-    } else if (differs) {
-      throw new Failure(Messages.residualShape(path, in, out.value(), s), r.projectionAt());
+    if (project) {
+      shortcut = unit("shortcut", List.of(shortcutInput), convFloor(out, 1, r.stride(), valid()));
+      if (bn && !pre) {
+        shortcut = unit("shortcut_bn", List.of(shortcut), batchNorm());
+      }
     }
-    output(List.of(body, shortcut), new Layer.Add(at), relu());
+    bias = true;
+    if (pre) {
+      output(List.of(body, shortcut), new Layer.Add(at));
+    } else {
+      output(List.of(body, shortcut), new Layer.Add(at), relu());
+    }
+  }
+
+  /**
+   * {@code conv<i>}, followed by ReLU when {@code relu}; with batch norm, the norm (and ReLU) go
+   * into a unit {@code bn<i>} of their own, so names follow torchvision's.
+   */
+  private String convUnit(int i, List<String> inputs, Layer conv, boolean bn, boolean relu) {
+    if (!bn) {
+      return relu ? unit("conv" + i, inputs, conv, relu()) : unit("conv" + i, inputs, conv);
+    }
+    String c = unit("conv" + i, inputs, conv);
+    return relu ? unit("bn" + i, List.of(c), batchNorm(), relu()) : unit("bn" + i, List.of(c), batchNorm());
+  }
+
+  private Layer batchNorm() {
+    return new Layer.BatchNorm(new Real(0.1, at), new Real(1e-5, at), true, at);
   }
 
   private void user(BlockSpec.User u, String input) {
@@ -164,12 +200,12 @@ final class BlockExpander {
   }
 
   private Layer conv(Value filters, int k, int s, Padding p) {
-    return new Layer.Conv(filters, implied(k), implied(s), p, true, false, at);
+    return new Layer.Conv(filters, implied(k), implied(s), p, bias, false, "DEFAULT", at);
   }
 
   /** A strided convolution rounds down as torchvision's ResNet does. */
   private Layer convFloor(Value filters, int k, Value stride, Padding p) {
-    return new Layer.Conv(filters, implied(k), stride, p, true, true, at);
+    return new Layer.Conv(filters, implied(k), stride, p, bias, true, "DEFAULT", at);
   }
 
   private Layer pool(boolean max, int k, int s, Padding p, boolean floor) {

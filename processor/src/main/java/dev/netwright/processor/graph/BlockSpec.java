@@ -55,12 +55,14 @@ public sealed interface BlockSpec
    * @param variant BASIC, BOTTLENECK or PRE_ACTIVATION
    */
   record Residual(Value filters, Value stride, String projection, Location projectionAt,
-      String variant, Location variantAt, Value expansion, Location at) implements BlockSpec {
+      String variant, Location variantAt, Value expansion, boolean batchNorm, Location at)
+      implements BlockSpec {
     @Override
     public String title() {
       return "Residual(" + filters.value() + (stride.value() == 1 ? "" : ", stride " + stride.value())
           + (variant.equals("BASIC") ? "" : ", " + variant.toLowerCase())
-          + (variant.equals("BOTTLENECK") ? " x" + expansion.value() : "") + ")";
+          + (variant.equals("BOTTLENECK") ? " x" + expansion.value() : "")
+          + (batchNorm && !variant.equals("PRE_ACTIVATION") ? ", batch norm" : "") + ")";
     }
   }
 

@@ -76,8 +76,8 @@ public final class GraphBuilder {
     }
     ResolvedNetwork network;
     try {
-      network = new ResolvedNetwork(spec.name(), input, List.copyOf(nodes), spec.softmaxHead(),
-          classes(spec, nodes), List.copyOf(blocks));
+      network = new ResolvedNetwork(spec.name(), input, List.copyOf(nodes), spec.head(),
+          classes(spec, nodes), spec.init(), List.copyOf(blocks));
     } catch (Failure f) {
       problems.add(f.problem);
       return new Resolution(null, problems);
@@ -88,19 +88,37 @@ public final class GraphBuilder {
 
   private static int classes(NetworkSpec spec, List<ResolvedNode> nodes) throws Failure {
     ResolvedNode last = nodes.get(nodes.size() - 1);
-    if (!spec.softmaxHead()) {
-      return spec.classes() == null ? 0 : spec.classes().value();
+    Value written = spec.classes();
+    switch (spec.head()) {
+      case "SOFTMAX_CROSS_ENTROPY": {
+        if (!last.out().flat()) {
+          throw new Failure(Messages.headNeedsFlat(last.name(), last.out()), last.at());
+        }
+        int outputs = last.out().channels();
+        if (written != null && written.value() != outputs) {
+          throw new Failure(Messages.classesMismatch(written.value(), last.name(), last.out()), written.at());
+        }
+        return outputs;
+      }
+      case "SIGMOID_BINARY_CROSS_ENTROPY": {
+        if (!last.out().flat() || last.out().channels() != 1) {
+          throw new Failure(Messages.binaryHead(last.name(), last.out()), last.at());
+        }
+        if (written != null && written.value() != 2) {
+          throw new Failure(Messages.binaryClasses(written.value()), written.at());
+        }
+        return 2;
+      }
+      case "MEAN_SQUARED_ERROR": {
+        int outputs = last.out().flat() ? last.out().channels() : 0;
+        if (written != null && written.value() != outputs) {
+          throw new Failure(Messages.classesMismatch(written.value(), last.name(), last.out()), written.at());
+        }
+        return outputs;
+      }
+      default:
+        return written == null ? 0 : written.value();
     }
-    if (!last.out().flat()) {
-      throw new Failure(Messages.headNeedsFlat(last.name(), last.out()), last.at());
-    }
-    int outputs = last.out().channels();
-    if (spec.classes() != null && spec.classes().value() != outputs) {
-      throw new Failure(
-          Messages.classesMismatch(spec.classes().value(), last.name(), last.out()),
-          spec.classes().at());
-    }
-    return outputs;
   }
 
   /**

@@ -3,7 +3,8 @@ package dev.netwright.processor.graph;
 /** One layer of a node, as the user wrote it, with the locations of its numbers. */
 public sealed interface Layer
     permits Layer.Conv, Layer.Pool, Layer.Relu, Layer.Flatten, Layer.Dense, Layer.Concat,
-        Layer.Add {
+        Layer.Add, Layer.BatchNorm, Layer.Lrn, Layer.Dropout, Layer.GlobalAvgPool,
+        Layer.Activation {
   /** The layer's annotation. */
   Location at();
 
@@ -35,9 +36,13 @@ public sealed interface Layer
     }
   }
 
-  /** 2-D convolution, weights [filters, in, kernel, kernel]. */
+  /**
+   * 2-D convolution, weights [filters, in, kernel, kernel].
+   *
+   * @param init the weight initialiser's name (dev.netwright.dsl.Init); DEFAULT is the network's
+   */
   record Conv(Value filters, Value kernel, Value stride, Padding padding, boolean bias, boolean floor,
-      Location at) implements Layer {
+      String init, Location at) implements Layer {
     @Override
     public String label() {
       return "conv";
@@ -75,7 +80,7 @@ public sealed interface Layer
   }
 
   /** Fully connected, weights [units, inFeatures]; {@code inFeatures} is null when not written. */
-  record Dense(Value units, Value inFeatures, boolean bias, Location at) implements Layer {
+  record Dense(Value units, Value inFeatures, boolean bias, String init, Location at) implements Layer {
     @Override
     public String label() {
       return "dense";
@@ -110,6 +115,58 @@ public sealed interface Layer
     @Override
     public boolean merges() {
       return true;
+    }
+  }
+
+  /** Batch normalization over channels (or features). */
+  record BatchNorm(Real momentum, Real eps, boolean affine, Location at) implements Layer {
+    @Override
+    public String label() {
+      return "batch norm";
+    }
+
+    @Override
+    public boolean hasParameters() {
+      return affine;
+    }
+  }
+
+  /** Local response normalization across channels. */
+  record Lrn(Value depthRadius, Real bias, Real alpha, Real beta, Location at) implements Layer {
+    @Override
+    public String label() {
+      return "LRN";
+    }
+  }
+
+  /** Inverted dropout with probability {@code p}. */
+  record Dropout(Real p, Location at) implements Layer {
+    @Override
+    public String label() {
+      return "dropout";
+    }
+  }
+
+  /** [C, H, W] to [C] by averaging. */
+  record GlobalAvgPool(Location at) implements Layer {
+    @Override
+    public String label() {
+      return "global average pooling";
+    }
+  }
+
+  /** An element-wise (or, for softmax, row-wise) activation. */
+  record Activation(Kind kind, Location at) implements Layer {
+    /** Which activation. */
+    public enum Kind {
+      SIGMOID,
+      TANH,
+      SOFTMAX
+    }
+
+    @Override
+    public String label() {
+      return kind.name().toLowerCase();
     }
   }
 }

@@ -14,10 +14,27 @@ final class LayerShapes {
     if (layer instanceof Layer.Dense d) {
       return dense(d, node, in, from);
     }
+    if (layer instanceof Layer.BatchNorm b) {
+      long c = in.channels();
+      return new ResolvedLayer(b, in, in, null, b.affine() ? 2 * c : 0, 0, 2 * c);
+    }
+    if (layer instanceof Layer.Lrn) {
+      if (in.flat()) {
+        throw new Failure(Messages.lrnOnFlat(node, from, in), layer.at());
+      }
+      return new ResolvedLayer(layer, in, in, null, 0, 0);
+    }
+    if (layer instanceof Layer.GlobalAvgPool) {
+      requireSpatial(layer, node, in, from);
+      return new ResolvedLayer(layer, in, Shape.flat(in.channels()), null, 0, 0);
+    }
+    if (layer instanceof Layer.Activation a && a.kind() == Layer.Activation.Kind.SOFTMAX && !in.flat()) {
+      throw new Failure(Messages.softmaxNeedsFlat(node, from, in), layer.at());
+    }
     if (layer instanceof Layer.Flatten) {
       return new ResolvedLayer(layer, in, Shape.flat(Math.toIntExact(in.size())), null, 0, 0);
     }
-    return new ResolvedLayer(layer, in, in, null, 0, 0); // relu keeps the shape
+    return new ResolvedLayer(layer, in, in, null, 0, 0); // activations and dropout keep the shape
   }
 
   private static ResolvedLayer conv(Layer.Conv c, String node, Shape in, String from) throws Failure {

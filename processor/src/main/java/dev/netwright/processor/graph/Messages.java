@@ -247,6 +247,38 @@ public final class Messages {
             + " nodes.");
   }
 
+  public static Message binaryHead(String node, Shape shape) {
+    return new Message("head",
+        "sigmoid binary cross-entropy scores one probability per example, but the last node '" + node
+            + "' gives " + shape + ". End the network with @Dense(1), or use head ="
+            + " Head.SOFTMAX_CROSS_ENTROPY for " + shape.size() + " classes.");
+  }
+
+  public static Message binaryClasses(int classes) {
+    return new Message("classes",
+        "a sigmoid binary cross-entropy head tells two classes apart, but the network declares"
+            + " classes = " + classes + ". Write classes = 2 or leave it out, or use head ="
+            + " Head.SOFTMAX_CROSS_ENTROPY.");
+  }
+
+  public static Message softmaxNeedsFlat(String node, String from, Shape shape) {
+    return new Message("needs-flat",
+        "softmax in '" + node + "' normalises the features of a flat output, but " + from + " gives "
+            + shape + ". Flatten first, or end with a dense layer and let the softmax head apply it.");
+  }
+
+  public static Message lrnOnFlat(String node, String from, Shape shape) {
+    return new Message("needs-spatial",
+        "LRN in '" + node + "' normalises across the channels of a feature map, but " + from
+            + " gives the flat " + shape + " of a dense layer, where neighbouring units are not"
+            + " channels. Put it after a convolution.");
+  }
+
+  public static Message outOfRange(String what, String node, double value, String range, String hint) {
+    return new Message("out-of-range",
+        what + " in '" + node + "' must be " + range + ", but it is " + value + ". " + hint);
+  }
+
   public static Message internal(String what) {
     return new Message("internal",
         "the Netwright processor failed on this network: " + what + ". This is a bug in"

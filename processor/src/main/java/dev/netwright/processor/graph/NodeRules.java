@@ -158,7 +158,34 @@ public final class NodeRules {
               : positive(d.inFeatures(), "inFeatures", node,
                   "Write the input size you expect, or leave it out."));
     }
-    return null; // relu and flatten have no numbers
+    if (layer instanceof Layer.Dropout d) {
+      double p = d.p().value();
+      return p >= 0 && p < 1 ? null : Problem.error(Messages.outOfRange("dropout probability", node, p,
+          "in [0, 1)", "It is the fraction of values zeroed in training, e.g. @Dropout(0.5)."), d.p().at());
+    }
+    if (layer instanceof Layer.BatchNorm b) {
+      double m = b.momentum().value();
+      if (!(m > 0 && m <= 1)) {
+        return Problem.error(Messages.outOfRange("batch-norm momentum", node, m, "in (0, 1]",
+            "It weighs the newest batch in the running averages; PyTorch's default is 0.1."), b.momentum().at());
+      }
+      double eps = b.eps().value();
+      return eps > 0 ? null : Problem.error(Messages.outOfRange("batch-norm eps", node, eps, "positive",
+          "It keeps the division finite; PyTorch's default is 1e-5."), b.eps().at());
+    }
+    if (layer instanceof Layer.Lrn l) {
+      if (l.depthRadius().value() < 0) {
+        return Problem.error(Messages.outOfRange("LRN depthRadius", node, l.depthRadius().value(),
+            "zero or more", "AlexNet sums 5 channels: depthRadius = 2."), l.depthRadius().at());
+      }
+      for (Real r : new Real[] {l.bias(), l.alpha(), l.beta()}) {
+        if (!(r.value() > 0) || Double.isInfinite(r.value())) {
+          return Problem.error(Messages.outOfRange("LRN bias, alpha and beta", node, r.value(),
+              "positive", "AlexNet uses bias 2, alpha 1e-4, beta 0.75."), r.at());
+        }
+      }
+    }
+    return null; // relu, flatten, pooling and activations have no numbers to check
   }
 
   private static Problem positive(Value v, String what, String node, String example) {

@@ -5,11 +5,23 @@ import java.util.List;
 /**
  * A network with every shape resolved and validated: what the writers generate from.
  *
+ * @param head the head's name (dev.netwright.dsl.Head)
  * @param classes the number of classes the head scores, 0 without a head
+ * @param init the network's weight initialiser (dev.netwright.dsl.Init)
  * @param blocks every expanded block, in order, by path
  */
-public record ResolvedNetwork(String name, Shape input, List<ResolvedNode> nodes, boolean softmaxHead,
-    int classes, List<Block> blocks) {
+public record ResolvedNetwork(String name, Shape input, List<ResolvedNode> nodes, String head,
+    int classes, String init, List<Block> blocks) {
+  /** Whether the network has a loss of its own. */
+  public boolean hasHead() {
+    return !head.equals("NONE");
+  }
+
+  /** Non-trainable scalars over all nodes. */
+  public long buffers() {
+    return nodes.stream().mapToLong(ResolvedNode::buffers).sum();
+  }
+
   /** An expanded block: its path (also the name of its output node) and title. */
   public record Block(String path, String title) {
     /** The enclosing block's path, "" at top level. */

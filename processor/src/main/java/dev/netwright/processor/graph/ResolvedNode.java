@@ -15,6 +15,11 @@ public record ResolvedNode(String name, Location at, List<String> inputs, List<R
     return layers.stream().mapToLong(ResolvedLayer::parameters).sum();
   }
 
+  /** Non-trainable scalars over the node's layers. */
+  public long buffers() {
+    return layers.stream().mapToLong(ResolvedLayer::buffers).sum();
+  }
+
   /** Multiply-adds over the node's layers. */
   public long multiplyAdds() {
     return layers.stream().mapToLong(ResolvedLayer::multiplyAdds).sum();

@@ -49,6 +49,14 @@ final class Annotations {
     return v == null ? location() : new JavacLocation(element, mirror, v);
   }
 
+  /** A real value, located at the value when written and at the annotation otherwise. */
+  dev.netwright.processor.graph.Real realValue(String name) {
+    AnnotationValue v = find(written, name);
+    AnnotationValue value = v != null ? v : find(all, name);
+    return new dev.netwright.processor.graph.Real(((Number) value.getValue()).doubleValue(),
+        v != null ? new JavacLocation(element, mirror, v) : location());
+  }
+
   /** A boolean value. */
   boolean booleanValue(String name) {
     return (Boolean) find(all, name).getValue();

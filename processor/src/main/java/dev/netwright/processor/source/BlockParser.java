@@ -29,7 +29,7 @@ final class BlockParser {
         Value filters = a.intValue("filters");
         return new BlockSpec.Residual(filters, a.intValue("stride"), a.enumValue("projection"),
             a.valueLocation("projection"), a.enumValue("variant"), a.valueLocation("variant"),
-            a.intValue("expansion"), a.location());
+            a.intValue("expansion"), a.booleanValue("batchNorm"), a.location());
       default:
         return null;
     }

@@ -14,7 +14,7 @@ final class LayerParser {
     switch (annotation.substring(NetworkParser.DSL.length())) {
       case "Conv":
         return new Layer.Conv(a.intValue("filters"), a.intValue("kernel"), a.intValue("stride"),
-            padding(a), a.booleanValue("bias"), floor(a), a.location());
+            padding(a), a.booleanValue("bias"), floor(a), a.enumValue("init"), a.location());
       case "MaxPool":
       case "AvgPool":
         boolean max = annotation.endsWith("MaxPool");
@@ -36,7 +36,23 @@ final class LayerParser {
       case "Dense":
         return new Layer.Dense(a.intValue("value"),
             a.isWritten("inFeatures") ? a.intValue("inFeatures") : null, a.booleanValue("bias"),
+            a.enumValue("init"), a.location());
+      case "BatchNorm":
+        return new Layer.BatchNorm(a.realValue("momentum"), a.realValue("eps"), a.booleanValue("affine"),
             a.location());
+      case "Lrn":
+        return new Layer.Lrn(a.intValue("depthRadius"), a.realValue("bias"), a.realValue("alpha"),
+            a.realValue("beta"), a.location());
+      case "Dropout":
+        return new Layer.Dropout(a.realValue("value"), a.location());
+      case "GlobalAvgPool":
+        return new Layer.GlobalAvgPool(a.location());
+      case "Sigmoid":
+        return new Layer.Activation(Layer.Activation.Kind.SIGMOID, a.location());
+      case "Tanh":
+        return new Layer.Activation(Layer.Activation.Kind.TANH, a.location());
+      case "Softmax":
+        return new Layer.Activation(Layer.Activation.Kind.SOFTMAX, a.location());
       default:
         return null;
     }

@@ -68,10 +68,9 @@ public final class NetworkParser {
     Annotations net = new Annotations(elements, element, network);
     Annotations input = new Annotations(elements, element, net.annotationValue("input"));
     Value classes = net.isWritten("classes") ? net.intValue("classes") : null;
-    boolean softmax = net.enumValue("head").equals("SOFTMAX_CROSS_ENTROPY");
     String name = element.getSimpleName().toString();
     NetworkSpec spec = new NetworkSpec(name, at, input.intValue("channels"), input.intValue("height"),
-        input.intValue("width"), classes, softmax, nodes);
+        input.intValue("width"), classes, net.enumValue("head"), net.enumValue("init"), nodes);
     return new Parsed(spec, problems);
   }
 

@@ -42,6 +42,8 @@ final class BufferPlan {
     final Shape shape;
     final String field;
     final String description;
+    /** The layer that wrote this array, null for the input. */
+    Layer producer;
     boolean requiresGrad;
     String gradField;
     /** A second gradient buffer, for contributions after the first (fan-out); null if none. */
@@ -58,8 +60,14 @@ final class BufferPlan {
     }
   }
 
-  /** A learned parameter of one layer. */
-  record Param(String name, String field, String gradField, long[] shape, int fanIn) {}
+  /**
+   * A learned parameter of one layer, or a non-trainable buffer (batch-norm running statistics).
+   *
+   * @param init the initialiser's name (dev.netwright.dsl.Init), or ZEROS / ONES
+   * @param buffer whether it is non-trainable state (no gradient)
+   */
+  record Param(String name, String field, String gradField, long[] shape, int fanIn, int fanOut,
+      String init, boolean buffer) {}
 
   /** One layer of one node with the arrays it reads and writes. */
   static final class Step {
@@ -72,6 +80,9 @@ final class BufferPlan {
     final String kernel;
     final Param weight;
     final Param bias;
+    /** Batch-norm running mean and variance, else null. */
+    Param runningMean;
+    Param runningVar;
     boolean live;
     /** Per input, the gradient field backward writes, or null when that input needs none. */
     final List<String> dxTargets = new ArrayList<>();
@@ -110,7 +121,10 @@ final class BufferPlan {
     for (ResolvedNode node : network.nodes()) {
       List<Act> nodeIns = node.inputs().stream().map(nodeOutputs::get).toList();
       Act act = nodeIns.get(0);
-      long learned = node.layers().stream().filter(l -> l.layer().hasParameters()).count();
+      boolean mainTaken = false;
+      int norms = 0;
+      boolean hasMain = node.layers().stream()
+          .anyMatch(l -> l.layer() instanceof Layer.Conv || l.layer() instanceof Layer.Dense);
       for (int j = 0; j < node.layers().size(); j++) {
         ResolvedLayer rl = node.layers().get(j);
         String base = node.name() + capitalize(kindName(rl.layer()));
@@ -127,27 +141,51 @@ final class BufferPlan {
         Act out;
         if (rl.layer() instanceof Layer.Flatten) {
           out = new Act(Kind.FLAT_VIEW, in, rl.out(), names.newName(base + "Out"), what + " output");
-        } else if (rl.layer() instanceof Layer.Relu && in.kind == Kind.OWN && !sharedInput) {
+        } else if (inPlace(rl.layer(), in.producer) && in.kind == Kind.OWN && !sharedInput) {
           out = new Act(Kind.ALIAS, in, rl.out(), in.field, what + " output, in place");
         } else {
           out = new Act(Kind.OWN, null, rl.out(), names.newName(base + "Out"), what + " output");
         }
         out.requiresGrad = rl.layer().hasParameters() || ins.stream().anyMatch(a -> a.requiresGrad);
+        out.producer = rl.layer();
         acts.add(out);
         Param weight = null;
         Param bias = null;
-        if (rl.layer().hasParameters()) {
-          String prefix = learned > 1 ? node.name() + "." + kindName(rl.layer()) : node.name();
+        Param mean = null;
+        Param var = null;
+        Layer layer = rl.layer();
+        if (layer instanceof Layer.Conv || layer instanceof Layer.Dense) {
+          String prefix = mainTaken ? node.name() + "." + kindName(layer) : node.name();
+          String field = mainTaken ? base : node.name();
+          mainTaken = true;
           long[][] shapes = paramShapes(rl);
-          int fanIn = (int) (shapes[0].length == 4 ? shapes[0][1] * shapes[0][2] * shapes[0][3] : shapes[0][1]);
-          String field = learned > 1 ? base : node.name();
-          weight = param(names, prefix + ".weight", field + "Weight", shapes[0], fanIn);
-          if (hasBias(rl.layer())) {
-            bias = param(names, prefix + ".bias", field + "Bias", shapes[1], fanIn);
+          long k = shapes[0].length == 4 ? shapes[0][2] * shapes[0][3] : 1;
+          int fanIn = (int) (shapes[0][1] * k);
+          int fanOut = (int) (shapes[0][0] * k);
+          String init = init(layer, network.init());
+          weight = param(names, prefix + ".weight", field + "Weight", shapes[0], fanIn, fanOut, init, false);
+          if (hasBias(layer)) {
+            bias = param(names, prefix + ".bias", field + "Bias", shapes[1], fanIn, fanOut,
+                init.equals("PYTORCH") ? "PYTORCH" : "ZEROS", false);
           }
+        } else if (layer instanceof Layer.BatchNorm b) {
+          norms++;
+          String prefix = hasMain ? node.name() + ".bn" + (norms > 1 ? norms : "")
+              : node.name() + (norms > 1 ? ".bn" + norms : "");
+          String field = names.newName(base);
+          long[] c = {rl.out().channels()};
+          if (b.affine()) {
+            weight = param(names, prefix + ".weight", field + "Weight", c, 1, 1, "ONES", false);
+            bias = param(names, prefix + ".bias", field + "Bias", c, 1, 1, "ZEROS", false);
+          }
+          mean = param(names, prefix + ".running_mean", field + "RunningMean", c, 1, 1, "ZEROS", true);
+          var = param(names, prefix + ".running_var", field + "RunningVar", c, 1, 1, "ONES", true);
         }
-        String kernel = rl.layer() instanceof Layer.Flatten ? null : names.newName(base);
-        steps.add(new Step(node, rl, ins, out, kernel, weight, bias));
+        String kernel = layer instanceof Layer.Flatten ? null : names.newName(base);
+        Step step = new Step(node, rl, ins, out, kernel, weight, bias);
+        step.runningMean = mean;
+        step.runningVar = var;
+        steps.add(step);
         act = out;
       }
       nodeOutputs.put(node.name(), act);
@@ -165,10 +203,35 @@ final class BufferPlan {
     planGradientWriters(names);
   }
 
-  private Param param(NameAllocator names, String name, String field, long[] shape, int fanIn) {
-    Param p = new Param(name, names.newName(field), names.newName(field + "Grad"), shape, fanIn);
+  private Param param(NameAllocator names, String name, String field, long[] shape, int fanIn,
+      int fanOut, String init, boolean buffer) {
+    Param p = new Param(name, names.newName(field), buffer ? null : names.newName(field + "Grad"),
+        shape, fanIn, fanOut, init, buffer);
     params.add(p);
     return p;
+  }
+
+  /** The initialiser of a convolution or dense layer's weights, DEFAULT resolved. */
+  private static String init(Layer layer, String network) {
+    String own = layer instanceof Layer.Conv c ? c.init() : ((Layer.Dense) layer).init();
+    return own.equals("DEFAULT") ? network : own;
+  }
+
+  /**
+   * Whether {@code layer} may overwrite its input: its backward needs only its own output (ReLU,
+   * sigmoid, tanh), and the backward of the layer that wrote the input never reads that output
+   * (convolution, dense, pooling, merges, batch norm read their inputs; ReLU's mask survives a
+   * second ReLU).
+   */
+  private static boolean inPlace(Layer layer, Layer producer) {
+    boolean elementWise = layer instanceof Layer.Relu
+        || (layer instanceof Layer.Activation a && a.kind() != Layer.Activation.Kind.SOFTMAX);
+    boolean producerKeepsNoOutput = producer instanceof Layer.Conv || producer instanceof Layer.Dense
+        || producer instanceof Layer.Pool || producer instanceof Layer.Concat
+        || producer instanceof Layer.Add || producer instanceof Layer.GlobalAvgPool
+        || producer instanceof Layer.BatchNorm
+        || (producer instanceof Layer.Relu && layer instanceof Layer.Relu);
+    return elementWise && producerKeepsNoOutput;
   }
 
   private static long[][] paramShapes(ResolvedLayer rl) {
@@ -260,6 +323,15 @@ final class BufferPlan {
   static String kindName(Layer layer) {
     if (layer instanceof Layer.Pool p) {
       return p.max() ? "maxPool" : "avgPool";
+    }
+    if (layer instanceof Layer.BatchNorm) {
+      return "batchNorm";
+    }
+    if (layer instanceof Layer.GlobalAvgPool) {
+      return "globalAvgPool";
+    }
+    if (layer instanceof Layer.Lrn) {
+      return "lrn";
     }
     return layer.label();
   }

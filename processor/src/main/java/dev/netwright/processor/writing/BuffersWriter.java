@@ -25,6 +25,17 @@ final class BuffersWriter {
   private static final ClassName CONCAT = ClassName.get(ModelWriter.RUNTIME + ".kernel", "Concat");
   private static final ClassName ADD = ClassName.get(ModelWriter.RUNTIME + ".kernel", "Add");
   static final ClassName ACCUMULATE = ClassName.get(ModelWriter.RUNTIME + ".kernel", "Accumulate");
+  private static final String KERNEL = ModelWriter.RUNTIME + ".kernel";
+  private static final ClassName BATCH_NORM = ClassName.get(KERNEL, "BatchNorm");
+  private static final ClassName LRN = ClassName.get(KERNEL, "Lrn");
+  private static final ClassName DROPOUT = ClassName.get(KERNEL, "Dropout");
+  private static final ClassName GAP = ClassName.get(KERNEL, "GlobalAvgPool");
+  private static final ClassName SIGMOID = ClassName.get(KERNEL, "Sigmoid");
+  private static final ClassName TANH = ClassName.get(KERNEL, "Tanh");
+  private static final ClassName SOFTMAX = ClassName.get(KERNEL, "Softmax");
+  private static final ClassName SOFTMAX_CE = ClassName.get(KERNEL, "SoftmaxCrossEntropy");
+  private static final ClassName SIGMOID_CE = ClassName.get(KERNEL, "SigmoidCrossEntropy");
+  private static final ClassName MSE = ClassName.get(KERNEL, "MeanSquaredError");
 
   private final BufferPlan plan;
   private final ResolvedNetwork network;
@@ -34,6 +45,11 @@ final class BuffersWriter {
     this.plan = plan;
     this.network = network;
     this.buffers = buffers;
+  }
+
+  /** Whether the layer's forward differs between training and inference. */
+  static boolean usesMode(Layer layer) {
+    return layer instanceof Layer.BatchNorm || layer instanceof Layer.Dropout;
   }
 
   static boolean runsBackward(Step s) {
@@ -70,9 +86,9 @@ final class BuffersWriter {
             .build());
       }
     }
-    if (network.softmaxHead()) {
+    if (network.head().equals("SOFTMAX_CROSS_ENTROPY") || network.head().equals("SIGMOID_BINARY_CROSS_ENTROPY")) {
       type.addField(FieldSpec.builder(ModelWriter.indarray(), "probs", Modifier.FINAL)
-          .addJavadoc("Softmax of the output $L.\n", dims(network.output().out())).build());
+          .addJavadoc("The head's probabilities $L.\n", dims(network.output().out())).build());
     }
     return type.addMethod(constructor()).addMethod(enableBackward()).build();
   }
@@ -96,9 +112,20 @@ final class BuffersWriter {
       }
     }
     m.addStatement("output = $N", plan.output.field);
-    if (network.softmaxHead()) {
-      m.addStatement("probs = create(n, $L)", network.classes());
-      m.addStatement("loss = new $T(probs, output)", ModelWriter.softmax());
+    switch (network.head()) {
+      case "SOFTMAX_CROSS_ENTROPY":
+        m.addStatement("probs = create($L)", args(network.output().out()));
+        m.addStatement("loss = new $T(probs, output)", SOFTMAX_CE);
+        break;
+      case "SIGMOID_BINARY_CROSS_ENTROPY":
+        m.addStatement("probs = create($L)", args(network.output().out()));
+        m.addStatement("loss = new $T(probs, output)", SIGMOID_CE);
+        break;
+      case "MEAN_SQUARED_ERROR":
+        m.addStatement("loss = new $T(output)", MSE);
+        break;
+      default:
+        break;
     }
     return m.build();
   }
@@ -130,6 +157,30 @@ final class BuffersWriter {
     if (layer.merges()) {
       return CodeBlock.of("new $T($N, $L)", layer instanceof Layer.Concat ? CONCAT : ADD, s.out.field,
           s.ins.stream().map(a -> CodeBlock.of("$N", a.field)).collect(CodeBlock.joining(", ")));
+    }
+    if (layer instanceof Layer.BatchNorm b) {
+      return CodeBlock.of("new $T($N, $N, $L, $L, $N, $N, $L, $L)", BATCH_NORM, s.out.field, s.in.field,
+          s.weight == null ? "null" : s.weight.field(), s.bias == null ? "null" : s.bias.field(),
+          s.runningMean.field(), s.runningVar.field(), b.momentum().value(), b.eps().value());
+    }
+    if (layer instanceof Layer.Lrn l) {
+      return CodeBlock.of("new $T($N, $N, $L, $L, $L, $L)", LRN, s.out.field, s.in.field,
+          l.depthRadius().value(), l.bias().value(), l.alpha().value(), l.beta().value());
+    }
+    if (layer instanceof Layer.Dropout d) {
+      return CodeBlock.of("new $T($N, $N, $L, seed ^ $LL)", DROPOUT, s.out.field, s.in.field,
+          d.p().value(), (long) s.kernel.hashCode() * 0x9E3779B97F4A7C15L);
+    }
+    if (layer instanceof Layer.GlobalAvgPool) {
+      return CodeBlock.of("new $T($N, $N)", GAP, s.out.field, s.in.field);
+    }
+    if (layer instanceof Layer.Activation a) {
+      ClassName type = switch (a.kind()) {
+        case SIGMOID -> SIGMOID;
+        case TANH -> TANH;
+        case SOFTMAX -> SOFTMAX;
+      };
+      return CodeBlock.of("new $T($N, $N)", type, s.out.field, s.in.field);
     }
     return CodeBlock.of("new $T($N, $N)", RELU, s.out.field, s.in.field);
   }
@@ -167,7 +218,11 @@ final class BuffersWriter {
       }
       List<CodeBlock> dx = s.dxTargets.stream()
           .map(t -> t == null ? CodeBlock.of("null") : CodeBlock.of("$N", t)).toList();
-      if (s.weight != null) {
+      if (s.layer.layer() instanceof Layer.BatchNorm) {
+        m.addStatement("$N.withGradients($L, $L, $L, $N)", s.kernel, dx.get(0),
+            s.weight == null ? "null" : s.weight.gradField(), s.bias == null ? "null" : s.bias.gradField(),
+            s.out.gradField);
+      } else if (s.weight != null) {
         m.addStatement("$N.withGradients($L, $N, $L, $N)", s.kernel, dx.get(0),
             s.weight.gradField(), s.bias == null ? "null" : s.bias.gradField(), s.out.gradField);
       } else if (s.layer.layer().merges()) {
@@ -176,13 +231,32 @@ final class BuffersWriter {
         m.addStatement("$N.withGradients($L, $N)", s.kernel, dx.get(0), s.out.gradField);
       }
     }
-    if (network.softmaxHead()) {
+    if (network.hasHead()) {
       m.addStatement("loss.withGradients(outputGradient)");
     }
     return m.build();
   }
 
   private static ClassName kernelType(Layer layer) {
+    if (layer instanceof Layer.BatchNorm) {
+      return BATCH_NORM;
+    }
+    if (layer instanceof Layer.Lrn) {
+      return LRN;
+    }
+    if (layer instanceof Layer.Dropout) {
+      return DROPOUT;
+    }
+    if (layer instanceof Layer.GlobalAvgPool) {
+      return GAP;
+    }
+    if (layer instanceof Layer.Activation a) {
+      return switch (a.kind()) {
+        case SIGMOID -> SIGMOID;
+        case TANH -> TANH;
+        case SOFTMAX -> SOFTMAX;
+      };
+    }
     if (layer instanceof Layer.Conv) {
       return CONV;
     }
@@ -191,6 +265,12 @@ final class BuffersWriter {
     }
     if (layer instanceof Layer.Dense) {
       return DENSE;
+    }
+    if (layer instanceof Layer.Concat) {
+      return CONCAT;
+    }
+    if (layer instanceof Layer.Add) {
+      return ADD;
     }
     return RELU;
   }

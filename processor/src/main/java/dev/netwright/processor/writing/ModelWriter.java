@@ -39,6 +39,8 @@ public final class ModelWriter {
   private static final String KERNEL = RUNTIME + ".kernel";
   private static final ClassName WINDOW = ClassName.get(KERNEL, "Window");
   private static final ClassName SOFTMAX_CE = ClassName.get(KERNEL, "SoftmaxCrossEntropy");
+  private static final ClassName HEAD_TYPE = ClassName.get(RUNTIME, "HeadType");
+  private static final ClassName INIT = ClassName.get(RUNTIME, "Init");
   private static final ClassName GENERATED =
       ClassName.get("javax.annotation.processing", "Generated");
 
@@ -85,11 +87,16 @@ public final class ModelWriter {
             network.name(), network.input(), network.output().out(), network.parameters(),
             network.multiplyAdds());
     constants(type);
+    type.addField(FieldSpec.builder(long.class, "seed", Modifier.PRIVATE, Modifier.FINAL)
+        .addJavadoc("The seed of the initial weights and of dropout masks.\n").build());
     for (Param p : plan.params) {
       type.addField(FieldSpec.builder(INDARRAY, p.field(), Modifier.PRIVATE, Modifier.FINAL)
-          .addJavadoc("$L $L.\n", p.name(), Arrays.toString(p.shape())).build());
-      type.addField(FieldSpec.builder(INDARRAY, p.gradField(), Modifier.PRIVATE, Modifier.FINAL)
-          .addJavadoc("Gradient of $L.\n", p.name()).build());
+          .addJavadoc("$L $L$L.\n", p.name(), Arrays.toString(p.shape()),
+              p.buffer() ? ", not trained" : "").build());
+      if (!p.buffer()) {
+        type.addField(FieldSpec.builder(INDARRAY, p.gradField(), Modifier.PRIVATE, Modifier.FINAL)
+            .addJavadoc("Gradient of $L.\n", p.name()).build());
+      }
     }
     type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
         .addJavadoc("A FLOAT network initialised from seed 0.\n")
@@ -157,14 +164,20 @@ public final class ModelWriter {
         .addJavadoc("A network of element type {@code dtype} (FLOAT, or DOUBLE for gradient checks),"
             + " initialised from {@code seed} as PyTorch initialises Conv2d and Linear.\n")
         .addParameter(DATA_TYPE, "dtype").addParameter(long.class, "seed")
-        .addStatement("super($S, dtype, newParameters(dtype), new int[] {$L, $L, $L}, new int[] {$L}, $L, SUMMARY,\n    DIAGRAM)",
+        .addStatement("super($S, dtype, newParameters(dtype), new int[] {$L, $L, $L}, new int[] {$L},\n"
+                + "$L, $T.$L, SUMMARY, DIAGRAM)",
             network.name(), network.input().channels(), network.input().height(),
-            network.input().width(), outDims, network.classes())
+            network.input().width(), outDims, network.classes(), HEAD_TYPE, network.head())
+        .addStatement("this.seed = seed")
         .addStatement("$T p = parameters()", PARAMETERS)
         .addStatement("p.initialize(seed)");
     for (Param p : plan.params) {
-      m.addStatement("$N = p.get($S).value()", p.field(), p.name());
-      m.addStatement("$N = p.get($S).gradient()", p.gradField(), p.name());
+      if (p.buffer()) {
+        m.addStatement("$N = p.buffer($S).value()", p.field(), p.name());
+      } else {
+        m.addStatement("$N = p.get($S).value()", p.field(), p.name());
+        m.addStatement("$N = p.get($S).gradient()", p.gradField(), p.name());
+      }
     }
     return m.build();
   }
@@ -176,7 +189,13 @@ public final class ModelWriter {
     CodeBlock.Builder chain = CodeBlock.builder().add("return $T.builder(dtype)", PARAMETERS);
     for (Param p : plan.params) {
       String dims = Arrays.stream(p.shape()).mapToObj(Long::toString).collect(Collectors.joining(", "));
-      chain.add("\n    .add($S, $L, $L)", p.name(), p.fanIn(), dims);
+      if (p.buffer()) {
+        chain.add("\n    .buffer($S, $L, $L)", p.name(), p.init().equals("ONES") ? "1.0" : "0.0", dims);
+      } else if (p.init().equals("PYTORCH")) {
+        chain.add("\n    .add($S, $L, $L)", p.name(), p.fanIn(), dims);
+      } else {
+        chain.add("\n    .add($S, $T.$L, $L, $L, $L)", p.name(), INIT, p.init(), p.fanIn(), p.fanOut(), dims);
+      }
     }
     chain.add("\n    .build()");
     return m.addStatement(chain.build()).build();
@@ -191,7 +210,9 @@ public final class ModelWriter {
         node = s.node;
         m.addComment("$L: $L -> $L", node.name(), s.layer.in(), node.out());
       }
-      if (s.kernel != null) {
+      if (s.kernel != null && BuffersWriter.usesMode(s.layer.layer())) {
+        m.addStatement("b.$N.forward(isTraining())", s.kernel);
+      } else if (s.kernel != null) {
         m.addStatement("b.$N.forward()", s.kernel);
       }
     }

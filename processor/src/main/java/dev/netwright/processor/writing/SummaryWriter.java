@@ -74,12 +74,16 @@ final class SummaryWriter {
       }
     }
     out.append(rule);
-    out.append("Parameters: ").append(number(network.parameters())).append(" (trainable ")
-        .append(number(network.parameters())).append(", non-trainable 0)\n");
+    out.append("Parameters: ").append(number(network.parameters() + network.buffers()))
+        .append(" (trainable ").append(number(network.parameters())).append(", non-trainable ")
+        .append(number(network.buffers())).append(")\n");
     out.append("Mult-adds per example: ").append(number(network.multiplyAdds())).append('\n');
-    out.append("Head: ").append(network.softmaxHead()
-        ? "softmax cross-entropy over " + network.classes() + " classes"
-        : "none (backward takes the output gradient)").append('\n');
+    out.append("Head: ").append(switch (network.head()) {
+      case "SOFTMAX_CROSS_ENTROPY" -> "softmax cross-entropy over " + network.classes() + " classes";
+      case "SIGMOID_BINARY_CROSS_ENTROPY" -> "sigmoid binary cross-entropy (class 1 when p > 0.5)";
+      case "MEAN_SQUARED_ERROR" -> "mean squared error";
+      default -> "none (backward takes the output gradient)";
+    }).append('\n');
     return out.toString();
   }
 
@@ -118,6 +122,27 @@ final class SummaryWriter {
     }
     if (layer instanceof Layer.Concat) {
       return "Concat";
+    }
+    if (layer instanceof Layer.BatchNorm b) {
+      return "BatchNorm" + (rl.in().flat() ? "1d" : "2d") + " eps " + b.eps().value() + " momentum "
+          + b.momentum().value() + (b.affine() ? "" : " no affine");
+    }
+    if (layer instanceof Layer.Lrn l) {
+      return "LRN radius " + l.depthRadius().value() + " k " + l.bias().value() + " alpha "
+          + l.alpha().value() + " beta " + l.beta().value();
+    }
+    if (layer instanceof Layer.Dropout d) {
+      return "Dropout " + d.p().value();
+    }
+    if (layer instanceof Layer.GlobalAvgPool) {
+      return "GlobalAvgPool";
+    }
+    if (layer instanceof Layer.Activation a) {
+      return switch (a.kind()) {
+        case SIGMOID -> "Sigmoid";
+        case TANH -> "Tanh";
+        case SOFTMAX -> "Softmax";
+      };
     }
     if (layer instanceof Layer.Add) {
       return "Add";

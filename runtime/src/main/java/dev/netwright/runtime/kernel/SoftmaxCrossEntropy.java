@@ -5,7 +5,7 @@ import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Row-wise softmax with the mean cross-entropy against one-hot labels: forward and backward. */
-public final class SoftmaxCrossEntropy {
+public final class SoftmaxCrossEntropy implements Loss {
   private static final String NAME = "SoftmaxCrossEntropy";
   /**
    * Probabilities are clamped here before the log: the smallest positive float, so FLOAT
@@ -39,6 +39,7 @@ public final class SoftmaxCrossEntropy {
    * Computes probs and returns the mean cross-entropy over the N rows against one-hot labels[N,K]
    * (same dtype). If the logits contain NaN the result is NaN, which the caller checks.
    */
+  @Override
   public double forward(INDArray labels) {
     if (labels == null || !Arrays.equals(labels.shape(), probs.shape())
         || labels.dataType() != probs.dataType()) {
@@ -68,6 +69,7 @@ public final class SoftmaxCrossEntropy {
   }
 
   /** Enables backward: dlogits[N,K] receives the gradient of the mean loss. Returns this. */
+  @Override
   public SoftmaxCrossEntropy withGradients(INDArray dlogits) {
     if (this.dlogits != null) {
       throw new IllegalStateException(NAME + ": withGradients was already called");
@@ -80,6 +82,7 @@ public final class SoftmaxCrossEntropy {
   }
 
   /** dlogits = (probs - labels) / N for the labels of the last forward. */
+  @Override
   public void backward() {
     if (dlogits == null) {
       throw new IllegalStateException(NAME + ".backward() needs a gradient buffer: call"

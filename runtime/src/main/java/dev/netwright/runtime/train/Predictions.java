@@ -14,13 +14,17 @@ final class Predictions {
 
   /** Checks that {@code output} is [n, classes] for n examples; the message is for the user. */
   static void checkShape(INDArray output, int n, int classes) {
-    if (output.rank() != 2 || output.size(0) != n || output.size(1) != classes) {
+    boolean binary = classes == 2 && output.rank() == 2 && output.size(1) == 1;
+    if (!binary && (output.rank() != 2 || output.size(0) != n || output.size(1) != classes)) {
       throw new IllegalArgumentException("expected the network's output to be [" + n + ", " + classes
           + "] (one row of class scores per example) but it is " + Arrays.toString(output.shape()));
     }
   }
 
-  /** The column of the largest value in row {@code row}; the first on ties, NaN never wins. */
+  /**
+   * The column of the largest value in row {@code row}; the first on ties, NaN never wins. A
+   * single column is the logit of a binary head: class 1 when it is positive (p > 0.5).
+   */
   static int argmax(INDArray output, int row) {
     // The buffer of a view already starts at the view's offset: index it by strides alone.
     DataBuffer data = output.data();
@@ -28,6 +32,9 @@ final class Predictions {
     long colStride = output.stride(1);
     int k = (int) output.size(1);
     long at = row * rowStride;
+    if (k == 1) {
+      return data.getDouble(at) > 0 ? 1 : 0;
+    }
     int best = 0;
     double max = data.getDouble(at);
     for (int j = 1; j < k; j++) {

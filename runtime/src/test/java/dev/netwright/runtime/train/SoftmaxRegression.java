@@ -74,6 +74,11 @@ final class SoftmaxRegression implements Model {
   }
 
   @Override
+  public dev.netwright.runtime.HeadType head() {
+    return dev.netwright.runtime.HeadType.SOFTMAX_CROSS_ENTROPY;
+  }
+
+  @Override
   public int classes() {
     return classes;
   }
