@@ -81,19 +81,6 @@ class BlockErrorsTest {
   }
 
   @Test
-  void preActivationNeedsBatchNorm() {
-    JavaFileObject f = mnist(
-        "  @Conv(filters = 16, kernel = 5) Node conv1();\n"
-            + "  @Residual(filters = 16,\n"
-            + "      variant = ResidualVariant.PRE_ACTIVATION) Node res();\n"
-            + "  @Dense(10) Node fc();\n");
-    Compilation c = compile(f);
-    assertThat(c).hadErrorContaining("[netwright/needs-batch-norm] residual 'res' asks for the"
-        + " pre-activation variant").inFile(f).onLineContaining("PRE_ACTIVATION");
-    assertThat(c).hadErrorCount(1);
-  }
-
-  @Test
   void mergeWithOneInput() {
     JavaFileObject f = mnist("  @Concat Node cat();\n  @Dense(10) Node fc();\n");
     Compilation c = compile(f);

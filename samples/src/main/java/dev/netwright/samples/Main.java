@@ -46,7 +46,9 @@ public final class Main implements Runnable {
     CommandLine cli = new CommandLine(new Main())
         .addSubcommand(new Train(out))
         .addSubcommand(new Summary(out))
-        .addSubcommand(new Diagram(out));
+        .addSubcommand(new Diagram(out))
+        .addSubcommand(new DigitsCommand(out))
+        .addSubcommand(new DenseCommand(out));
     cli.setOut(new java.io.PrintWriter(out, true));
     cli.setErr(new java.io.PrintWriter(err, true));
     cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
@@ -148,7 +150,7 @@ public final class Main implements Runnable {
 
     @Override
     public Integer call() {
-      out.print(Samples.create(network, 0).summary());
+      out.print(Samples.find(network).summary());
       return 0;
     }
   }
@@ -173,13 +175,77 @@ public final class Main implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      String dot = Samples.create(network, 0).diagram();
+      String dot = Samples.find(network).diagram();
       if (output == null) {
         out.print(dot);
       } else {
         java.nio.file.Files.writeString(output, dot);
         out.println("wrote " + output);
       }
+      return 0;
+    }
+  }
+
+  /** {@code digits}: the TensorFlow walk-through's CNN on scikit-learn's 8x8 digits. */
+  @Command(name = "digits", mixinStandardHelpOptions = true,
+      description = "Train DigitsCnn on the 1,797 8x8 digits (Adam 1e-3, batch 8) and report its"
+          + " training accuracy.")
+  static final class DigitsCommand implements Callable<Integer> {
+    private final PrintStream out;
+
+    DigitsCommand(PrintStream out) {
+      this.out = out;
+    }
+
+    @Option(names = "--data", description = "digits.csv.gz (default: ${DEFAULT-VALUE}, from python3-sklearn).",
+        defaultValue = "/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz")
+    Path data;
+
+    @Option(names = {"-e", "--epochs"}, defaultValue = "30", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--quiet", description = "No progress bar.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws IOException {
+      SmallClassics.digits(data, epochs, seed, out, quiet);
+      return 0;
+    }
+  }
+
+  /** {@code dense}: the NumPy tutorial's L-layer network on a folder of images. */
+  @Command(name = "dense", mixinStandardHelpOptions = true,
+      description = "Train CatClassifier (dense 49152-20-7-5-1, sigmoid, binary cross-entropy) on a"
+          + " folder of images with one sub-folder per class, by full-batch gradient descent.")
+  static final class DenseCommand implements Callable<Integer> {
+    private final PrintStream out;
+
+    DenseCommand(PrintStream out) {
+      this.out = out;
+    }
+
+    @Option(names = "--images", required = true, description = "Folder with one sub-folder of images per class.")
+    Path images;
+
+    @Option(names = "--positive", required = true, description = "The class to tell apart (label 1), e.g. cat.")
+    String positive;
+
+    @Option(names = "--iterations", defaultValue = "2500", description = "Iterations (default: ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(names = "--lr", defaultValue = "0.0075", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+    double learningRate;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws IOException {
+      SmallClassics.dense(images, positive, iterations, learningRate, seed, out);
       return 0;
     }
   }

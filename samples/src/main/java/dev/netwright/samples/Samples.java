@@ -10,24 +10,64 @@ import org.nd4j.linalg.api.buffer.DataType;
 final class Samples {
   private Samples() {}
 
-  private static final Map<String, LongFunction<Model>> BY_NAME = new LinkedHashMap<>();
+  /** A sample: its compile-time summary and diagram, and how to make one. */
+  record Sample(String name, String summary, String diagram, LongFunction<Model> factory) {}
+
+  private static final Map<String, Sample> BY_NAME = new LinkedHashMap<>();
+
+  private static void add(String name, String summary, String diagram, LongFunction<Model> factory) {
+    BY_NAME.put(name, new Sample(name, summary, diagram, factory));
+  }
 
   static {
-    BY_NAME.put("SimpleNet", seed -> new SimpleNetModel(DataType.FLOAT, seed));
-    BY_NAME.put("InceptionNet", seed -> new InceptionNetModel(DataType.FLOAT, seed));
-    BY_NAME.put("ResNet", seed -> new ResNetModel(DataType.FLOAT, seed));
-    BY_NAME.put("KerasVggBlock", seed -> new KerasBlocks_VggBlockModel(DataType.FLOAT, seed));
-    BY_NAME.put("KerasVggBlocks", seed -> new KerasBlocks_VggBlocksModel(DataType.FLOAT, seed));
-    BY_NAME.put("KerasNaiveInception", seed -> new KerasBlocks_NaiveInception3aModel(DataType.FLOAT, seed));
-    BY_NAME.put("KerasInception", seed -> new KerasBlocks_Inception3a3bModel(DataType.FLOAT, seed));
-    BY_NAME.put("KerasResidual", seed -> new KerasBlocks_ResidualModuleModel(DataType.FLOAT, seed));
+    add("SimpleNet", SimpleNetModel.SUMMARY, SimpleNetModel.DIAGRAM,
+        seed -> new SimpleNetModel(DataType.FLOAT, seed));
+    add("InceptionNet", InceptionNetModel.SUMMARY, InceptionNetModel.DIAGRAM,
+        seed -> new InceptionNetModel(DataType.FLOAT, seed));
+    add("ResNet", ResNetModel.SUMMARY, ResNetModel.DIAGRAM,
+        seed -> new ResNetModel(DataType.FLOAT, seed));
+    add("KerasVggBlock", KerasBlocks_VggBlockModel.SUMMARY, KerasBlocks_VggBlockModel.DIAGRAM,
+        seed -> new KerasBlocks_VggBlockModel(DataType.FLOAT, seed));
+    add("KerasVggBlocks", KerasBlocks_VggBlocksModel.SUMMARY, KerasBlocks_VggBlocksModel.DIAGRAM,
+        seed -> new KerasBlocks_VggBlocksModel(DataType.FLOAT, seed));
+    add("KerasNaiveInception", KerasBlocks_NaiveInception3aModel.SUMMARY, KerasBlocks_NaiveInception3aModel.DIAGRAM,
+        seed -> new KerasBlocks_NaiveInception3aModel(DataType.FLOAT, seed));
+    add("KerasInception", KerasBlocks_Inception3a3bModel.SUMMARY, KerasBlocks_Inception3a3bModel.DIAGRAM,
+        seed -> new KerasBlocks_Inception3a3bModel(DataType.FLOAT, seed));
+    add("KerasResidual", KerasBlocks_ResidualModuleModel.SUMMARY, KerasBlocks_ResidualModuleModel.DIAGRAM,
+        seed -> new KerasBlocks_ResidualModuleModel(DataType.FLOAT, seed));
+    add("DigitsCnn", DigitsCnnModel.SUMMARY, DigitsCnnModel.DIAGRAM,
+        seed -> new DigitsCnnModel(DataType.FLOAT, seed));
+    add("CatClassifier", CatClassifierModel.SUMMARY, CatClassifierModel.DIAGRAM,
+        seed -> new CatClassifierModel(DataType.FLOAT, seed));
+    add("LeNet5", Classics_LeNet5Model.SUMMARY, Classics_LeNet5Model.DIAGRAM,
+        seed -> new Classics_LeNet5Model(DataType.FLOAT, seed));
+    add("AlexNet", Classics_AlexNetModel.SUMMARY, Classics_AlexNetModel.DIAGRAM,
+        seed -> new Classics_AlexNetModel(DataType.FLOAT, seed));
+    add("VGG16", Classics_Vgg16Model.SUMMARY, Classics_Vgg16Model.DIAGRAM,
+        seed -> new Classics_Vgg16Model(DataType.FLOAT, seed));
+    add("VGG19", Classics_Vgg19Model.SUMMARY, Classics_Vgg19Model.DIAGRAM,
+        seed -> new Classics_Vgg19Model(DataType.FLOAT, seed));
+    add("GoogLeNet", Classics_GoogLeNetModel.SUMMARY, Classics_GoogLeNetModel.DIAGRAM,
+        seed -> new Classics_GoogLeNetModel(DataType.FLOAT, seed));
+    add("ResNet18", Classics_ResNet18Model.SUMMARY, Classics_ResNet18Model.DIAGRAM,
+        seed -> new Classics_ResNet18Model(DataType.FLOAT, seed));
+    add("ResNet34", Classics_ResNet34Model.SUMMARY, Classics_ResNet34Model.DIAGRAM,
+        seed -> new Classics_ResNet34Model(DataType.FLOAT, seed));
+    add("ResNet50", Classics_ResNet50Model.SUMMARY, Classics_ResNet50Model.DIAGRAM,
+        seed -> new Classics_ResNet50Model(DataType.FLOAT, seed));
   }
 
   /** The sample called {@code name} (case-insensitive), initialised from {@code seed}. */
   static Model create(String name, long seed) {
-    for (Map.Entry<String, LongFunction<Model>> e : BY_NAME.entrySet()) {
-      if (e.getKey().equalsIgnoreCase(name)) {
-        return e.getValue().apply(seed);
+    return find(name).factory().apply(seed);
+  }
+
+  /** The sample called {@code name} (case-insensitive); nothing is allocated. */
+  static Sample find(String name) {
+    for (Sample s : BY_NAME.values()) {
+      if (s.name().equalsIgnoreCase(name)) {
+        return s;
       }
     }
     throw new IllegalArgumentException(

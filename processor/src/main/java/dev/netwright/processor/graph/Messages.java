@@ -164,13 +164,6 @@ public final class Messages {
             + " it out to take it from the last node.");
   }
 
-  public static Message needsBatchNorm(String node) {
-    return new Message("needs-batch-norm",
-        "residual '" + node + "' asks for the pre-activation variant (He et al. 2016), which puts"
-            + " batch norm before each convolution, and this version of Netwright has no batch norm"
-            + " yet. Use variant = ResidualVariant.BASIC or BOTTLENECK.");
-  }
-
   public static Message residualShape(String node, Shape in, int out, int stride) {
     String why = in.channels() != out
         ? "channel counts differ"

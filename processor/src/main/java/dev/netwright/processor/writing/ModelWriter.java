@@ -132,7 +132,11 @@ public final class ModelWriter {
     constant(type, names, "CLASSES", network.classes(), "Classes the head scores, 0 without a head.");
     type.addField(FieldSpec.builder(long.class, names.newName("PARAMETER_COUNT"),
             Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-        .addJavadoc("Learned scalars.\n").initializer("$LL", network.parameters()).build());
+        .addJavadoc("Trainable scalars, as PyTorch's parameters().\n").initializer("$LL", network.parameters()).build());
+    type.addField(FieldSpec.builder(long.class, names.newName("BUFFER_COUNT"),
+            Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("Non-trainable scalars (batch-norm running statistics), as PyTorch's buffers.\n")
+        .initializer("$LL", network.buffers()).build());
     type.addField(FieldSpec.builder(long.class, names.newName("MULTIPLY_ADDS"),
             Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("Multiply-adds per example in the forward pass.\n")
