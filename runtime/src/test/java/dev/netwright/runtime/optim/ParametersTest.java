@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netwright.runtime.Parameters;
+import dev.netwright.runtime.Parameters.Buffer;
 import dev.netwright.runtime.Parameters.Parameter;
 import java.lang.management.ManagementFactory;
 import java.util.List;
@@ -150,5 +151,94 @@ class ParametersTest {
       }
     }
     assertEquals(0.0, p.values().meanNumber().doubleValue(), 0.05);
+  }
+
+  private static Parameters withBatchNorm(DataType dtype) {
+    return Parameters.builder(dtype)
+        .add("conv1.weight", 25, 4, 1, 5, 5)
+        .buffer("bn1.running_mean", 0.0, 4)
+        .buffer("bn1.running_var", 1.0, 4)
+        .add("fc.bias", 64, 10)
+        .build();
+  }
+
+  @Test
+  void buffersLiveInAThirdFlatBufferWithTheirInitialValues() {
+    Parameters p = withBatchNorm(DataType.FLOAT);
+    assertEquals(110, p.count());
+    assertEquals(110, p.trainableCount());
+    assertEquals(110, p.values().length());
+    assertEquals(8, p.bufferCount());
+    assertEquals(8, p.buffers().length());
+    assertEquals(List.of("bn1.running_mean", "bn1.running_var"), p.bufferList().stream().map(Buffer::name).toList());
+    assertArrayEquals(new double[] {0, 0, 0, 0, 1, 1, 1, 1}, p.buffers().toDoubleVector(), 0);
+    Buffer var = p.buffer("bn1.running_var");
+    assertEquals(4, var.offset());
+    assertEquals(1.0, var.initialValue());
+    assertArrayEquals(new long[] {4}, var.value().shape());
+    assertEquals(DataType.FLOAT, var.value().dataType());
+  }
+
+  @Test
+  void bufferViewsWriteThroughAndInitializeResetsThem() {
+    Parameters p = withBatchNorm(DataType.DOUBLE);
+    p.buffer("bn1.running_mean").value().putScalar(2, 0.75);
+    assertEquals(0.75, p.buffers().getDouble(2));
+    p.buffers().putScalar(7, 3.0);
+    assertEquals(3.0, p.buffer("bn1.running_var").value().getDouble(3));
+    p.initialize(1);
+    assertArrayEquals(new double[] {0, 0, 0, 0, 1, 1, 1, 1}, p.buffers().toDoubleVector(), 0);
+  }
+
+  @Test
+  void buffersDoNotChangeTheParametersLayoutOrDraws() {
+    Parameters plain = small(DataType.FLOAT);
+    Parameters mixed = Parameters.builder(DataType.FLOAT)
+        .buffer("first", 2.0, 3)
+        .add("conv1.weight", 25, 4, 1, 5, 5).add("conv1.bias", 25, 4)
+        .buffer("middle", 0.0, 2, 2)
+        .add("fc.weight", 64, 10, 64).add("fc.bias", 64, 10)
+        .build();
+    plain.initialize(9);
+    mixed.initialize(9);
+    assertEquals(plain.values(), mixed.values());
+    assertEquals(744, mixed.get("fc.bias").offset());
+    assertEquals(3, mixed.buffer("middle").offset());
+  }
+
+  @Test
+  void aNetworkWithoutBuffersHasAnUnusedScalar() {
+    Parameters p = small(DataType.FLOAT);
+    assertEquals(0, p.bufferCount());
+    assertTrue(p.bufferList().isEmpty());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.buffer("bn1.running_mean"));
+    assertTrue(e.getMessage().contains("no buffer 'bn1.running_mean'; the network has none"), e.getMessage());
+  }
+
+  @Test
+  void parametersAndBuffersShareOneNameSpace() {
+    IllegalArgumentException clash = assertThrows(IllegalArgumentException.class,
+        () -> Parameters.builder(DataType.FLOAT).add("bn.weight", 1, 4).buffer("bn.weight", 1, 4).build());
+    assertTrue(clash.getMessage().contains("a parameter and a buffer are named 'bn.weight'"), clash.getMessage());
+    IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+        () -> Parameters.builder(DataType.FLOAT).buffer("m", 0, 4).buffer("m", 0, 4).build());
+    assertTrue(twice.getMessage().contains("two buffers are named 'm'"), twice.getMessage());
+    IllegalArgumentException wrongKind = assertThrows(IllegalArgumentException.class,
+        () -> withBatchNorm(DataType.FLOAT).buffer("fc.bias"));
+    assertTrue(wrongKind.getMessage().contains("'fc.bias' is a parameter: use get"), wrongKind.getMessage());
+    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+        () -> withBatchNorm(DataType.FLOAT).get("bn1.running_mean"));
+    assertTrue(unknown.getMessage().contains("no parameter 'bn1.running_mean'"), unknown.getMessage());
+  }
+
+  @Test
+  void badBuffersAreRejected() {
+    IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
+        () -> Parameters.builder(DataType.FLOAT).buffer("m", 0, 4, 0));
+    assertTrue(shape.getMessage().contains("buffer 'm' has shape [4, 0]"), shape.getMessage());
+    IllegalArgumentException value = assertThrows(IllegalArgumentException.class,
+        () -> Parameters.builder(DataType.FLOAT).buffer("m", Double.NaN, 4));
+    assertTrue(value.getMessage().contains("buffer 'm' has initial value NaN; it must be a finite number"),
+        value.getMessage());
   }
 }
