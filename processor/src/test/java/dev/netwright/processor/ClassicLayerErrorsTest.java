@@ -28,12 +28,12 @@ class ClassicLayerErrorsTest {
   void globalPoolingBeforeAConvolution() {
     JavaFileObject f = mnist(
         "  @Conv(filters = 8, kernel = 3) @GlobalAvgPool Node features();\n"
-            + "  @Conv(filters = 8,\n"
-            + "      kernel = 3) Node more();\n"
+            + "  @Conv(kernel = 3,\n"
+            + "      filters = 8) Node more();\n"
             + "  @Dense(10) Node fc();\n");
     Compilation c = compile(f);
     assertThat(c).hadErrorContaining("[netwright/needs-spatial] conv in 'more' needs a [C, H, W] input,"
-        + " but its input 'features' gives the flat [8]").inFile(f).onLineContaining("@Conv(filters = 8,");
+        + " but its input 'features' gives the flat [8]").inFile(f).onLineContaining("@Conv(kernel = 3,");
     assertThat(c).hadErrorCount(1);
   }
 

@@ -40,7 +40,7 @@ public final class ModelWriter {
   private static final ClassName WINDOW = ClassName.get(KERNEL, "Window");
   private static final ClassName SOFTMAX_CE = ClassName.get(KERNEL, "SoftmaxCrossEntropy");
   private static final ClassName HEAD_TYPE = ClassName.get(RUNTIME, "HeadType");
-  private static final ClassName INIT = ClassName.get(RUNTIME, "Init");
+  private static final ClassName INIT = ClassName.get(RUNTIME, "Parameters", "Init");
   private static final ClassName GENERATED =
       ClassName.get("javax.annotation.processing", "Generated");
 
