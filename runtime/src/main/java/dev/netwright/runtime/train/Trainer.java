@@ -4,6 +4,7 @@ import dev.netwright.runtime.Model;
 import dev.netwright.runtime.Parameters;
 import dev.netwright.runtime.data.Batch;
 import dev.netwright.runtime.data.BatchLoader;
+import dev.netwright.runtime.optim.LearningRateSchedule;
 import dev.netwright.runtime.optim.Optimizer;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -37,6 +38,7 @@ public final class Trainer {
   private final boolean quiet;
   private final Consumer<EpochResult> listener;
   private final int threads;
+  private final LearningRateSchedule schedule;
 
   private Trainer(Builder b) {
     this.epochs = b.epochs;
@@ -44,6 +46,7 @@ public final class Trainer {
     this.quiet = b.quiet;
     this.listener = b.listener;
     this.threads = b.threads;
+    this.schedule = b.schedule;
   }
 
   /** A builder: 1 epoch, progress on {@code System.err}, no listener, ND4J's thread count as it is. */
@@ -83,6 +86,9 @@ public final class Trainer {
       }
       List<EpochResult> results = new ArrayList<>(epochs);
       for (int epoch = 1; epoch <= epochs; epoch++) {
+        if (schedule != null) {
+          optimizer.setLearningRate(schedule.rate(epoch - 1));
+        }
         EpochResult result = epoch(model, optimizer, train, test, epoch);
         results.add(result);
         if (!quiet) {
@@ -125,7 +131,9 @@ public final class Trainer {
         Predictions.checkShape(output, n, classes);
         // Read before backward, which may reuse the output buffer.
         correct += Predictions.countCorrect(output, batch.classes(), n);
-        parameters.zeroGradients(); // kernels accumulate into the gradient buffers
+        // Backward writes every gradient it reaches; parameters it never reaches (in a branch the
+        // output does not use) must read as zero, not as a stale value.
+        parameters.zeroGradients();
         model.backward();
         optimizer.step();
         lossSum += loss * n;
@@ -199,8 +207,15 @@ public final class Trainer {
     private boolean quiet;
     private Consumer<EpochResult> listener = result -> {};
     private int threads;
+    private LearningRateSchedule schedule;
 
     private Builder() {}
+
+    /** Sets the optimizer's learning rate to {@code schedule.rate(epoch)} before each epoch (from 0). */
+    public Builder schedule(LearningRateSchedule schedule) {
+      this.schedule = schedule;
+      return this;
+    }
 
     /** Number of passes over the training data, at least 1. */
     public Builder epochs(int epochs) {
