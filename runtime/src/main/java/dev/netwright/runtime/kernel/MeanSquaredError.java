@@ -5,7 +5,7 @@ import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Head: mean squared error, mean over all N·K entries (PyTorch's MSELoss). */
-public final class MeanSquaredError {
+public final class MeanSquaredError implements Loss {
   private static final String NAME = "MeanSquaredError";
 
   private final INDArray predictions;
@@ -27,6 +27,7 @@ public final class MeanSquaredError {
    * Returns the mean over all N·K entries of (p − t)² against targets[N,K] (same dtype). NaN
    * predictions give a NaN loss, which the caller checks.
    */
+  @Override
   public double forward(INDArray targets) {
     if (targets == null || !Arrays.equals(targets.shape(), predictions.shape())
         || targets.dataType() != predictions.dataType()) {
@@ -48,6 +49,7 @@ public final class MeanSquaredError {
   }
 
   /** Enables backward: dpredictions[N,K] receives the gradient of the mean loss. Returns this. */
+  @Override
   public MeanSquaredError withGradients(INDArray dpredictions) {
     if (this.dpredictions != null) {
       throw new IllegalStateException(NAME + ": withGradients was already called");
@@ -62,6 +64,7 @@ public final class MeanSquaredError {
   }
 
   /** dpredictions = 2(p − t)/(N·K) for the targets of the last forward. */
+  @Override
   public void backward() {
     if (dpredictions == null) {
       throw new IllegalStateException(NAME + ".backward() needs a gradient buffer: call"

@@ -9,7 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * usually 1), mean over all N·K entries, numerically stable from the logits (log-sum-exp form, as
  * PyTorch's BCEWithLogitsLoss).
  */
-public final class SigmoidCrossEntropy {
+public final class SigmoidCrossEntropy implements Loss {
   private static final String NAME = "SigmoidCrossEntropy";
 
   private final INDArray probs;
@@ -42,6 +42,7 @@ public final class SigmoidCrossEntropy {
    * for logits z and labels y (same shape and dtype; soft labels in [0,1] work too). NaN logits
    * give a NaN loss, which the caller checks.
    */
+  @Override
   public double forward(INDArray labels) {
     if (labels == null || !Arrays.equals(labels.shape(), probs.shape())
         || labels.dataType() != probs.dataType()) {
@@ -65,6 +66,7 @@ public final class SigmoidCrossEntropy {
   }
 
   /** Enables backward: dlogits[N,K] receives the gradient of the mean loss. Returns this. */
+  @Override
   public SigmoidCrossEntropy withGradients(INDArray dlogits) {
     if (this.dlogits != null) {
       throw new IllegalStateException(NAME + ": withGradients was already called");
@@ -77,6 +79,7 @@ public final class SigmoidCrossEntropy {
   }
 
   /** dlogits = (probs − labels)/(N·K) for the labels of the last forward. */
+  @Override
   public void backward() {
     if (dlogits == null) {
       throw new IllegalStateException(NAME + ".backward() needs a gradient buffer: call"
