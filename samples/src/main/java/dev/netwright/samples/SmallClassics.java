@@ -32,7 +32,7 @@ final class SmallClassics {
     try (BatchLoader train = new BatchLoader(data, 8, true, seed, DataType.FLOAT);
         BatchLoader all = new BatchLoader(data, 256, false, seed, DataType.FLOAT)) {
       Trainer.builder().epochs(epochs).out(out).quiet(quiet).build()
-          .fit(net, new Adam(net.parameters(), 1e-3), train);
+          .fit(net, Adam.builder(net.parameters(), 1e-3).build(), train);
       double accuracy = Evaluation.of(net, all).accuracy();
       out.printf(Locale.ROOT, "DigitsCnn: training accuracy %.2f%% after %d epochs (the walk-through"
           + " reports 99.9%% after 1,000)%n", 100 * accuracy, epochs);
