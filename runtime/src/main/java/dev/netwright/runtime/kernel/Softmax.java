@@ -39,8 +39,8 @@ public final class Softmax {
     Checks.shape(NAME, "dx", dx, y.shape(), "(the shape of y)");
     Checks.shape(NAME, "dy", dy, y.shape(), "(the shape of y)");
     Checks.sameFloatType(NAME, new String[] {"y", "dx", "dy"}, y, dx, dy);
-    // From y alone (softmax_bp recomputes the softmax of x). Row sums of dy·y as a matmul with a
-    // ones column; scratch buffers allocated once, here.
+    // From y alone, so that y may be x (softmax_bp recomputes the softmax from x). Row sums of
+    // dy·y as a matmul with a ones column; scratch buffers allocated once, here.
     long n = y.size(0);
     long k = y.size(1);
     INDArray product = Nd4j.create(y.dataType(), n, k);

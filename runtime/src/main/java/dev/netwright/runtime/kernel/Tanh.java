@@ -38,8 +38,8 @@ public final class Tanh {
     Checks.shape(NAME, "dx", dx, y.shape(), "(the shape of y)");
     Checks.shape(NAME, "dy", dy, y.shape(), "(the shape of y)");
     Checks.sameFloatType(NAME, new String[] {"y", "dx", "dy"}, y, dx, dy);
-    // dx = dy - (dy·y)·y from y alone: tanh_bp recomputes tanh of x (gone when in place) and
-    // measured 1.6x slower than these three ops. The scratch buffer is allocated once.
+    // dx = dy - (dy·y)·y from y alone, so that y may be x: tanh_bp recomputes tanh from x
+    // (0.75 ms against these three ops' 0.9 ms on 1M floats). The scratch buffer is allocated once.
     INDArray product = Nd4j.create(y.dataType(), y.shape());
     backward = new PreparedOp[] {
       binary("multiply", y, dy, product),

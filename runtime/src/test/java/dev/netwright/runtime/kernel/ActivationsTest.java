@@ -196,6 +196,11 @@ class ActivationsTest {
     Reference.assertIdentical(kind + " dx (overwritten, not accumulated)", once[1], dx);
     BatchNormTest.assertFewBytes(kind + " forward", layer::forward);
     BatchNormTest.assertFewBytes(kind + " backward", layer::backward);
+    BatchNormTest.collectGarbage(); // scratch buffers and ones vectors belong to the kernel alone
+    layer.forward();
+    layer.backward();
+    Reference.assertIdentical(kind + " y after garbage collection", once[0], y);
+    Reference.assertIdentical(kind + " dx after garbage collection", once[1], dx);
   }
 
   @Test

@@ -226,6 +226,26 @@ class BatchNormTest {
   }
 
   @Test
+  void survivesGarbageCollectionOfEverythingItCreated() {
+    for (boolean training : new boolean[] {true, false}) {
+      Buffers b = Buffers.make(DataType.FLOAT, IMAGE, true);
+      b.dy().assign(Reference.random(DataType.FLOAT, 6, IMAGE));
+      b.bn().forward(training);
+      b.bn().backward();
+      INDArray[] before = {b.y().dup(), b.dx().dup(), b.dgamma().dup(), b.dbeta().dup()};
+      b.runningMean().assign(0);
+      b.runningVar().assign(1);
+      collectGarbage();
+      b.bn().forward(training);
+      b.bn().backward();
+      Reference.assertIdentical("y", before[0], b.y());
+      Reference.assertIdentical("dx", before[1], b.dx());
+      Reference.assertIdentical("dgamma", before[2], b.dgamma());
+      Reference.assertIdentical("dbeta", before[3], b.dbeta());
+    }
+  }
+
+  @Test
   void errorsNameTheProblem() {
     DataType f = DataType.FLOAT;
     INDArray x = Nd4j.create(f, IMAGE);
@@ -308,6 +328,26 @@ class BatchNormTest {
       y.putScalar(i, (x.getDouble(i) - mean[k]) / Math.sqrt(var[k] + EPS) * g + b);
     }
     return y;
+  }
+
+  /**
+   * Collects garbage several times and lets JavaCPP's deallocator run, as AllocationTest does: a
+   * kernel whose internal views, scratch buffers or contexts were collectable would then compute
+   * from freed memory (or crash), so results before and after must be identical.
+   */
+  static void collectGarbage() {
+    for (int i = 0; i < 5; i++) {
+      System.gc();
+      byte[][] garbage = new byte[64][];
+      for (int j = 0; j < garbage.length; j++) {
+        garbage[j] = new byte[1 << 16];
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /** As AllocationTest (whose helper is private): heap bytes per call after warm-up, at most 64. */

@@ -165,6 +165,21 @@ class DropoutTest {
   }
 
   @Test
+  void survivesGarbageCollectionOfItsMask() {
+    INDArray x = Nd4j.ones(DataType.FLOAT, SHAPE);
+    INDArray[] expected = masks(x, 5);
+    INDArray y = Nd4j.create(DataType.FLOAT, SHAPE);
+    INDArray dx = Nd4j.create(DataType.FLOAT, SHAPE);
+    Dropout dropout = new Dropout(y, x, 0.5, 5).withGradients(dx, x);
+    dropout.forward(true);
+    BatchNormTest.collectGarbage(); // the mask and its NIO view belong to the kernel alone
+    dropout.forward(true);
+    dropout.backward();
+    Reference.assertIdentical("second mask", expected[1], y);
+    Reference.assertIdentical("dx = mask for dy = 1", expected[1], dx);
+  }
+
+  @Test
   void errorsNameTheProblem() {
     INDArray x = Nd4j.create(DataType.FLOAT, SHAPE);
     var e = assertThrows(IllegalArgumentException.class,

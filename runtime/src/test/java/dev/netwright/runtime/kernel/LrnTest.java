@@ -165,6 +165,11 @@ class LrnTest {
     Reference.assertIdentical("dx (overwritten, not accumulated)", once[1], dx);
     BatchNormTest.assertFewBytes("Lrn forward", lrn::forward);
     BatchNormTest.assertFewBytes("Lrn backward", lrn::backward);
+    BatchNormTest.collectGarbage();
+    lrn.forward();
+    lrn.backward();
+    Reference.assertIdentical("y after garbage collection", once[0], y);
+    Reference.assertIdentical("dx after garbage collection", once[1], dx);
   }
 
   @Test
