@@ -31,7 +31,8 @@ public final class BatchNorm {
   // Backward's per-channel coefficients: dx = scale·(dy + slope·(x - mean) + offset).
   private final INDArray slope;
   private final INDArray offset;
-  // x - mean of the last training forward, which backward needs; the shape of x.
+  // x - mean of the last training forward, which backward needs (after an inference forward,
+  // backward recomputes it from the running mean); the shape of x.
   private final INDArray centered;
   private final PreparedOp[] sumOfX;
   private final PreparedOp center;
@@ -42,7 +43,6 @@ public final class BatchNorm {
   private boolean training;
   // Null until withGradients; the ops keep their native contexts reachable.
   private INDArray dgamma;
-  private INDArray dbeta;
   private INDArray sumOfDy;
   private INDArray sumOfDyX;
   private PreparedOp[] sumsOfDy;
@@ -155,7 +155,6 @@ public final class BatchNorm {
     Checks.sameFloatType(NAME, new String[] {"x", "dx", "dgamma", "dbeta", "dy"},
         x, dx, dgamma, dbeta, dy);
     this.dgamma = dgamma;
-    this.dbeta = dbeta;
     this.sumOfDy = dbeta != null ? dbeta : Nd4j.create(x.dataType(), channels);
     this.sumOfDyX = Nd4j.create(x.dataType(), channels);
     // dy·(x - mean) goes into dx, which is overwritten later anyway; without dx into a scratch
