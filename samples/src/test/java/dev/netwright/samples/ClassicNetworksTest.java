@@ -52,6 +52,15 @@ class ClassicNetworksTest {
   }
 
   @Test
+  void smallClassics() {
+    // conv1 100 + conv2 455 + batch norm 10 + fc1 1,050 + out 510
+    assertEquals(2_125, DigitsCnnModel.PARAMETER_COUNT);
+    assertEquals(10, DigitsCnnModel.BUFFER_COUNT);
+    // 49,152 x 20 + 20, 20 x 7 + 7, 7 x 5 + 5, 5 x 1 + 1
+    assertEquals(983_253, CatClassifierModel.PARAMETER_COUNT);
+  }
+
+  @Test
   void resNet18RunsForwardAndBackward() {
     var net = new Classics_ResNet18Model(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1);
     var x = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 3, 224, 224);
