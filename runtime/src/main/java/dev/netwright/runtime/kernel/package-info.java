@@ -1,6 +1,9 @@
 /**
- * Forward/backward kernels over ND4J that generated networks call: convolution, pooling, ReLU,
- * dense and softmax cross-entropy.
+ * Forward/backward kernels over ND4J that generated networks call: convolution, pooling, dense,
+ * concatenation and sums ({@code Concat}, {@code Add}, {@code Accumulate} for gradients that
+ * several layers contribute to), batch norm, LRN, dropout, global average pooling, the
+ * activations (ReLU, sigmoid, tanh, softmax) and the heads ({@link Loss}: softmax cross-entropy,
+ * sigmoid binary cross-entropy, mean squared error).
  *
  * <p>Conventions shared by every kernel:
  *
@@ -16,6 +19,8 @@
  *       naming expected and found shapes; a failing native op throws
  *       {@link java.lang.IllegalStateException} naming the kernel, its arrays and libnd4j's reason.
  *   <li>A kernel instance belongs to one thread at a time.
+ *   <li>Layers whose forward differs between training and inference (batch norm, dropout) take
+ *       the mode as {@code forward(boolean training)}.
  * </ul>
  */
 package dev.netwright.runtime.kernel;
