@@ -1,5 +1,6 @@
 package dev.netwright.samples;
 
+import dev.netwright.runtime.DenseNetwork;
 import dev.netwright.runtime.Model;
 import dev.netwright.runtime.data.BatchLoader;
 import dev.netwright.runtime.data.Dataset;
@@ -40,13 +41,23 @@ final class SmallClassics {
     }
   }
 
-  /**
-   * The NumPy tutorial: CatClassifier on an image folder (one sub-folder per class, images resized
-   * to 128x128x3), {@code positive} the class called 1, full-batch gradient descent with lr 0.0075,
-   * the cost printed every 100 iterations; returns [train accuracy, test accuracy].
-   */
+  /** The tutorial's layer sizes for 128x128x3 images: [49152, 20, 7, 5, 1]. */
+  static final int[] TUTORIAL_LAYERS = {3 * 128 * 128, 20, 7, 5, 1};
+
+  /** {@link #dense(Path, String, int[], int, double, long, PrintStream)} with the tutorial's layers. */
   static double[] dense(Path images, String positive, int iterations, double learningRate, long seed,
       PrintStream out) throws IOException {
+    return dense(images, positive, TUTORIAL_LAYERS, iterations, learningRate, seed, out);
+  }
+
+  /**
+   * The NumPy tutorial: an L-layer {@link DenseNetwork} with the given layer sizes on an image
+   * folder (one sub-folder per class, images resized to 128x128x3), {@code positive} the class
+   * called 1, full-batch gradient descent, the cost printed every 100 iterations; returns
+   * [train accuracy, test accuracy].
+   */
+  static double[] dense(Path images, String positive, int[] layers, int iterations, double learningRate,
+      long seed, PrintStream out) throws IOException {
     ImageFolder.Split split = ImageFolder.load(images, 128, 128, 0.2, seed);
     int positiveIndex = split.classes().indexOf(positive);
     if (positiveIndex < 0) {
@@ -55,10 +66,20 @@ final class SmallClassics {
     }
     Dataset train = ImageFolder.oneVersusRest(split.train(), positiveIndex, seed);
     Dataset test = ImageFolder.oneVersusRest(split.test(), positiveIndex, seed);
-    Model net = new CatClassifierModel(DataType.FLOAT, seed);
+    Model net = new DenseNetwork(DataType.FLOAT, seed, new int[] {3, 128, 128}, layers);
     out.println(net.summary());
     out.printf(Locale.ROOT, "%s: '%s' against the rest, %d training and %d test images%n", images,
         positive, train.size(), test.size());
+    return fullBatch(net, train, test, iterations, learningRate, seed, out);
+  }
+
+  /**
+   * Full-batch gradient descent as the NumPy tutorial does it: every iteration one step on the
+   * whole training set, the cost printed at iterations 0, 100, 200, ...; returns [train accuracy,
+   * test accuracy] with predictions by a 0.5 threshold.
+   */
+  static double[] fullBatch(Model net, Dataset train, Dataset test, int iterations, double learningRate,
+      long seed, PrintStream out) {
     try (BatchLoader all = new BatchLoader(train, train.size(), false, seed, DataType.FLOAT);
         BatchLoader testAll = new BatchLoader(test, Math.max(1, test.size()), false, seed, DataType.FLOAT)) {
       List<EpochResult> history = Trainer.builder().epochs(iterations).quiet(true)
@@ -70,9 +91,9 @@ final class SmallClassics {
           .build().fit(net, new Sgd(net.parameters(), learningRate, 0), all);
       double trainAccuracy = Evaluation.of(net, all).accuracy();
       double testAccuracy = Evaluation.of(net, testAll).accuracy();
-      out.printf(Locale.ROOT, "CatClassifier: train accuracy %.2f%%, test accuracy %.2f%% after %d"
-          + " iterations (final cost %.6f)%n", 100 * trainAccuracy, 100 * testAccuracy, iterations,
-          history.get(history.size() - 1).loss());
+      out.printf(Locale.ROOT, "%s: train accuracy %.2f%%, test accuracy %.2f%% after %d"
+          + " iterations (final cost %.6f)%n", net.name(), 100 * trainAccuracy, 100 * testAccuracy,
+          iterations, history.get(history.size() - 1).loss());
       return new double[] {trainAccuracy, testAccuracy};
     }
   }
