@@ -1,0 +1,137 @@
+package dev.netwright.samples;
+
+import dev.netwright.runtime.Model;
+import dev.netwright.runtime.data.BatchLoader;
+import dev.netwright.runtime.data.Dataset;
+import dev.netwright.runtime.data.IdxDirectory;
+import dev.netwright.runtime.data.Normalization;
+import dev.netwright.runtime.optim.Adam;
+import dev.netwright.runtime.optim.Optimizer;
+import dev.netwright.runtime.optim.Sgd;
+import dev.netwright.runtime.train.EpochResult;
+import dev.netwright.runtime.train.Evaluation;
+import dev.netwright.runtime.train.Threads;
+import dev.netwright.runtime.train.Trainer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.buffer.DataType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code train}: the main job. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train a sample network on IDX data (Fashion-MNIST by default) and report test"
+        + " accuracy, the confusion matrix and throughput.")
+final class TrainCommand implements Callable<Integer> {
+  /** The optimizers on offer. */
+  enum OptimizerKind {
+    SGD, ADAM
+  }
+
+  private final PrintStream out;
+
+  TrainCommand(PrintStream out) {
+    this.out = out;
+  }
+
+  @Option(names = {"-n", "--network"}, defaultValue = "SimpleNet",
+      description = "Sample network (default: ${DEFAULT-VALUE}).")
+  String network;
+
+  @Option(names = {"-d", "--data"}, paramLabel = "DIR", defaultValue = Cli.FASHION_MNIST,
+      description = "Directory holding the four IDX files of Fashion-MNIST or MNIST (default: ${DEFAULT-VALUE}).")
+  Path data;
+
+  @Option(names = {"-e", "--epochs"}, defaultValue = "1", description = "Epochs (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = {"-b", "--batch-size"}, defaultValue = "64", description = "Batch size (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--optimizer", paramLabel = "sgd|adam", defaultValue = "sgd",
+      description = "SGD with momentum, or Adam with PyTorch's betas (default: ${DEFAULT-VALUE}).")
+  OptimizerKind optimizer;
+
+  @Option(names = "--lr", description = "Learning rate (default: 0.01 for sgd, 0.001 for adam).")
+  Double learningRate;
+
+  @Option(names = "--momentum", description = "SGD momentum (default: 0.5).")
+  Double momentum;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Seed for weights and shuffling (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--threads", defaultValue = "0",
+      description = "ND4J threads; 0 keeps OpenMP's default, one per core (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--limit", defaultValue = "0",
+      description = "Use only the first N training images, 0 for all (default: ${DEFAULT-VALUE}).")
+  int limit;
+
+  @Option(names = "--curves", paramLabel = "FILE.csv",
+      description = "Write one CSV row per epoch: epoch, loss, train and test accuracy, images per second.")
+  Path curves;
+
+  @Option(names = "--quiet", description = "No progress bar.")
+  boolean quiet;
+
+  @Override
+  public Integer call() throws IOException {
+    Model model = Samples.create(network, seed);
+    Dataset train = IdxDirectory.train(data, Normalization.MNIST);
+    Dataset test = IdxDirectory.test(data, Normalization.MNIST);
+    Cli.checkInput(model, train, data);
+    if (limit > 0) {
+      train = train.head(limit);
+    }
+    Optimizer optim = optimizer(model);
+    out.println(model.summary());
+    out.printf(Locale.ROOT, "data: %s (%,d training, %,d test images)%n", data, train.size(), test.size());
+    if (threads > 0) {
+      Threads.set(threads);
+    }
+    out.printf(Locale.ROOT, "%s, batch %d, %s, seed %d; %s%n", describe(optim), batchSize,
+        Cli.count(epochs, "epoch"), seed, Threads.describe());
+    try (BatchLoader trainLoader = new BatchLoader(train, batchSize, true, seed, DataType.FLOAT);
+        BatchLoader testLoader = new BatchLoader(test, 1000, false, seed, DataType.FLOAT);
+        Curves curveFile = curves == null ? null : Curves.create(curves)) {
+      Trainer.Builder trainer = Trainer.builder().epochs(epochs).out(out).quiet(quiet);
+      if (curveFile != null) {
+        trainer.listener(curveFile::add);
+      }
+      List<EpochResult> history = trainer.build().fit(model, optim, trainLoader, testLoader);
+      Evaluation evaluation = Evaluation.of(model, testLoader);
+      out.println(evaluation.format(Cli.classNames(data, model.classes())));
+      EpochResult last = history.get(history.size() - 1);
+      out.printf(Locale.ROOT, "%s: test accuracy %.2f%% after %s, %,.0f training images/s%n",
+          model.name(), 100 * evaluation.accuracy(), Cli.count(epochs, "epoch"), last.imagesPerSecond());
+      if (curveFile != null) {
+        out.println("curves: " + curves);
+      }
+    }
+    return 0;
+  }
+
+  private Optimizer optimizer(Model model) {
+    if (optimizer == OptimizerKind.ADAM) {
+      if (momentum != null) {
+        throw new IllegalArgumentException("--momentum is SGD's; Adam keeps its own running averages"
+            + " (betas 0.9, 0.999): drop --momentum or use --optimizer sgd");
+      }
+      return Adam.builder(model.parameters(), learningRate != null ? learningRate : 1e-3).build();
+    }
+    return new Sgd(model.parameters(), learningRate != null ? learningRate : 0.01,
+        momentum != null ? momentum : 0.5);
+  }
+
+  private String describe(Optimizer optim) {
+    return optimizer == OptimizerKind.ADAM
+        ? String.format(Locale.ROOT, "Adam lr %s", optim.learningRate())
+        : String.format(Locale.ROOT, "SGD lr %s, momentum %s", optim.learningRate(), momentum != null ? momentum : 0.5);
+  }
+}
