@@ -29,7 +29,8 @@ public final class BatchLoader implements AutoCloseable {
   private final int batchSize;
   private final boolean shuffle;
   private final DataType dtype;
-  private final SplittableRandom epochs;
+  private final long seed;
+  private SplittableRandom epochs;
   private final int[] order;
   // Staging arrays sized for a full batch; only the one matching dtype is allocated.
   private final float[] featuresF;
@@ -60,6 +61,7 @@ public final class BatchLoader implements AutoCloseable {
     this.batchSize = batchSize;
     this.shuffle = shuffle;
     this.dtype = dtype;
+    this.seed = seed;
     this.epochs = new SplittableRandom(seed);
     this.order = new int[data.size()];
     int staged = Math.min(batchSize, data.size());
@@ -93,6 +95,29 @@ public final class BatchLoader implements AutoCloseable {
   /** The current epoch: 0 after construction, one more after each {@link #reset()}. */
   public int epoch() {
     return epoch;
+  }
+
+  /** The seed the shuffles derive from. */
+  public long seed() {
+    return seed;
+  }
+
+  /**
+   * Starts epoch {@code epoch} from its first batch, in the order a loader with this seed gives it
+   * after {@code epoch} resets: how a resumed run continues its shuffle sequence. Cheap: one split
+   * per skipped epoch and one shuffle.
+   */
+  public void seek(int epoch) {
+    checkOpen();
+    if (epoch < 0) {
+      throw new IllegalArgumentException("seek(" + epoch + "): epochs count from 0");
+    }
+    epochs = new SplittableRandom(seed);
+    for (int e = 0; e < epoch; e++) {
+      epochs.split();
+    }
+    this.epoch = epoch - 1;
+    reset();
   }
 
   /** Whether the current epoch has batches left. */
