@@ -4,9 +4,15 @@ import dev.netwright.runtime.Model;
 import dev.netwright.runtime.Parameters;
 import dev.netwright.runtime.data.Batch;
 import dev.netwright.runtime.data.BatchLoader;
+import dev.netwright.runtime.io.Checkpoint;
+import dev.netwright.runtime.io.TrainingState;
 import dev.netwright.runtime.optim.LearningRateSchedule;
 import dev.netwright.runtime.optim.Optimizer;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -29,8 +35,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * List<EpochResult> history = Trainer.builder().epochs(5).build()
  *     .fit(net, new Sgd(net.parameters(), 0.01, 0.9), train, test);
  * }</pre>
+ *
+ * <p>With {@link Builder#checkpoint(Path)} it saves {@code last.ckpt} after every epoch; with
+ * {@link Builder#resumeFrom(Path)} it loads one and carries on from the next epoch, continuing the
+ * loader's shuffle sequence, so the run goes on exactly as if it had not stopped (bit for bit on
+ * one ND4J thread; dropout masks excepted, see {@link Checkpoint}).
  */
 public final class Trainer {
+  /** The file name {@link Builder#checkpoint(Path)} saves to after every epoch. */
+  public static final String LAST_CHECKPOINT = "last.ckpt";
+
   private static final long MESSAGE_INTERVAL_NANOS = 200_000_000L;
 
   private final int epochs;
@@ -39,6 +53,8 @@ public final class Trainer {
   private final Consumer<EpochResult> listener;
   private final int threads;
   private final LearningRateSchedule schedule;
+  private final Path checkpointDirectory;
+  private final Path resumeFrom;
 
   private Trainer(Builder b) {
     this.epochs = b.epochs;
@@ -47,6 +63,8 @@ public final class Trainer {
     this.listener = b.listener;
     this.threads = b.threads;
     this.schedule = b.schedule;
+    this.checkpointDirectory = b.checkpointDirectory;
+    this.resumeFrom = b.resumeFrom;
   }
 
   /** A builder: 1 epoch, progress on {@code System.err}, no listener, ND4J's thread count as it is. */
@@ -66,8 +84,33 @@ public final class Trainer {
    *
    * @return one result per epoch, in order
    * @throws TrainingDivergedException when a step's loss is NaN or infinite
+   * @throws UncheckedIOException when a checkpoint cannot be loaded or saved; its cause says why
    */
   public List<EpochResult> fit(Model model, Optimizer optimizer, BatchLoader train, BatchLoader test) {
+    return run(model, optimizer, train, test, null);
+  }
+
+  /**
+   * Continues a run from {@code from}, e.g. what {@link Checkpoint#load} returned after it
+   * restored the model and optimizer: trains epochs {@code from.epoch() + 1} to the configured
+   * count (none if it is already there), with {@code train} moved to where the saved run's loader
+   * stood.
+   *
+   * @return one result per epoch trained, in order
+   * @throws IllegalArgumentException if {@code train}'s seed is not the saved run's
+   */
+  public List<EpochResult> fit(Model model, Optimizer optimizer, BatchLoader train, BatchLoader test,
+      TrainingState from) {
+    Objects.requireNonNull(from, "from");
+    if (resumeFrom != null) {
+      throw new IllegalStateException("this trainer already resumes from " + resumeFrom + " (resumeFrom); call"
+          + " fit without a TrainingState, or build the trainer without resumeFrom");
+    }
+    return run(model, optimizer, train, test, from);
+  }
+
+  private List<EpochResult> run(Model model, Optimizer optimizer, BatchLoader train, BatchLoader test,
+      TrainingState from) {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(optimizer, "optimizer");
     Objects.requireNonNull(train, "train");
@@ -78,19 +121,56 @@ public final class Trainer {
     if (train.batchesPerEpoch() < 1) {
       throw new IllegalArgumentException("the training loader has no batches: is its data set empty?");
     }
+    if (checkpointDirectory != null) {
+      try {
+        Files.createDirectories(checkpointDirectory);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create the checkpoint directory " + checkpointDirectory + ": " + e, e);
+      }
+    }
+    if (resumeFrom != null) {
+      try {
+        from = Checkpoint.load(resumeFrom, model, optimizer);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot resume: " + e.getMessage(), e);
+      }
+    }
+    int first = 1;
+    if (from != null) {
+      if (from.seed() != train.seed()) {
+        throw new IllegalArgumentException("the run being resumed shuffled with seed " + from.seed() + ", but this"
+            + " training loader's seed is " + train.seed() + ": create the loader with seed " + from.seed()
+            + " to continue the same run");
+      }
+      train.seek(from.loaderEpoch());
+      first = from.epoch() + 1;
+    }
     int previousThreads = threads > 0 ? Threads.set(threads) : 0;
     try {
       if (!quiet) {
+        if (from != null) {
+          out.printf(Locale.ROOT, "resuming %s after epoch %d%s%n", model.name(), from.epoch(),
+              resumeFrom == null ? "" : " from " + resumeFrom);
+        }
         out.printf(Locale.ROOT, "training %s: %d epoch%s of %,d steps, %,d parameters, %s%n", model.name(), epochs,
             epochs == 1 ? "" : "s", train.batchesPerEpoch(), model.parameters().count(), Threads.describe());
       }
       List<EpochResult> results = new ArrayList<>(epochs);
-      for (int epoch = 1; epoch <= epochs; epoch++) {
+      for (int epoch = first; epoch <= epochs; epoch++) {
         if (schedule != null) {
           optimizer.setLearningRate(schedule.rate(epoch - 1));
         }
         EpochResult result = epoch(model, optimizer, train, test, epoch);
         results.add(result);
+        if (checkpointDirectory != null) {
+          Path file = checkpointDirectory.resolve(LAST_CHECKPOINT);
+          try {
+            Checkpoint.save(file, model, optimizer, new TrainingState(epoch, train.seed(), train.epoch()));
+          } catch (IOException e) {
+            throw new UncheckedIOException("cannot save the checkpoint after epoch " + epoch + ": " + e.getMessage(),
+                e);
+          }
+        }
         if (!quiet) {
           out.println(result.format());
         }
@@ -208,12 +288,33 @@ public final class Trainer {
     private Consumer<EpochResult> listener = result -> {};
     private int threads;
     private LearningRateSchedule schedule;
+    private Path checkpointDirectory;
+    private Path resumeFrom;
 
     private Builder() {}
 
     /** Sets the optimizer's learning rate to {@code schedule.rate(epoch)} before each epoch (from 0). */
     public Builder schedule(LearningRateSchedule schedule) {
       this.schedule = schedule;
+      return this;
+    }
+
+    /**
+     * Saves a {@link Checkpoint} to {@code directory/last.ckpt} after every epoch (after the test
+     * evaluation), replacing the previous one atomically; the directory is created if needed.
+     */
+    public Builder checkpoint(Path directory) {
+      this.checkpointDirectory = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    /**
+     * Loads {@code checkpoint} into the model and optimizer at the start of {@code fit} and trains
+     * from the epoch after the saved one up to {@link #epochs(int)}, which counts from the start
+     * of the run. The training loader must have the saved run's seed.
+     */
+    public Builder resumeFrom(Path checkpoint) {
+      this.resumeFrom = Objects.requireNonNull(checkpoint, "checkpoint");
       return this;
     }
 
