@@ -63,6 +63,8 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
   private final Map<Integer, B> batches = new LinkedHashMap<>(8, 0.75f, true);
   private B last;
   private boolean training = true;
+  private long trainingSteps;
+  private long dropoutSeed;
 
   /** Called by the generated constructor. */
   protected GeneratedModel(String name, DataType dtype, Parameters parameters, int[] inputShape,
@@ -131,6 +133,37 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     this.training = training;
   }
 
+  @Override
+  public final long trainingSteps() {
+    return trainingSteps;
+  }
+
+  @Override
+  public final void setTrainingSteps(long steps) {
+    if (steps < 0) {
+      throw new IllegalArgumentException(name + ": training steps count from 0, got " + steps);
+    }
+    this.trainingSteps = steps;
+  }
+
+  @Override
+  public final long dropoutSeed() {
+    return dropoutSeed;
+  }
+
+  @Override
+  public final void setDropoutSeed(long seed) {
+    this.dropoutSeed = seed;
+  }
+
+  /**
+   * The key a dropout kernel draws this forward's mask from: a function of the dropout seed and
+   * the training-step count only, so a resumed network draws what it would have drawn.
+   */
+  protected final long dropoutKey() {
+    return dropoutSeed * 0xD1B54A32D192ED03L + trainingSteps;
+  }
+
   /** Whether forward runs in training mode. */
   public final boolean isTraining() {
     return training;
@@ -159,6 +192,9 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
       }
     }
     b.input.assign(input);
+    if (training) {
+      trainingSteps++;
+    }
     forward(b);
     ((Batch) b).lossReady = false;
     last = b;

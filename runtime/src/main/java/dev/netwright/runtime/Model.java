@@ -36,6 +36,25 @@ public interface Model {
   void setTraining(boolean training);
 
   /**
+   * Training-mode forward passes so far; dropout masks are a function of the seed and this count,
+   * so a checkpoint that stores it resumes with the same masks.
+   */
+  default long trainingSteps() {
+    return 0;
+  }
+
+  /** Restores {@link #trainingSteps()} (from a checkpoint). */
+  default void setTrainingSteps(long steps) {}
+
+  /** The seed of the dropout masks (the seed the network was made with). */
+  default long dropoutSeed() {
+    return 0;
+  }
+
+  /** Restores {@link #dropoutSeed()} (from a checkpoint). */
+  default void setDropoutSeed(long seed) {}
+
+  /**
    * Runs the network on {@code input} of shape [N, C, H, W] and returns its output [N, ...].
    *
    * @throws IllegalArgumentException when the input's rank, shape or type is not the network's

@@ -70,7 +70,7 @@ class CheckpointTest {
     SimpleNetModel resumed = new SimpleNetModel(DataType.FLOAT, 99);
     Sgd optimizer = sgd(resumed);
     TrainingState state = Checkpoint.load(dir.resolve(Trainer.LAST_CHECKPOINT), resumed, optimizer);
-    assertEquals(new TrainingState(1, SEED, 1), state);
+    assertEquals(new TrainingState(1, SEED, 1, 16, SEED), state);
     assertEquals(16, optimizer.steps(), "1,000 images in batches of 64: 16 steps an epoch");
     try (BatchLoader batches = loader()) {
       results.addAll(trainer(3).build().fit(resumed, optimizer, batches, null, state));
@@ -80,6 +80,29 @@ class CheckpointTest {
     assertEquals(losses(uninterrupted), losses(results));
     assertArrayEquals(straight.parameters().values().toFloatVector(), resumed.parameters().values().toFloatVector());
     assertTrue(uninterrupted.get(2).loss() < uninterrupted.get(0).loss(), uninterrupted.toString());
+  }
+
+  /** Dropout masks come from the seed and the training-step count, which the checkpoint keeps. */
+  @Test
+  void resumeIsExactWithDropout() throws IOException {
+    Model straight = new TinyClassics_DropoutNetModel(DataType.FLOAT, SEED);
+    List<EpochResult> uninterrupted;
+    try (BatchLoader batches = loader()) {
+      uninterrupted = trainer(2).build().fit(straight, sgd(straight), batches);
+    }
+    Model first = new TinyClassics_DropoutNetModel(DataType.FLOAT, SEED);
+    List<EpochResult> results = new ArrayList<>();
+    try (BatchLoader batches = loader()) {
+      results.addAll(trainer(1).checkpoint(dir).build().fit(first, sgd(first), batches));
+    }
+    Model resumed = new TinyClassics_DropoutNetModel(DataType.FLOAT, 7);
+    try (BatchLoader batches = loader()) {
+      results.addAll(trainer(2).resumeFrom(dir.resolve(Trainer.LAST_CHECKPOINT)).build()
+          .fit(resumed, sgd(resumed), batches));
+    }
+    assertEquals(16, resumed.trainingSteps() - 16, "the step count continues from the checkpoint");
+    assertEquals(losses(uninterrupted), losses(results));
+    assertArrayEquals(straight.parameters().values().toFloatVector(), resumed.parameters().values().toFloatVector());
   }
 
   @Test

@@ -3,11 +3,13 @@ package dev.netwright.samples;
 import dev.netwright.dsl.BatchNorm;
 import dev.netwright.dsl.Conv;
 import dev.netwright.dsl.Dense;
+import dev.netwright.dsl.Dropout;
 import dev.netwright.dsl.GlobalAvgPool;
 import dev.netwright.dsl.Head;
 import dev.netwright.dsl.Init;
 import dev.netwright.dsl.Input;
 import dev.netwright.dsl.Lrn;
+import dev.netwright.dsl.MaxPool;
 import dev.netwright.dsl.Network;
 import dev.netwright.dsl.Node;
 import dev.netwright.dsl.Relu;
@@ -50,5 +52,13 @@ final class TinyClassics {
     Node bottleneck();
     @Residual(filters = 3, variant = ResidualVariant.PRE_ACTIVATION) Node pre();
     @Dense(3) Node fc();
+  }
+
+  /** A Fashion-MNIST-sized network with dropout, for exact resume. */
+  @Network(input = @Input(channels = 1, height = 28, width = 28), classes = 10)
+  interface DropoutNet {
+    @Conv(filters = 4, kernel = 5) @MaxPool(2) @Relu Node conv();
+    @Dense(32) @Relu @Dropout(0.5) Node fc1();
+    @Dense(10) Node fc2();
   }
 }

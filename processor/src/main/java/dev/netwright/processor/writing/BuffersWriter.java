@@ -168,7 +168,8 @@ final class BuffersWriter {
           l.depthRadius().value(), l.bias().value(), l.alpha().value(), l.beta().value());
     }
     if (layer instanceof Layer.Dropout d) {
-      return CodeBlock.of("new $T($N, $N, $L, seed ^ $LL)", DROPOUT, s.out.field, s.in.field,
+      // A salt per kernel; the mask of each forward also depends on the model's dropoutKey().
+      return CodeBlock.of("new $T($N, $N, $L, $LL)", DROPOUT, s.out.field, s.in.field,
           d.p().value(), (long) s.kernel.hashCode() * 0x9E3779B97F4A7C15L);
     }
     if (layer instanceof Layer.GlobalAvgPool) {

@@ -87,8 +87,6 @@ public final class ModelWriter {
             network.name(), network.input(), network.output().out(), network.parameters(),
             network.multiplyAdds());
     constants(type);
-    type.addField(FieldSpec.builder(long.class, "seed", Modifier.PRIVATE, Modifier.FINAL)
-        .addJavadoc("The seed of the initial weights and of dropout masks.\n").build());
     for (Param p : plan.params) {
       type.addField(FieldSpec.builder(INDARRAY, p.field(), Modifier.PRIVATE, Modifier.FINAL)
           .addJavadoc("$L $L$L.\n", p.name(), Arrays.toString(p.shape()),
@@ -172,7 +170,7 @@ public final class ModelWriter {
                 + "$L, $T.$L, SUMMARY, DIAGRAM)",
             network.name(), network.input().channels(), network.input().height(),
             network.input().width(), outDims, network.classes(), HEAD_TYPE, network.head())
-        .addStatement("this.seed = seed")
+        .addStatement("setDropoutSeed(seed)")
         .addStatement("$T p = parameters()", PARAMETERS)
         .addStatement("p.initialize(seed)");
     for (Param p : plan.params) {
@@ -214,7 +212,9 @@ public final class ModelWriter {
         node = s.node;
         m.addComment("$L: $L -> $L", node.name(), s.layer.in(), node.out());
       }
-      if (s.kernel != null && BuffersWriter.usesMode(s.layer.layer())) {
+      if (s.kernel != null && s.layer.layer() instanceof Layer.Dropout) {
+        m.addStatement("b.$N.forward(isTraining(), dropoutKey())", s.kernel);
+      } else if (s.kernel != null && BuffersWriter.usesMode(s.layer.layer())) {
         m.addStatement("b.$N.forward(isTraining())", s.kernel);
       } else if (s.kernel != null) {
         m.addStatement("b.$N.forward()", s.kernel);

@@ -56,14 +56,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>What resuming restores exactly: parameters, buffers (batch norm's running statistics), the
  * optimizer's state and step count (Adam's bias correction), its learning rate, and through the
- * training state the data loader's shuffle sequence. What it does not: the random state of
- * dropout kernels, which lives in the network's per-batch-size kernels; after a resume their
- * masks start their sequences again, so a network with dropout continues correctly but not bit
- * for bit as an uninterrupted run.
+ * training state the data loader's shuffle sequence and the model's training-step count, from
+ * which generated networks draw their dropout masks.
  */
 public final class Checkpoint {
   /** The format version this class writes and reads. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   static final byte[] MAGIC = {(byte) 0x89, 'N', 'W', 'C', 'K', 'P', 'T', '\n'};
   static final int PREAMBLE = 16;

@@ -19,7 +19,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * network  UTF     model.name()
  * dtype    UTF     FLOAT or DOUBLE
  * fingerprint UTF  {@link Checkpoint#fingerprint}
- * epoch int, seed long, loaderEpoch int
+ * epoch int, seed long, loaderEpoch int, modelSteps long, dropoutSeed long
  * optimizer UTF    kind, "" if saved without one
  * steps long, learningRate double
  * count int, then per array:
@@ -60,6 +60,8 @@ record CheckpointHeader(String network, DataType dtype, String fingerprint, Trai
       out.writeInt(state.epoch());
       out.writeLong(state.seed());
       out.writeInt(state.loaderEpoch());
+      out.writeLong(state.modelSteps());
+      out.writeLong(state.dropoutSeed());
       out.writeUTF(optimizer);
       out.writeLong(steps);
       out.writeDouble(learningRate);
@@ -94,6 +96,8 @@ record CheckpointHeader(String network, DataType dtype, String fingerprint, Trai
     int epoch = in.readInt();
     long seed = in.readLong();
     int loaderEpoch = in.readInt();
+    long modelSteps = in.readLong();
+    long dropoutSeed = in.readLong();
     if (epoch < 0 || loaderEpoch < 0) {
       throw new IOException("negative epoch " + epoch + " or loader epoch " + loaderEpoch);
     }
@@ -146,7 +150,7 @@ record CheckpointHeader(String network, DataType dtype, String fingerprint, Trai
     if (in.available() != 0) {
       throw new IOException(in.available() + " unread bytes at its end");
     }
-    return new CheckpointHeader(network, dtype, fingerprint, new TrainingState(epoch, seed, loaderEpoch), optimizer,
+    return new CheckpointHeader(network, dtype, fingerprint, new TrainingState(epoch, seed, loaderEpoch, modelSteps, dropoutSeed), optimizer,
         steps, learningRate, List.copyOf(entries), dataLength);
   }
 

@@ -25,7 +25,8 @@ public final class Dropout {
   private static final boolean[] NO_B = {};
 
   private final INDArray x;
-  private final SplittableRandom random;
+  private final long seed;
+  private SplittableRandom random;
   // A draw u of 53 bits (nextDouble() = u·2^-53) drops its element iff u < threshold.
   private final long threshold;
   private final double scale;
@@ -54,6 +55,7 @@ public final class Dropout {
           + " the " + Integer.MAX_VALUE + " one mask can hold");
     }
     this.x = x;
+    this.seed = seed;
     this.random = new SplittableRandom(seed);
     this.threshold = (long) Math.ceil(p * 0x1.0p53);
     this.scale = p < 1 ? 1 / (1 - p) : 0;
@@ -76,6 +78,18 @@ public final class Dropout {
     } else if (copy != null) {
       copy.exec();
     }
+  }
+
+  /**
+   * As {@link #forward(boolean)}, but the training mask is drawn from a generator seeded by the
+   * kernel's seed and {@code key} alone, so the same key gives the same mask in any kernel
+   * instance: a network resumed from a checkpoint draws what it would have drawn.
+   */
+  public void forward(boolean training, long key) {
+    if (training) {
+      random = new SplittableRandom(seed ^ (key * 0x9E3779B97F4A7C15L));
+    }
+    forward(training);
   }
 
   /** Enables backward; dx may be the same array as dy (in place). Returns this. */

@@ -39,7 +39,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>With {@link Builder#checkpoint(Path)} it saves {@code last.ckpt} after every epoch; with
  * {@link Builder#resumeFrom(Path)} it loads one and carries on from the next epoch, continuing the
  * loader's shuffle sequence, so the run goes on exactly as if it had not stopped (bit for bit on
- * one ND4J thread; dropout masks excepted, see {@link Checkpoint}).
+ * one ND4J thread, dropout masks included).
  */
 public final class Trainer {
   /** The file name {@link Builder#checkpoint(Path)} saves to after every epoch. */
@@ -143,6 +143,8 @@ public final class Trainer {
             + " to continue the same run");
       }
       train.seek(from.loaderEpoch());
+      model.setTrainingSteps(from.modelSteps());
+      model.setDropoutSeed(from.dropoutSeed());
       first = from.epoch() + 1;
     }
     int previousThreads = threads > 0 ? Threads.set(threads) : 0;
@@ -165,7 +167,8 @@ public final class Trainer {
         if (checkpointDirectory != null) {
           Path file = checkpointDirectory.resolve(LAST_CHECKPOINT);
           try {
-            Checkpoint.save(file, model, optimizer, new TrainingState(epoch, train.seed(), train.epoch()));
+            Checkpoint.save(file, model, optimizer, new TrainingState(epoch, train.seed(), train.epoch(), model.trainingSteps(),
+                model.dropoutSeed()));
           } catch (IOException e) {
             throw new UncheckedIOException("cannot save the checkpoint after epoch " + epoch + ": " + e.getMessage(),
                 e);

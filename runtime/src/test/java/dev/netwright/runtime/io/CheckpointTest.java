@@ -107,7 +107,7 @@ class CheckpointTest {
     byte[] magic = new byte[8];
     bytes.get(magic);
     assertArrayEquals(new byte[] {(byte) 0x89, 'N', 'W', 'C', 'K', 'P', 'T', '\n'}, magic);
-    assertEquals(1, bytes.getInt());
+    assertEquals(Checkpoint.VERSION, bytes.getInt());
     int header = bytes.getInt();
     long values = (a.parameters().count() * 2 + a.parameters().bufferCount()) * 4; // + velocity
     assertEquals(16 + header + 4 + values + 32, bytes.capacity());
@@ -174,11 +174,12 @@ class CheckpointTest {
         e.getMessage());
 
     byte[] future = Files.readAllBytes(f.file);
-    future[11] = 2;
+    future[11] = (byte) (Checkpoint.VERSION + 1);
     Path next = dir.resolve("future.ckpt");
     Files.write(next, future);
     e = assertThrows(ModelFileException.class, () -> Checkpoint.load(next, f.model, f.optimizer));
-    assertEquals(next + ": is checkpoint format version 2, newer than the version 1 this Netwright reads: load it with"
+    assertEquals(next + ": is checkpoint format version " + (Checkpoint.VERSION + 1) + ", newer than the version "
+        + Checkpoint.VERSION + " this Netwright reads: load it with"
         + " the Netwright that wrote it, or a newer one", e.getMessage());
     assertEquals(f.before, snapshot(f.model, f.optimizer));
   }
