@@ -21,15 +21,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** The two small end-to-end classics, run as the command line runs them. */
 class SmallClassicsTest {
   /**
-   * The walk-through reports 99.9% training accuracy after 1,000 epochs and 96.8% after 100; we
-   * train 15 (about 3,400 Adam steps) and require 98%. Needs python3-sklearn (CI installs it).
+   * The walk-through reports 99.9% training accuracy after 1,000 epochs (96.8% after 100, 99.7%
+   * after 200); we train 30 (about 6,800 Adam steps) and require 99%. Needs python3-sklearn (CI
+   * installs it).
    */
   @Test
   void digitsCnnLearnsTheDigits() throws IOException {
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    double accuracy = SmallClassics.digits(Digits.DEBIAN, 15, 1,
+    double accuracy = SmallClassics.digits(Digits.DEBIAN, 30, 1,
         new PrintStream(log, true, StandardCharsets.UTF_8), true);
-    assertTrue(accuracy >= 0.98, "training accuracy " + accuracy + "\n" + log);
+    assertTrue(accuracy >= 0.99, "training accuracy " + accuracy + "\n" + log);
   }
 
   /**
