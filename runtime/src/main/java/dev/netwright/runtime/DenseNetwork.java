@@ -111,6 +111,11 @@ public final class DenseNetwork extends GeneratedModel<DenseNetwork.Buffers> {
   }
 
   @Override
+  protected String[] nodeNames() {
+    return java.util.stream.IntStream.range(1, sizes.length).mapToObj(l -> "layer" + l).toArray(String[]::new);
+  }
+
+  @Override
   protected Buffers allocate(int n) {
     return new Buffers(n);
   }
@@ -158,6 +163,7 @@ public final class DenseNetwork extends GeneratedModel<DenseNetwork.Buffers> {
         relu[l] = l < layers - 1 ? new Relu(z[l], z[l]) : null; // in place
       }
       output = z[layers - 1];
+      nodeOutputs = z;
       loss = new SigmoidCrossEntropy(create(n, 1), output);
     }
 

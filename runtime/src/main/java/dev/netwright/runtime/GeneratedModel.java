@@ -33,6 +33,12 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     /** Gradient of the loss with respect to {@link #output}, allocated with the backward pass. */
     protected INDArray outputGradient;
 
+    /** A view of {@link #input}'s memory for the finiteness check, made on first use. */
+    private java.nio.Buffer inputView;
+
+    /** Every node's output in forward order, named as {@link GeneratedModel#nodeNames()}. */
+    protected INDArray[] nodeOutputs;
+
     /** The head, or null for a network without one. */
     protected Loss loss;
 
@@ -82,6 +88,36 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     this.head = head;
     this.summary = summary;
     this.diagram = diagram;
+  }
+
+  /** Names of the nodes whose outputs {@link Batch#nodeOutputs} holds, in forward order. */
+  protected abstract String[] nodeNames();
+
+  @Override
+  public final String firstNonFinite() {
+    if (last == null) {
+      return null;
+    }
+    if (!finite(last.input)) {
+      return "input";
+    }
+    INDArray[] outputs = ((Batch) last).nodeOutputs;
+    String[] names = nodeNames();
+    for (int i = 0; outputs != null && i < outputs.length; i++) {
+      if (!finite(outputs[i])) {
+        return names[i];
+      }
+    }
+    return null;
+  }
+
+  private static boolean finite(INDArray array) {
+    for (double v : array.dup().data().asDouble()) { // a diagnosis, not a hot path: copies freely
+      if (!Double.isFinite(v)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Allocates the buffers and kernels for batch size {@code n}. */
@@ -192,6 +228,7 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
       }
     }
     b.input.assign(input);
+    checkFinite((Batch) b);
     if (training) {
       trainingSteps++;
     }
@@ -277,6 +314,43 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
       throw new IllegalStateException(name + "." + call + " needs a forward pass first");
     }
     return last;
+  }
+
+  /**
+   * Refuses a non-finite input value: max pooling and ReLU can swallow a NaN, so it would otherwise
+   * train on garbage without a word. A scan of the copied input through a view made once, about
+   * a microsecond per thousand values.
+   */
+  private void checkFinite(Batch b) {
+    if (b.inputView == null) {
+      b.inputView = dtype == DataType.FLOAT ? b.input.data().asNioFloat() : b.input.data().asNioDouble();
+    }
+    int bad = -1;
+    if (b.inputView instanceof java.nio.FloatBuffer f) {
+      for (int i = 0, n = f.limit(); i < n && bad < 0; i++) {
+        float v = f.get(i);
+        if (v - v != 0) { // NaN - NaN and Inf - Inf are NaN
+          bad = i;
+        }
+      }
+    } else {
+      java.nio.DoubleBuffer d = (java.nio.DoubleBuffer) b.inputView;
+      for (int i = 0, n = d.limit(); i < n && bad < 0; i++) {
+        double v = d.get(i);
+        if (v - v != 0) {
+          bad = i;
+        }
+      }
+    }
+    if (bad >= 0) {
+      int hw = inputShape[1] * inputShape[2];
+      int chw = inputShape[0] * hw;
+      double value = b.input.data().getDouble(bad);
+      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+          "%s.forward: the input holds %s at example %d, channel %d, row %d, column %d; a network"
+              + " cannot learn from non-finite values: clean the data or check its normalisation",
+          name, value, bad / chw, bad % chw / hw, bad % hw / inputShape[2], bad % inputShape[2]));
+    }
   }
 
   /** Allocates an array of this network's element type. */

@@ -46,6 +46,15 @@ public interface Model {
   /** Restores {@link #trainingSteps()} (from a checkpoint). */
   default void setTrainingSteps(long steps) {}
 
+  /**
+   * After a forward pass: the first node, in forward order, whose output holds a NaN or an
+   * infinity ("input" when the input itself does), or null when every output is finite. For
+   * diagnosing a loss that went non-finite; it reads every activation, so it is not for each step.
+   */
+  default String firstNonFinite() {
+    return null;
+  }
+
   /** The seed of the dropout masks (the seed the network was made with). */
   default long dropoutSeed() {
     return 0;

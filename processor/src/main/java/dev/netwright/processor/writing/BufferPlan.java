@@ -105,6 +105,8 @@ final class BufferPlan {
   final List<Act> acts = new ArrayList<>();
   final List<Step> steps = new ArrayList<>();
   final List<Param> params = new ArrayList<>();
+  /** The output of every node, in the network's order. */
+  final List<Act> nodeOutputs = new ArrayList<>();
   final Act input;
   final Act output;
 
@@ -189,6 +191,7 @@ final class BufferPlan {
         act = out;
       }
       nodeOutputs.put(node.name(), act);
+      this.nodeOutputs.add(act);
     }
     output = nodeOutputs.get(network.output().name());
     markLive(network);

@@ -112,6 +112,8 @@ final class BuffersWriter {
       }
     }
     m.addStatement("output = $N", plan.output.field);
+    m.addStatement("nodeOutputs = new $T[] {$L}", ModelWriter.indarray(), plan.nodeOutputs.stream()
+        .map(a -> CodeBlock.of("$N", a.field)).collect(CodeBlock.joining(", ")));
     switch (network.head()) {
       case "SOFTMAX_CROSS_ENTROPY":
         m.addStatement("probs = create($L)", args(network.output().out()));

@@ -104,6 +104,7 @@ public final class ModelWriter {
     type.addMethod(MethodSpec.methodBuilder("allocate").addAnnotation(Override.class)
         .addModifiers(Modifier.PROTECTED).returns(buffers).addParameter(int.class, "n")
         .addStatement("return new $T(n)", buffers).build());
+    type.addMethod(nodeNames());
     type.addMethod(forward());
     type.addMethod(backward());
     type.addType(new BuffersWriter(plan, network, buffers).write());
@@ -201,6 +202,14 @@ public final class ModelWriter {
     }
     chain.add("\n    .build()");
     return m.addStatement(chain.build()).build();
+  }
+
+  private MethodSpec nodeNames() {
+    String names = network.nodes().stream().map(n -> CodeBlock.of("$S", n.name()).toString())
+        .collect(Collectors.joining(", "));
+    return MethodSpec.methodBuilder("nodeNames").addAnnotation(Override.class)
+        .addModifiers(Modifier.PROTECTED).returns(String[].class)
+        .addStatement("return new String[] {$L}", names).build();
   }
 
   private MethodSpec forward() {

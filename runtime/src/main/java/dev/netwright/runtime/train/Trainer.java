@@ -209,7 +209,8 @@ public final class Trainer {
         INDArray output = model.forward(batch.features());
         double loss = model.loss(batch.labels());
         if (!Double.isFinite(loss)) {
-          throw new TrainingDivergedException(epoch, step, steps, loss, optimizer.learningRate());
+          throw new TrainingDivergedException(epoch, step, steps, loss, optimizer.learningRate(),
+              model.firstNonFinite());
         }
         Predictions.checkShape(output, n, classes);
         // Read before backward, which may reuse the output buffer.
