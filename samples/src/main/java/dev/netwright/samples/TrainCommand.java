@@ -5,6 +5,8 @@ import dev.netwright.runtime.data.BatchLoader;
 import dev.netwright.runtime.data.Dataset;
 import dev.netwright.runtime.data.IdxDirectory;
 import dev.netwright.runtime.data.Normalization;
+import dev.netwright.runtime.io.Checkpoint;
+import dev.netwright.runtime.io.TrainingState;
 import dev.netwright.runtime.optim.Adam;
 import dev.netwright.runtime.optim.Optimizer;
 import dev.netwright.runtime.optim.Sgd;
@@ -14,6 +16,7 @@ import dev.netwright.runtime.train.Threads;
 import dev.netwright.runtime.train.Trainer;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -62,8 +65,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--momentum", description = "SGD momentum (default: 0.5).")
   Double momentum;
 
-  @Option(names = "--seed", defaultValue = "0", description = "Seed for weights and shuffling (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Option(names = "--seed",
+      description = "Seed for weights and shuffling (default: 0, or with --resume the checkpoint's).")
+  Long seed;
 
   @Option(names = "--threads", defaultValue = "0",
       description = "ND4J threads; 0 keeps OpenMP's default, one per core (default: ${DEFAULT-VALUE}).")
@@ -77,12 +81,24 @@ final class TrainCommand implements Callable<Integer> {
       description = "Write one CSV row per epoch: epoch, loss, train and test accuracy, images per second.")
   Path curves;
 
+  @Option(names = "--checkpoint-dir", paramLabel = "DIR",
+      description = "Save a checkpoint, DIR/" + Trainer.LAST_CHECKPOINT + ", after every epoch.")
+  Path checkpointDir;
+
+  @Option(names = "--resume",
+      description = "Continue the run saved in --checkpoint-dir, up to --epochs in all; --curves, if"
+          + " given, is continued too.")
+  boolean resume;
+
   @Option(names = "--quiet", description = "No progress bar.")
   boolean quiet;
 
   @Override
   public Integer call() throws IOException {
-    Model model = Samples.create(network, seed);
+    if (resume && checkpointDir == null) {
+      throw new IllegalArgumentException("--resume continues the run saved in --checkpoint-dir: name it");
+    }
+    Model model = Samples.create(network, seed != null ? seed : 0);
     Dataset train = IdxDirectory.train(data, Normalization.MNIST);
     Dataset test = IdxDirectory.test(data, Normalization.MNIST);
     Cli.checkInput(model, train, data);
@@ -90,31 +106,65 @@ final class TrainCommand implements Callable<Integer> {
       train = train.head(limit);
     }
     Optimizer optim = optimizer(model);
+    TrainingState from = resume ? resumeInto(model, optim) : null;
+    long runSeed = from != null ? from.seed() : seed != null ? seed : 0;
     out.println(model.summary());
     out.printf(Locale.ROOT, "data: %s (%,d training, %,d test images)%n", data, train.size(), test.size());
     if (threads > 0) {
       Threads.set(threads);
     }
     out.printf(Locale.ROOT, "%s, batch %d, %s, seed %d; %s%n", describe(optim), batchSize,
-        Cli.count(epochs, "epoch"), seed, Threads.describe());
-    try (BatchLoader trainLoader = new BatchLoader(train, batchSize, true, seed, DataType.FLOAT);
-        BatchLoader testLoader = new BatchLoader(test, 1000, false, seed, DataType.FLOAT);
-        Curves curveFile = curves == null ? null : Curves.create(curves)) {
-      Trainer.Builder trainer = Trainer.builder().epochs(epochs).out(out).quiet(quiet);
+        Cli.count(epochs, "epoch"), runSeed, Threads.describe());
+    Path checkpoint = checkpointDir == null ? null : checkpointDir.resolve(Trainer.LAST_CHECKPOINT);
+    if (checkpoint != null && from == null && Files.exists(checkpoint)) {
+      out.println("note: starting afresh; " + checkpoint + " will be replaced (--resume continues it)");
+    }
+    try (BatchLoader trainLoader = new BatchLoader(train, batchSize, true, runSeed, DataType.FLOAT);
+        BatchLoader testLoader = new BatchLoader(test, 1000, false, runSeed, DataType.FLOAT);
+        Curves curveFile = curves == null ? null : Curves.open(curves, from != null)) {
+      Trainer.Builder builder = Trainer.builder().epochs(epochs).out(out).quiet(quiet);
       if (curveFile != null) {
-        trainer.listener(curveFile::add);
+        builder.listener(curveFile::add);
       }
-      List<EpochResult> history = trainer.build().fit(model, optim, trainLoader, testLoader);
+      if (checkpointDir != null) {
+        builder.checkpoint(checkpointDir);
+      }
+      Trainer trainer = builder.build();
+      List<EpochResult> history = from == null
+          ? trainer.fit(model, optim, trainLoader, testLoader)
+          : trainer.fit(model, optim, trainLoader, testLoader, from);
       Evaluation evaluation = Evaluation.of(model, testLoader);
       out.println(evaluation.format(Cli.classNames(data, model.classes())));
-      EpochResult last = history.get(history.size() - 1);
-      out.printf(Locale.ROOT, "%s: test accuracy %.2f%% after %s, %,.0f training images/s%n",
-          model.name(), 100 * evaluation.accuracy(), Cli.count(epochs, "epoch"), last.imagesPerSecond());
+      int trained = history.isEmpty() ? from.epoch() : history.get(history.size() - 1).epoch();
+      out.printf(Locale.ROOT, "%s: test accuracy %.2f%% after %s", model.name(), 100 * evaluation.accuracy(),
+          Cli.count(trained, "epoch"));
+      out.println(history.isEmpty()
+          ? " (the checkpoint had them all: raise --epochs to train more)"
+          : String.format(Locale.ROOT, ", %,.0f training images/s", history.get(history.size() - 1).imagesPerSecond()));
+      if (checkpoint != null && !history.isEmpty()) {
+        out.println("checkpoint: " + checkpoint);
+      }
       if (curveFile != null) {
         out.println("curves: " + curves);
       }
     }
     return 0;
+  }
+
+  /** Loads the saved run into the model and optimizer; checks that --seed, if given, is its seed. */
+  private TrainingState resumeInto(Model model, Optimizer optim) throws IOException {
+    Path file = checkpointDir.resolve(Trainer.LAST_CHECKPOINT);
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("nothing to resume: " + file + " does not exist (train with"
+          + " --checkpoint-dir " + checkpointDir + " first, or drop --resume)");
+    }
+    TrainingState state = Checkpoint.load(file, model, optim);
+    if (seed != null && seed != state.seed()) {
+      throw new IllegalArgumentException("--seed " + seed + " is not the seed of the run in " + file + " ("
+          + state.seed() + "): drop --seed to continue that run");
+    }
+    out.printf(Locale.ROOT, "resuming from %s, saved after %s%n", file, Cli.count(state.epoch(), "epoch"));
+    return state;
   }
 
   private Optimizer optimizer(Model model) {

@@ -20,7 +20,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** evaluate, predict, diagram and train's learning curves, run in-process as a user would. */
+/** evaluate, predict, diagram, train's learning curves and checkpoints, run in-process as a user would. */
 class CommandsTest {
   private static final String DATA = Cli.FASHION_MNIST;
   private static final Pattern PROBABILITY_ROW = Pattern.compile("(?m)^(\\d+)( [^\\n]*?)?\\s+(\\d\\.\\d{4})  #*$");
@@ -153,6 +153,51 @@ class CommandsTest {
   }
 
   @Test
+  void aCheckpointResumesTrainingAndServesEvaluateAndPredict(@TempDir Path dir) throws IOException {
+    Path runs = dir.resolve("runs");
+    Path csv = dir.resolve("curves.csv");
+    Path checkpoint = runs.resolve("last.ckpt");
+    String[] common = {"--data", DATA, "--limit", "1024", "--quiet", "--optimizer", "adam",
+        "--checkpoint-dir", runs.toString(), "--curves", csv.toString()};
+    CliRun first = CliRun.of(concat(new String[] {"train", "--epochs", "1", "--seed", "2"}, common));
+    assertEquals(0, first.status, first.toString());
+    assertTrue(first.out.contains("checkpoint: " + checkpoint), first.toString());
+
+    CliRun more = CliRun.of(concat(new String[] {"train", "--epochs", "2", "--resume"}, common));
+    assertEquals(0, more.status, more.toString());
+    assertTrue(more.out.contains("resuming from " + checkpoint + ", saved after 1 epoch"), more.toString());
+    assertTrue(more.out.contains("2 epochs, seed 2;"), "the checkpoint's seed: " + more);
+    assertTrue(more.out.contains("after 2 epochs, "), more.toString());
+    List<String> rows = Files.readAllLines(csv);
+    assertEquals(List.of("epoch", "1", "2"),
+        rows.stream().map(line -> line.split(",")[0]).toList(), "the resumed run continues the curves: " + rows);
+
+    CliRun evaluate = CliRun.of("evaluate", "--data", DATA, "--limit", "1000", "--checkpoint", checkpoint.toString());
+    assertEquals(0, evaluate.status, evaluate.toString());
+    assertTrue(evaluate.out.startsWith("SimpleNet: weights from " + checkpoint + ", after 2 epochs\n"), evaluate.toString());
+    Matcher accuracy = Pattern.compile("test accuracy (\\d+\\.\\d\\d)%").matcher(evaluate.out);
+    assertTrue(accuracy.find() && Double.parseDouble(accuracy.group(1)) > 40, "trained, not chance: " + evaluate);
+
+    CliRun predict = CliRun.of("predict", "--idx", DATA, "--index", "0", "--checkpoint", checkpoint.toString());
+    assertEquals(0, predict.status, predict.toString());
+    assertEquals(1, Arrays.stream(probabilities(predict)).sum(), 1e-3, predict.toString());
+
+    CliRun otherSeed = CliRun.of(concat(new String[] {"train", "--epochs", "3", "--resume", "--seed", "5"}, common));
+    assertEquals(1, otherSeed.status, otherSeed.toString());
+    assertTrue(otherSeed.err.contains("--seed 5 is not the seed of the run in " + checkpoint + " (2)"), otherSeed.toString());
+  }
+
+  @Test
+  void resumeNeedsASavedRun(@TempDir Path dir) {
+    CliRun r = CliRun.of("train", "--data", DATA, "--resume", "--checkpoint-dir", dir.toString(), "--limit", "64");
+    assertEquals(1, r.status, r.toString());
+    assertTrue(r.err.contains("nothing to resume: " + dir.resolve("last.ckpt") + " does not exist"), r.toString());
+    CliRun missing = CliRun.of("evaluate", "--checkpoint", dir.resolve("none.ckpt").toString());
+    assertEquals(1, missing.status, missing.toString());
+    assertTrue(missing.err.contains("none.ckpt: no such checkpoint file"), missing.toString());
+  }
+
+  @Test
   void momentumIsSgdsOnly() {
     CliRun r = CliRun.of("train", "--data", DATA, "--optimizer", "adam", "--momentum", "0.9", "--limit", "64");
     assertEquals(1, r.status, r.toString());
@@ -167,14 +212,22 @@ class CommandsTest {
       assertTrue(r.out.startsWith("Usage: netwright " + command), r.toString());
     }
     String train = CliRun.of("train", "--help").out;
-    for (String option : List.of("--optimizer=sgd|adam", "--curves=FILE.csv", "--lr", "--momentum", "--limit")) {
+    for (String option : List.of("--optimizer=sgd|adam", "--curves=FILE.csv", "--lr", "--momentum", "--limit",
+        "--checkpoint-dir=DIR", "--resume")) {
       assertTrue(train.contains(option), option + " missing: " + train);
     }
     String predict = CliRun.of("predict", "--help").out;
-    for (String option : List.of("--image=FILE", "--idx=DIR", "--index=K", "--invert", "--class-names")) {
+    for (String option : List.of("--image=FILE", "--idx=DIR", "--index=K", "--invert", "--class-names",
+        "--checkpoint=FILE")) {
       assertTrue(predict.contains(option), option + " missing: " + predict);
     }
     assertTrue(CliRun.of("diagram", "--help").out.contains("--format=dot|svg|png"));
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
   }
 
   /** The probability column of predict's table, by class. */
