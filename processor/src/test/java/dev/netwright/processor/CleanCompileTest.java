@@ -24,7 +24,7 @@ class CleanCompileTest {
     assertThat(c).succeededWithoutWarnings();
     String model = c.generatedSourceFile("test.NetModel").orElseThrow().getCharContent(true).toString();
     assertThat(model).contains("public static final int CONV2_CHANNELS = 20;");
-    assertThat(model).contains("public static final long PARAMETER_COUNT = 8490L;");
+    assertThat(model).contains("public static final long PARAMETER_COUNT = 8_490L;");
     assertThat(model).contains("@Generated(\"dev.netwright.processor.NetworkProcessor\")");
     // The first convolution's input gradient is never computed: nothing upstream learns.
     assertThat(model).contains("conv1Conv.withGradients(null, conv1WeightGrad");

@@ -45,9 +45,14 @@ public final class Messages {
   }
 
   public static Message unknownInput(String node, String ref, String earlier) {
+    String hint = ref.matches("arg\\d+")
+        ? " If this node is in a @Block read from a class file, that file was compiled without"
+            + " -parameters, so javac sees 'arg0', 'arg1'... for the parameter names: compile the"
+            + " block with -parameters (maven-compiler-plugin: <parameters>true</parameters>)."
+        : "";
     return new Message("unknown-input",
         "node '" + node + "' takes input '" + ref + "', but the network has no node '" + ref
-            + "'. Name one of the nodes declared before it: " + earlier + ".");
+            + "'. Name one of the nodes declared before it: " + earlier + "." + hint);
   }
 
   public static Message laterInput(String node, String ref) {

@@ -221,6 +221,9 @@ final class BuffersWriter {
       }
       List<CodeBlock> dx = s.dxTargets.stream()
           .map(t -> t == null ? CodeBlock.of("null") : CodeBlock.of("$N", t)).toList();
+      if (s.weight != null && s.dxTargets.get(0) == null && s.ins.get(0).kind == Kind.INPUT) {
+        m.addComment("No input gradient: nothing before $L learns.", s.node.name());
+      }
       if (s.layer.layer() instanceof Layer.BatchNorm) {
         m.addStatement("$N.withGradients($L, $L, $L, $N)", s.kernel, dx.get(0),
             s.weight == null ? "null" : s.weight.gradField(), s.bias == null ? "null" : s.bias.gradField(),

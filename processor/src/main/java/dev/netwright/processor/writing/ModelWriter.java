@@ -131,15 +131,16 @@ public final class ModelWriter {
     constant(type, names, "CLASSES", network.classes(), "Classes the head scores, 0 without a head.");
     type.addField(FieldSpec.builder(long.class, names.newName("PARAMETER_COUNT"),
             Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-        .addJavadoc("Trainable scalars, as PyTorch's parameters().\n").initializer("$LL", network.parameters()).build());
+        .addJavadoc("Trainable scalars, as PyTorch's parameters().\n")
+        .initializer("$LL", grouped(network.parameters())).build());
     type.addField(FieldSpec.builder(long.class, names.newName("BUFFER_COUNT"),
             Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("Non-trainable scalars (batch-norm running statistics), as PyTorch's buffers.\n")
-        .initializer("$LL", network.buffers()).build());
+        .initializer("$LL", grouped(network.buffers())).build());
     type.addField(FieldSpec.builder(long.class, names.newName("MULTIPLY_ADDS"),
             Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("Multiply-adds per example in the forward pass.\n")
-        .initializer("$LL", network.multiplyAdds()).build());
+        .initializer("$LL", grouped(network.multiplyAdds())).build());
     type.addField(FieldSpec.builder(String.class, names.newName("SUMMARY"),
             Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("The summary table, computed at compile time.\n").initializer("$S", summary).build());
@@ -153,6 +154,11 @@ public final class ModelWriter {
   private static void constant(TypeSpec.Builder type, NameAllocator names, String name, int value, String doc) {
     type.addField(FieldSpec.builder(int.class, names.newName(name), Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("$L\n", doc).initializer("$L", value).build());
+  }
+
+  /** 8490 as {@code 8_490}, for long literals people read. */
+  static String grouped(long n) {
+    return String.format(Locale.ROOT, "%,d", n).replace(',', '_');
   }
 
   static String constantName(String camel) {
@@ -171,7 +177,7 @@ public final class ModelWriter {
                 + "$L, $T.$L, SUMMARY, DIAGRAM)",
             network.name(), network.input().channels(), network.input().height(),
             network.input().width(), outDims, network.classes(), HEAD_TYPE, network.head())
-        .addStatement("setDropoutSeed(seed)")
+        .addCode(hasDropout() ? CodeBlock.of("setDropoutSeed(seed);\n") : CodeBlock.of(""))
         .addStatement("$T p = parameters()", PARAMETERS)
         .addStatement("p.initialize(seed)");
     for (Param p : plan.params) {
@@ -202,6 +208,10 @@ public final class ModelWriter {
     }
     chain.add("\n    .build()");
     return m.addStatement(chain.build()).build();
+  }
+
+  private boolean hasDropout() {
+    return plan.steps.stream().anyMatch(s -> s.layer.layer() instanceof Layer.Dropout);
   }
 
   private MethodSpec nodeNames() {
@@ -235,8 +245,13 @@ public final class ModelWriter {
   private MethodSpec backward() {
     MethodSpec.Builder m = MethodSpec.methodBuilder("backward").addAnnotation(Override.class)
         .addModifiers(Modifier.PROTECTED).addParameter(buffers, "b");
+    ResolvedNode node = null;
     for (int i = plan.steps.size() - 1; i >= 0; i--) {
       Step s = plan.steps.get(i);
+      if (BuffersWriter.runsBackward(s) && s.node != node) {
+        node = s.node;
+        m.addComment("$L: gradient of $L back to $L", node.name(), node.out(), node.layers().get(0).in());
+      }
       if (BuffersWriter.runsBackward(s)) {
         m.addStatement("b.$N.backward()", s.kernel);
         for (Act a : s.accumulate) {
