@@ -228,7 +228,11 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
       }
     }
     b.input.assign(input);
-    checkFinite((Batch) b);
+    // The input the last forward's activations came from is gone: until this forward completes,
+    // loss and backward have nothing consistent to work from (a refused input would reach the
+    // weight gradients).
+    last = null;
+    checkFinite((Batch) b, input);
     if (training) {
       trainingSteps++;
     }
@@ -321,7 +325,7 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
    * train on garbage without a word. A scan of the copied input through a view made once, about
    * a microsecond per thousand values.
    */
-  private void checkFinite(Batch b) {
+  private void checkFinite(Batch b, INDArray given) {
     if (b.inputView == null) {
       b.inputView = dtype == DataType.FLOAT ? b.input.data().asNioFloat() : b.input.data().asNioDouble();
     }
@@ -346,10 +350,14 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
       int hw = inputShape[1] * inputShape[2];
       int chw = inputShape[0] * hw;
       double value = b.input.data().getDouble(bad);
+      long[] at = {bad / chw, bad % chw / hw, bad % hw / inputShape[2], bad % inputShape[2]};
+      // A DOUBLE input can hold a finite value, e.g. 1e300, that overflows this FLOAT network's copy.
+      double original = given.getDouble(at);
+      String converted = Double.isFinite(original) ? ", which is " + value + " in " + dtype : "";
       throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
-          "%s.forward: the input holds %s at example %d, channel %d, row %d, column %d; a network"
+          "%s.forward: the input holds %s at example %d, channel %d, row %d, column %d%s; a network"
               + " cannot learn from non-finite values: clean the data or check its normalisation",
-          name, value, bad / chw, bad % chw / hw, bad % hw / inputShape[2], bad % inputShape[2]));
+          name, Double.isFinite(original) ? original : value, at[0], at[1], at[2], at[3], converted));
     }
   }
 

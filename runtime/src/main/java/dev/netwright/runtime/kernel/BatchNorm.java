@@ -212,7 +212,8 @@ public final class BatchNorm {
   private void trainingStatistics() {
     if (count < 2) {
       throw new IllegalArgumentException(NAME + ": training needs more than one value per channel"
-          + " (as PyTorch), but x " + Arrays.toString(x.shape()) + " has " + count);
+          + " (as PyTorch), but x " + Arrays.toString(x.shape()) + " has " + count + ": train with batches of"
+          + " 2 or more examples, or call setTraining(false) to use the running statistics");
     }
     run(sumOfX);
     DataBuffer total = sums.data();
