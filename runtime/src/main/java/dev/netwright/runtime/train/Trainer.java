@@ -83,7 +83,8 @@ public final class Trainer {
    * inference mode.
    *
    * @return one result per epoch, in order
-   * @throws TrainingDivergedException when a step's loss is NaN or infinite
+   * @throws TrainingDivergedException when a step's loss is NaN or infinite, or at the end of an epoch
+   *     a parameter, buffer or optimizer state is; that epoch is then not checkpointed
    * @throws UncheckedIOException when a checkpoint cannot be loaded or saved; its cause says why
    */
   public List<EpochResult> fit(Model model, Optimizer optimizer, BatchLoader train, BatchLoader test) {
@@ -197,6 +198,7 @@ public final class Trainer {
     long start = System.nanoTime();
     long nextMessage = start;
     double lossSum = 0;
+    double loss = Double.NaN;
     long images = 0;
     long correct = 0;
     int step = 0;
@@ -207,7 +209,7 @@ public final class Trainer {
         step++;
         int n = batch.size();
         INDArray output = model.forward(batch.features());
-        double loss = model.loss(batch.labels());
+        loss = model.loss(batch.labels());
         if (!Double.isFinite(loss)) {
           throw new TrainingDivergedException(epoch, step, steps, loss, optimizer.learningRate(),
               model.firstNonFinite());
@@ -238,6 +240,12 @@ public final class Trainer {
       }
     }
     long trained = System.nanoTime();
+    // A finite loss does not prove finite weights: check before anything evaluates or saves them.
+    String nonFinite = NonFinite.find(parameters, optimizer);
+    if (nonFinite != null) {
+      throw new TrainingDivergedException(epoch, steps, loss, optimizer.learningRate(), nonFinite,
+          checkpointDirectory == null ? null : checkpointDirectory.resolve(LAST_CHECKPOINT));
+    }
     OptionalDouble testAccuracy = test == null
         ? OptionalDouble.empty()
         : OptionalDouble.of(Evaluation.of(model, test).accuracy());

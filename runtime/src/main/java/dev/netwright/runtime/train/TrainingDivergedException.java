@@ -3,8 +3,11 @@ package dev.netwright.runtime.train;
 import java.util.Locale;
 
 /**
- * The loss became NaN or infinite during training. The step that produced it updated no
- * parameter, so the model holds the values from before that step.
+ * Training went non-finite. Either the loss became NaN or infinite: the step that produced it
+ * updated no parameter, so the model holds the values from before that step. Or, found at the end
+ * of an epoch whose losses were all finite, a parameter, buffer or optimizer state holds a NaN or
+ * an infinity that ReLU or max pooling hid from the loss: the model holds it, and the epoch was not
+ * checkpointed.
  */
 public final class TrainingDivergedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -39,6 +42,26 @@ public final class TrainingDivergedException extends RuntimeException {
     this.node = node;
   }
 
+  /**
+   * Found after the last of {@code steps} steps of {@code epoch}, whose last loss {@code loss} was
+   * finite like every other: {@code what} holds a NaN or an infinity, e.g. "parameter 'conv1.weight'
+   * holds NaN at [0, 0, 1, 2]". {@code unsaved}, when not null, is the checkpoint file this epoch
+   * was therefore not saved to.
+   */
+  public TrainingDivergedException(int epoch, int steps, double loss, double learningRate, String what,
+      java.nio.file.Path unsaved) {
+    super(String.format(Locale.ROOT, "training diverged in epoch %d: after its last step (%d of %d) %s, though"
+            + " every loss was finite (ReLU and max pooling can hide such values from the loss); %s. Lower the"
+            + " learning rate (now %s), e.g. to %s.",
+        epoch, steps, steps, what, unsaved == null ? "training stopped"
+            : "epoch " + epoch + " was not saved, so " + unsaved + " is as it was before this epoch",
+        learningRate, learningRate / 10));
+    this.epoch = epoch;
+    this.step = steps;
+    this.loss = loss;
+    this.node = null;
+  }
+
   private static String where(String node) {
     if (node == null) {
       return "";
@@ -47,7 +70,10 @@ public final class TrainingDivergedException extends RuntimeException {
         : " and the first node whose output is not finite is '" + node + "'";
   }
 
-  /** The first node whose output was not finite ("input" for the input), or null if unknown. */
+  /**
+   * The first node whose output was not finite ("input" for the input), or null if unknown or when
+   * a parameter, buffer or state diverged first (the message names it).
+   */
   public String node() {
     return node;
   }
@@ -62,7 +88,7 @@ public final class TrainingDivergedException extends RuntimeException {
     return step;
   }
 
-  /** The loss of that step: NaN or ±Infinity. */
+  /** The loss of that step: NaN or ±Infinity; finite when a parameter, buffer or state diverged first. */
   public double loss() {
     return loss;
   }
