@@ -13,10 +13,12 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -132,14 +134,16 @@ public final class Checkpoint {
   public static TrainingState load(Path file, Model model, Optimizer optimizer) throws IOException {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(model, "model");
-    long size;
+    FileChannel channel;
     try {
-      size = Files.size(file);
+      channel = FileChannel.open(file, StandardOpenOption.READ);
     } catch (NoSuchFileException e) {
       throw new NoSuchFileException(file.toString(), null, "no checkpoint there; check the path (Trainer saves"
           + " <directory>/last.ckpt)");
     }
-    try (InputStream stream = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+    // Size and content from the one open file: a save may rename a new file over the path meanwhile.
+    try (channel; InputStream stream = new BufferedInputStream(Channels.newInputStream(channel), 1 << 16)) {
+      long size = channel.size();
       DataInputStream in = new DataInputStream(stream);
       checkMagic(file, in.readNBytes(MAGIC.length), size);
       if (size < PREAMBLE) {
