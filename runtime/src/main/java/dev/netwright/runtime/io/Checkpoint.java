@@ -16,6 +16,8 @@ import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -134,6 +136,12 @@ public final class Checkpoint {
   public static TrainingState load(Path file, Model model, Optimizer optimizer) throws IOException {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(model, "model");
+    if (Files.isDirectory(file)) { // e.g. the directory given to Trainer.Builder.checkpoint
+      Path last = file.resolve("last.ckpt");
+      throw new FileSystemException(file.toString(), null, "is a directory, not a checkpoint; "
+          + (Files.isRegularFile(last) ? "load " + last + ", the checkpoint Trainer saves in it" : "Trainer saves"
+              + " <directory>/last.ckpt"));
+    }
     FileChannel channel;
     try {
       channel = FileChannel.open(file, StandardOpenOption.READ);
