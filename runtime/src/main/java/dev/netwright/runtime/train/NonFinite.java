@@ -23,16 +23,18 @@ final class NonFinite {
    * or null when every value is finite.
    */
   static String find(Parameters parameters, Optimizer optimizer) {
-    for (Parameter p : parameters.list()) {
-      long i = first(p.value());
-      if (i >= 0) {
-        return "parameter '" + p.name() + "' holds " + value(p.value(), i) + " at " + index(p.shape(), i);
-      }
+    // The flat buffers, not each parameter's view, so nothing is copied.
+    long i = first(parameters.values());
+    if (i >= 0) {
+      return at(parameters, i, "parameter", parameters.values().getDouble(i));
     }
-    for (Buffer b : parameters.bufferList()) {
-      long i = first(b.value());
-      if (i >= 0) {
-        return "buffer '" + b.name() + "' holds " + value(b.value(), i) + " at " + index(b.shape(), i);
+    i = first(parameters.buffers());
+    if (i >= 0) {
+      for (Buffer b : parameters.bufferList()) {
+        if (i >= b.offset() && i < b.offset() + b.length()) {
+          return "buffer '" + b.name() + "' holds " + parameters.buffers().getDouble(i) + " at "
+              + index(b.shape(), i - b.offset());
+        }
       }
     }
     Map<String, INDArray> state;
@@ -42,12 +44,24 @@ final class NonFinite {
       return null; // an optimizer from elsewhere that keeps its state to itself
     }
     for (Map.Entry<String, INDArray> e : state.entrySet()) {
-      long i = first(e.getValue());
+      i = first(e.getValue());
       if (i >= 0) {
-        return "the optimizer's " + e.getKey() + " holds " + value(e.getValue(), i) + owner(parameters, i);
+        // Optimizer state is laid out like the flat parameter values.
+        return at(parameters, i, "the optimizer's " + e.getKey() + " for parameter",
+            e.getValue().reshape(e.getValue().length()).getDouble(i));
       }
     }
     return null;
+  }
+
+  /** "parameter 'conv1.weight' holds NaN at [0, 0, 1, 2]" for flat index {@code i}. */
+  private static String at(Parameters parameters, long i, String what, double value) {
+    for (Parameter p : parameters.list()) {
+      if (i >= p.offset() && i < p.offset() + p.length()) {
+        return what + " '" + p.name() + "' holds " + value + " at " + index(p.shape(), i - p.offset());
+      }
+    }
+    return what + " values hold " + value + " at " + i;
   }
 
   /** Index of the first NaN or infinity among {@code a}'s elements in c order, or -1. */
@@ -70,20 +84,6 @@ final class NonFinite {
       }
     }
     return -1;
-  }
-
-  private static String value(INDArray a, long i) {
-    return String.valueOf(a.dup('c').data().getDouble(i));
-  }
-
-  /** Optimizer state is laid out like the flat parameter values: name the parameter it belongs to. */
-  private static String owner(Parameters parameters, long i) {
-    for (Parameter p : parameters.list()) {
-      if (i >= p.offset() && i < p.offset() + p.length()) {
-        return " for parameter '" + p.name() + "' at " + index(p.shape(), i - p.offset());
-      }
-    }
-    return " at " + i;
   }
 
   private static String index(long[] shape, long flat) {
