@@ -17,7 +17,7 @@ public @interface AvgPool {
   /** Step between windows; 0 (the default) means the window size, as in PyTorch. */
   int stride() default 0;
 
-  /** VALID or SAME; ignored when {@link #pad} is written. */
+  /** VALID or SAME; writing {@link #pad} means explicit padding (and SAME with it is an error). */
   Padding padding() default Padding.VALID;
 
   /** Explicit padding on each side, as PyTorch's {@code padding=}; writing it means explicit padding. */

@@ -20,7 +20,7 @@ public @interface Conv {
   /** Step between windows. */
   int stride() default 1;
 
-  /** VALID or SAME; ignored when {@link #pad} is written. */
+  /** VALID or SAME; writing {@link #pad} means explicit padding (and SAME with it is an error). */
   Padding padding() default Padding.VALID;
 
   /** Explicit zero padding on each side, as PyTorch's {@code padding=}; writing it means explicit padding. */

@@ -18,8 +18,8 @@ public @interface Dense {
   int value();
 
   /**
-   * The input size you expect (PyTorch's {@code in_features}); 0 (the default) takes it from the
-   * previous node. When written, it is checked at compile time.
+   * The input size you expect (PyTorch's {@code in_features}), checked at compile time when
+   * written; leave it out to take it from the previous node.
    */
   int inFeatures() default 0;
 

@@ -57,7 +57,7 @@ public final class NetworkProcessor extends AbstractProcessor {
       try {
         if (element.getKind() != ElementKind.INTERFACE) {
           processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
-              Messages.notAnInterface("a " + element.getKind().name().toLowerCase()).text(), element);
+              Messages.notAnInterface("@Block", element.getKind()).text(), element);
           continue;
         }
         report(parser.parseBlock((TypeElement) element));
@@ -94,8 +94,18 @@ public final class NetworkProcessor extends AbstractProcessor {
       return;
     }
     ClassName model = modelName((TypeElement) element);
+    if (processingEnv.getElementUtils().getTypeElement(model.canonicalName()) != null) {
+      report(List.of(Problem.error(Messages.nameClash(model.canonicalName()), JavacLocation.of(element))));
+      return;
+    }
     ModelWriter writer = new ModelWriter(resolution.network(), model);
-    writer.write(NetworkProcessor.class.getName(), element).writeTo(processingEnv.getFiler());
+    try {
+      writer.write(NetworkProcessor.class.getName(), element).writeTo(processingEnv.getFiler());
+    } catch (javax.annotation.processing.FilerException e) {
+      // Another network of this round generates a class of the same name.
+      report(List.of(Problem.error(Messages.nameClash(model.canonicalName()), JavacLocation.of(element))));
+      return;
+    }
     FileObject dot = processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT,
         model.packageName(), model.simpleName() + ".dot", element);
     try (Writer out = dot.openWriter()) {

@@ -27,7 +27,7 @@ class CleanCompileTest {
     assertThat(model).contains("public static final long PARAMETER_COUNT = 8_490L;");
     assertThat(model).contains("@Generated(\"dev.netwright.processor.NetworkProcessor\")");
     // The first convolution's input gradient is never computed: nothing upstream learns.
-    assertThat(model).contains("conv1Conv.withGradients(null, conv1WeightGrad");
+    assertThat(model).contains("conv1Conv.withGradients(null, gradient(\"conv1.weight\")");
   }
 
   @Test

@@ -277,7 +277,9 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
       throw new IllegalArgumentException(name + ".loss expects " + expected + ", got "
           + (got == null ? "null" : Arrays.toString(got)));
     }
-    return labels.dataType() == dtype ? labels : labels.castTo(dtype);
+    INDArray typed = labels.dataType() == dtype ? labels : labels.castTo(dtype);
+    // A mean-squared-error head over a feature map compares it element by element, as [N, C·H·W].
+    return typed.rank() > 2 ? typed.reshape(b.n, typed.length() / b.n) : typed;
   }
 
   @Override
@@ -359,6 +361,21 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
               + " cannot learn from non-finite values: clean the data or check its normalisation",
           name, Double.isFinite(original) ? original : value, at[0], at[1], at[2], at[3], converted));
     }
+  }
+
+  /** The value of parameter {@code name}, for the generated buffers' kernels. */
+  protected final INDArray value(String name) {
+    return parameters.get(name).value();
+  }
+
+  /** The gradient of parameter {@code name}. */
+  protected final INDArray gradient(String name) {
+    return parameters.get(name).gradient();
+  }
+
+  /** The non-trainable buffer {@code name} (batch-norm running statistics). */
+  protected final INDArray buffer(String name) {
+    return parameters.buffer(name).value();
   }
 
   /** Allocates an array of this network's element type. */

@@ -34,6 +34,10 @@ public final class GraphBuilder {
       return new Resolution(null, problems);
     }
     Shape input = Shape.map(spec.channels().value(), spec.height().value(), spec.width().value());
+    if (input.size() > Integer.MAX_VALUE) {
+      problems.add(Problem.error(Messages.inputTooLarge(input.size()), spec.at()));
+      return new Resolution(null, problems);
+    }
     Map<String, Shape> shapes = new HashMap<>();
     shapes.put(NetworkSpec.INPUT, input);
     Set<String> failed = new HashSet<>();
@@ -82,17 +86,19 @@ public final class GraphBuilder {
       problems.add(f.problem);
       return new Resolution(null, problems);
     }
-    problems.addAll(NodeRules.unused(network));
+    problems.addAll(NodeRules.unused(spec, network));
     return new Resolution(network, problems);
   }
 
   private static int classes(NetworkSpec spec, List<ResolvedNode> nodes) throws Failure {
     ResolvedNode last = nodes.get(nodes.size() - 1);
+    // Where the user wrote the last node: a block's output node stands inside the block's source.
+    Location at = spec.nodes().get(spec.nodes().size() - 1).at();
     Value written = spec.classes();
     switch (spec.head()) {
       case "SOFTMAX_CROSS_ENTROPY": {
         if (!last.out().flat()) {
-          throw new Failure(Messages.headNeedsFlat(last.name(), last.out()), last.at());
+          throw new Failure(Messages.headNeedsFlat(last.name(), last.out()), at);
         }
         int outputs = last.out().channels();
         if (written != null && written.value() != outputs) {
@@ -102,7 +108,7 @@ public final class GraphBuilder {
       }
       case "SIGMOID_BINARY_CROSS_ENTROPY": {
         if (!last.out().flat() || last.out().channels() != 1) {
-          throw new Failure(Messages.binaryHead(last.name(), last.out()), last.at());
+          throw new Failure(Messages.binaryHead(last.name(), last.out()), at);
         }
         if (written != null && written.value() != 2) {
           throw new Failure(Messages.binaryClasses(written.value()), written.at());

@@ -5,6 +5,19 @@ final class LayerShapes {
   private LayerShapes() {}
 
   static ResolvedLayer resolve(Layer layer, String node, Shape in, String from) throws Failure {
+    ResolvedLayer resolved = shape(layer, node, in, from);
+    if (resolved.out().size() > Integer.MAX_VALUE) {
+      throw new Failure(Messages.tooLarge(layer.label(), node, in, "an output of " + resolved.out()
+          + " = " + resolved.out().size() + " values"), layer.at());
+    }
+    if (resolved.parameters() > Integer.MAX_VALUE) {
+      throw new Failure(Messages.tooLarge(layer.label(), node, in, resolved.parameters() + " parameters"),
+          layer.at());
+    }
+    return resolved;
+  }
+
+  private static ResolvedLayer shape(Layer layer, String node, Shape in, String from) throws Failure {
     if (layer instanceof Layer.Conv c) {
       return conv(c, node, in, from);
     }
@@ -61,12 +74,12 @@ final class LayerShapes {
       throw new Failure(Messages.denseInput(node, d.inFeatures().value(), from, in), d.inFeatures().at());
     }
     int units = d.units().value();
-    long weights = units * in.size();
+    long weights = (long) units * in.size();
     return new ResolvedLayer(d, in, Shape.flat(units), null, weights + (d.bias() ? units : 0), weights);
   }
 
   private static int outSize(int in, int totalPad, Geometry g) {
-    return (in + totalPad - g.kernel()) / g.stride() + 1;
+    return (int) (((long) in + totalPad - g.kernel()) / g.stride() + 1);
   }
 
   private static void requireSpatial(Layer layer, String node, Shape in, String from) throws Failure {

@@ -7,16 +7,36 @@ package dev.netwright.processor.graph;
 public final class Messages {
   private Messages() {}
 
-  public static Message notAnInterface(String kind) {
+  public static Message notAnInterface(String annotation, Object kind) {
+    String k = kind.toString().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    String article = "aeiou".indexOf(k.charAt(0)) >= 0 ? "an " : "a ";
     return new Message("not-an-interface",
-        "@Network belongs on an interface, but this is " + kind + ". Declare the network as"
+        annotation + " belongs on an interface, but this is " + article + k + ". Declare it as"
             + " 'interface Name { @Conv(...) Node conv1(); ... }'.");
   }
 
-  public static Message genericNetwork(String name) {
+  public static Message genericNetwork(String what, String name) {
     return new Message("generic-network",
-        "network '" + name + "' has type parameters; a network's shapes are fixed. Remove the type"
+        what + " '" + name + "' has type parameters; its shapes are fixed. Remove the type"
             + " parameters.");
+  }
+
+  public static Message tooLarge(String layer, String node, Shape in, String what) {
+    return new Message("too-large",
+        layer + " in '" + node + "' would make " + what + " (input " + in + "), past the 2^31 - 1"
+            + " values one example may hold. Use smaller sizes.");
+  }
+
+  public static Message inputTooLarge(long size) {
+    return new Message("too-large",
+        "the input holds " + size + " values per example, past the 2^31 - 1 one example may hold."
+            + " Use a smaller input.");
+  }
+
+  public static Message nameClash(String model) {
+    return new Message("name-clash",
+        "the generated class " + model + " would replace a type of that name that already exists."
+            + " Rename the interface, or the other type.");
   }
 
   public static Message noNodes(String name) {

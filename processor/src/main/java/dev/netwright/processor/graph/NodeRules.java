@@ -170,7 +170,7 @@ public final class NodeRules {
             "It weighs the newest batch in the running averages; PyTorch's default is 0.1."), b.momentum().at());
       }
       double eps = b.eps().value();
-      return eps > 0 ? null : Problem.error(Messages.outOfRange("batch-norm eps", node, eps, "positive",
+      return eps > 0 && Double.isFinite(eps) ? null : Problem.error(Messages.outOfRange("batch-norm eps", node, eps, "positive and finite",
           "It keeps the division finite; PyTorch's default is 1e-5."), b.eps().at());
     }
     if (layer instanceof Layer.Lrn l) {
@@ -220,7 +220,9 @@ public final class NodeRules {
   }
 
   /** A warning for every node other than the output that nothing consumes. */
-  static List<Problem> unused(ResolvedNetwork network) {
+  static List<Problem> unused(NetworkSpec spec, ResolvedNetwork network) {
+    java.util.Map<String, Location> written = new java.util.HashMap<>();
+    spec.nodes().forEach(n -> written.put(n.name(), n.at()));
     Set<String> consumed = new HashSet<>();
     for (ResolvedNode node : network.nodes()) {
       consumed.addAll(node.inputs());
@@ -228,7 +230,7 @@ public final class NodeRules {
     List<Problem> problems = new ArrayList<>();
     for (ResolvedNode node : network.topLevel()) {
       if (node != network.output() && !consumed.contains(node.name())) {
-        problems.add(Problem.warning(Messages.unused(node.name()), node.at()));
+        problems.add(Problem.warning(Messages.unused(node.name()), written.getOrDefault(node.name(), node.at())));
       }
     }
     return problems;

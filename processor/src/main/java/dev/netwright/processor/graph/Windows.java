@@ -28,12 +28,20 @@ final class Windows {
     int k = kernel.value();
     int s = stride.value();
     if (padding.mode() == Padding.Mode.SAME) {
-      int out = (size + s - 1) / s;
-      int total = Math.max((out - 1) * s + k - size, 0);
-      return new Axis(out, total / 2, total - total / 2);
+      long out = ((long) size + s - 1) / s;
+      long total = Math.max((out - 1) * s + k - size, 0);
+      if (total / 2 + total % 2 > Integer.MAX_VALUE / 2) {
+        throw new Failure(Messages.tooLarge(layer, node, in, "its SAME padding " + total), kernel.at());
+      }
+      return new Axis((int) out, (int) (total / 2), (int) (total - total / 2));
     }
     int pad = padding.mode() == Padding.Mode.EXPLICIT ? padding.pad().value() : 0;
-    int padded = size + 2 * pad;
+    long paddedLong = (long) size + 2L * pad;
+    if (paddedLong > Integer.MAX_VALUE) {
+      throw new Failure(Messages.tooLarge(layer, node, in, name + " " + paddedLong + " once padded"),
+          padding.pad().at());
+    }
+    int padded = (int) paddedLong;
     String how = padding.mode() == Padding.Mode.EXPLICIT ? "padded " + pad + " on each side" : "VALID";
     if (k > padded) {
       throw new Failure(

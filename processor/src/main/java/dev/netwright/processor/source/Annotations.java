@@ -37,10 +37,10 @@ final class Annotations {
   Value intValue(String name) {
     AnnotationValue v = find(written, name);
     if (v != null) {
-      return Value.written(((Number) v.getValue()).intValue(), new JavacLocation(element, mirror, v));
+      return Value.written(as(Number.class, v).intValue(), new JavacLocation(element, mirror, v));
     }
     AnnotationValue d = find(all, name);
-    return Value.implied(((Number) d.getValue()).intValue(), location());
+    return Value.implied(as(Number.class, d).intValue(), location());
   }
 
   /** Where {@code name} was written, or the annotation when it was not. */
@@ -53,23 +53,44 @@ final class Annotations {
   dev.netwright.processor.graph.Real realValue(String name) {
     AnnotationValue v = find(written, name);
     AnnotationValue value = v != null ? v : find(all, name);
-    return new dev.netwright.processor.graph.Real(((Number) value.getValue()).doubleValue(),
+    return new dev.netwright.processor.graph.Real(as(Number.class, value).doubleValue(),
         v != null ? new JavacLocation(element, mirror, v) : location());
   }
 
   /** A boolean value. */
   boolean booleanValue(String name) {
-    return (Boolean) find(all, name).getValue();
+    return as(Boolean.class, find(all, name));
   }
 
   /** The constant name of an enum value, e.g. "SAME". */
   String enumValue(String name) {
-    return ((VariableElement) find(all, name).getValue()).getSimpleName().toString();
+    return as(VariableElement.class, find(all, name)).getSimpleName().toString();
   }
 
   /** A nested annotation value. */
   AnnotationMirror annotationValue(String name) {
-    return (AnnotationMirror) find(all, name).getValue();
+    return as(AnnotationMirror.class, find(all, name));
+  }
+
+  /**
+   * The value as {@code type}; javac hands over something else (a string such as "<error>") when
+   * the user's value did not compile, which javac has reported already.
+   */
+  private static <T> T as(Class<T> type, AnnotationValue value) {
+    Object v = value == null ? null : value.getValue();
+    if (!type.isInstance(v)) {
+      throw new Unresolved();
+    }
+    return type.cast(v);
+  }
+
+  /** A value javac could not resolve and has reported: the declaration is skipped silently. */
+  static final class Unresolved extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Unresolved() {
+      super(null, null, false, false);
+    }
   }
 
   private static AnnotationValue find(

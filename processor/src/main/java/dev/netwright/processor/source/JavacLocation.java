@@ -12,7 +12,7 @@ import javax.lang.model.element.Element;
 public record JavacLocation(Element element, AnnotationMirror mirror, AnnotationValue value)
     implements Location {
   /** The whole element. */
-  static JavacLocation of(Element element) {
+  public static JavacLocation of(Element element) {
     return new JavacLocation(element, null, null);
   }
 }

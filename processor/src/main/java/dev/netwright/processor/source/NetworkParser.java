@@ -43,6 +43,9 @@ public final class NetworkParser {
   /** The outcome: the spec when the declaration is well formed, and every problem found. */
   public record Parsed(NetworkSpec spec, List<Problem> problems) {}
 
+  /** Marks a method whose types javac could not resolve: skipped without a word of ours. */
+  private static final Problem UNRESOLVED = Problem.error(Messages.internal("unresolved"), null);
+
   private final Elements elements;
   private final Types types;
   private final TypeMirror nodeType;
@@ -58,6 +61,14 @@ public final class NetworkParser {
 
   /** Parses {@code element}, annotated with {@code @Network}. */
   public Parsed parse(Element element) {
+    try {
+      return parseNetwork(element);
+    } catch (Annotations.Unresolved e) {
+      return new Parsed(null, List.of()); // javac has reported the value it could not resolve
+    }
+  }
+
+  private Parsed parseNetwork(Element element) {
     AnnotationMirror network = mirror(element, NETWORK);
     Location at = new JavacLocation(element, network, null);
     List<Problem> problems = new ArrayList<>();
@@ -77,21 +88,25 @@ public final class NetworkParser {
   /** Parses and checks the {@code @Block} interface {@code element} once; returns its problems. */
   public List<Problem> parseBlock(TypeElement element) {
     List<Problem> problems = new ArrayList<>();
-    block(element, problems);
+    try {
+      block(element, problems);
+    } catch (Annotations.Unresolved e) {
+      blocks.put(element.getQualifiedName().toString(), Optional.empty());
+    }
     return problems;
   }
 
   /** The nodes of a network or block interface, or null when its declaration has problems. */
   private List<NodeSpec> body(Element element, Location at, List<Problem> problems) {
+    boolean block = mirrorOrNull(element, NETWORK) == null;
     if (element.getKind() != ElementKind.INTERFACE) {
-      String kind = element.getKind().name().toLowerCase().replace('_', ' ');
-      problems.add(Problem.error(Messages.notAnInterface("a " + kind), at));
+      problems.add(Problem.error(Messages.notAnInterface(block ? "@Block" : "@Network", element.getKind()), at));
       return null;
     }
     TypeElement type = (TypeElement) element;
     String name = type.getSimpleName().toString();
     if (!type.getTypeParameters().isEmpty()) {
-      problems.add(Problem.error(Messages.genericNetwork(name), at));
+      problems.add(Problem.error(Messages.genericNetwork(block ? "block" : "network", name), at));
       return null;
     }
     int before = problems.size();
@@ -103,6 +118,10 @@ public final class NetworkParser {
       }
       ExecutableElement method = (ExecutableElement) member;
       Problem p = notANode(method);
+      if (p == UNRESOLVED) {
+        failed = true;
+        continue;
+      }
       if (p != null) {
         problems.add(p);
         continue;
@@ -158,8 +177,9 @@ public final class NetworkParser {
       why = "it is private";
     } else if (!method.getTypeParameters().isEmpty()) {
       why = "it is generic";
-    } else if (method.getReturnType().getKind() == TypeKind.ERROR) {
-      why = "its return type does not resolve";
+    } else if (method.getReturnType().getKind() == TypeKind.ERROR
+        || method.getParameters().stream().anyMatch(p -> p.asType().getKind() == TypeKind.ERROR)) {
+      return UNRESOLVED; // javac reports the type it cannot find
     } else if (method.isVarArgs()) {
       why = "it takes varargs";
     } else {
@@ -249,11 +269,19 @@ public final class NetworkParser {
   }
 
   private static AnnotationMirror mirror(Element element, String annotation) {
+    AnnotationMirror m = mirrorOrNull(element, annotation);
+    if (m == null) {
+      throw new IllegalStateException(element + " is not annotated with " + annotation);
+    }
+    return m;
+  }
+
+  private static AnnotationMirror mirrorOrNull(Element element, String annotation) {
     for (AnnotationMirror m : element.getAnnotationMirrors()) {
       if (qualifiedName(m).equals(annotation)) {
         return m;
       }
     }
-    throw new IllegalStateException(element + " is not annotated with " + annotation);
+    return null;
   }
 }

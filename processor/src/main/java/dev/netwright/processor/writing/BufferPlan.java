@@ -217,7 +217,8 @@ final class BufferPlan {
   /** The initialiser of a convolution or dense layer's weights, DEFAULT resolved. */
   private static String init(Layer layer, String network) {
     String own = layer instanceof Layer.Conv c ? c.init() : ((Layer.Dense) layer).init();
-    return own.equals("DEFAULT") ? network : own;
+    String chosen = own.equals("DEFAULT") ? network : own;
+    return chosen.equals("DEFAULT") ? "PYTORCH" : chosen; // DEFAULT on the network is PyTorch's
   }
 
   /**

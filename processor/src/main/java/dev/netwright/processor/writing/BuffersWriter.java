@@ -10,6 +10,7 @@ import dev.netwright.processor.graph.ResolvedNetwork;
 import dev.netwright.processor.graph.Shape;
 import dev.netwright.processor.writing.BufferPlan.Act;
 import dev.netwright.processor.writing.BufferPlan.Kind;
+import dev.netwright.processor.writing.BufferPlan.Param;
 import dev.netwright.processor.writing.BufferPlan.Step;
 import java.util.Arrays;
 import java.util.List;
@@ -62,7 +63,7 @@ final class BuffersWriter {
         .addJavadoc("Activations, gradients and kernels for one batch size, allocated once.\n");
     for (Act a : plan.acts) {
       if (a.kind == Kind.OWN || a.kind == Kind.FLAT_VIEW) {
-        type.addField(FieldSpec.builder(ModelWriter.indarray(), a.field, Modifier.FINAL)
+        type.addField(FieldSpec.builder(ModelWriter.indarray(), a.field)
             .addJavadoc("$L $L.\n", a.description, dims(a.shape)).build());
       }
       if (a.gradField != null && a.kind != Kind.ALIAS) {
@@ -81,36 +82,39 @@ final class BuffersWriter {
     }
     for (Step s : plan.steps) {
       if (s.kernel != null) {
-        type.addField(FieldSpec.builder(kernelType(s.layer.layer()), s.kernel, Modifier.FINAL)
+        type.addField(FieldSpec.builder(kernelType(s.layer.layer()), s.kernel)
             .addJavadoc("$L $L of node $L.\n", s.layer.layer().label(), s.layer.out(), s.node.name())
             .build());
       }
     }
     if (network.head().equals("SOFTMAX_CROSS_ENTROPY") || network.head().equals("SIGMOID_BINARY_CROSS_ENTROPY")) {
-      type.addField(FieldSpec.builder(ModelWriter.indarray(), "probs", Modifier.FINAL)
+      type.addField(FieldSpec.builder(ModelWriter.indarray(), "probs")
           .addJavadoc("The head's probabilities $L.\n", dims(network.output().out())).build());
     }
-    return type.addMethod(constructor()).addMethod(enableBackward()).build();
+    type.addMethod(constructor(type)).addMethod(enableBackward(type));
+    return type.build();
   }
 
-  private MethodSpec constructor() {
+  private MethodSpec constructor(TypeSpec.Builder type) {
     Shape in = network.input();
     MethodSpec.Builder m = MethodSpec.constructorBuilder().addParameter(int.class, "n")
         .addStatement("super(n)")
         .addStatement("input = create(n, $L, $L, $L)", in.channels(), in.height(), in.width());
+    Body body = new Body();
     for (Step s : plan.steps) {
       if (s.in.kind == Kind.FLAT_VIEW && s.layer.layer() instanceof Layer.Dense && !produced(s.in)) {
-        m.addStatement("$N = $N.reshape(n, $L)", s.in.field, s.in.source.field, s.in.shape.size());
+        body.add("$N = $N.reshape(n, $L)", s.in.field, s.in.source.field, s.in.shape.size());
       }
       if (s.out.kind == Kind.OWN) {
-        m.addStatement("$N = create($L)", s.out.field, args(s.out.shape));
+        body.add("$N = create($L)", s.out.field, args(s.out.shape));
       } else if (s.out.kind == Kind.FLAT_VIEW) {
-        m.addStatement("$N = $N.reshape(n, $L)", s.out.field, s.in.field, s.out.shape.size());
+        body.add("$N = $N.reshape(n, $L)", s.out.field, s.in.field, s.out.shape.size());
       }
       if (s.kernel != null) {
-        m.addStatement("$N = $L", s.kernel, newKernel(s));
+        body.add("$N = $L", s.kernel, newKernel(s));
       }
     }
+    body.into(m, type, "allocate");
     m.addStatement("output = $N", plan.output.field);
     m.addStatement("nodeOutputs = new $T[] {$L}", ModelWriter.indarray(), plan.nodeOutputs.stream()
         .map(a -> CodeBlock.of("$N", a.field)).collect(CodeBlock.joining(", ")));
@@ -124,7 +128,11 @@ final class BuffersWriter {
         m.addStatement("loss = new $T(probs, output)", SIGMOID_CE);
         break;
       case "MEAN_SQUARED_ERROR":
-        m.addStatement("loss = new $T(output)", MSE);
+        if (network.output().out().flat()) {
+          m.addStatement("loss = new $T(output)", MSE);
+        } else {
+          m.addStatement("loss = new $T(output.reshape(n, $L))", MSE, network.output().out().size());
+        }
         break;
       default:
         break;
@@ -139,10 +147,10 @@ final class BuffersWriter {
 
   private CodeBlock newKernel(Step s) {
     Layer layer = s.layer.layer();
-    String bias = s.bias == null ? "null" : s.bias.field();
+    CodeBlock bias = value(s.bias);
     if (layer instanceof Layer.Conv) {
-      return CodeBlock.of("new $T($N, $N, $N, $L, $L)", CONV, s.out.field, s.in.field,
-          s.weight.field(), bias, ModelWriter.window(s.layer.geometry()));
+      return CodeBlock.of("new $T($N, $N, $L, $L, $L)", CONV, s.out.field, s.in.field,
+          value(s.weight), bias, ModelWriter.window(s.layer.geometry()));
     }
     if (layer instanceof Layer.Pool p) {
       if (p.max()) {
@@ -154,16 +162,16 @@ final class BuffersWriter {
           ModelWriter.window(s.layer.geometry()), countPadding);
     }
     if (layer instanceof Layer.Dense) {
-      return CodeBlock.of("new $T($N, $N, $N, $L)", DENSE, s.out.field, s.in.field, s.weight.field(), bias);
+      return CodeBlock.of("new $T($N, $N, $L, $L)", DENSE, s.out.field, s.in.field, value(s.weight), bias);
     }
     if (layer.merges()) {
       return CodeBlock.of("new $T($N, $L)", layer instanceof Layer.Concat ? CONCAT : ADD, s.out.field,
           s.ins.stream().map(a -> CodeBlock.of("$N", a.field)).collect(CodeBlock.joining(", ")));
     }
     if (layer instanceof Layer.BatchNorm b) {
-      return CodeBlock.of("new $T($N, $N, $L, $L, $N, $N, $L, $L)", BATCH_NORM, s.out.field, s.in.field,
-          s.weight == null ? "null" : s.weight.field(), s.bias == null ? "null" : s.bias.field(),
-          s.runningMean.field(), s.runningVar.field(), b.momentum().value(), b.eps().value());
+      return CodeBlock.of("new $T($N, $N, $L, $L, $L, $L, $L, $L)", BATCH_NORM, s.out.field, s.in.field,
+          value(s.weight), value(s.bias), value(s.runningMean), value(s.runningVar),
+          b.momentum().value(), b.eps().value());
     }
     if (layer instanceof Layer.Lrn l) {
       return CodeBlock.of("new $T($N, $N, $L, $L, $L, $L)", LRN, s.out.field, s.in.field,
@@ -188,32 +196,33 @@ final class BuffersWriter {
     return CodeBlock.of("new $T($N, $N)", RELU, s.out.field, s.in.field);
   }
 
-  private MethodSpec enableBackward() {
+  private MethodSpec enableBackward(TypeSpec.Builder type) {
     MethodSpec.Builder m = MethodSpec.methodBuilder("enableBackward").addAnnotation(Override.class)
         .addModifiers(Modifier.PROTECTED);
+    Body body = new Body();
     for (Act a : plan.acts) {
       if (a.gradField != null && a.kind != Kind.ALIAS) {
         if (a.kind == Kind.OWN) {
-          m.addStatement("$N = create($L)", a.gradField, args(a.shape));
+          body.add("$N = create($L)", a.gradField, args(a.shape));
         } else {
-          m.addStatement("$N = $N.reshape(n, $L)", a.gradField, a.source.gradField, a.shape.size());
+          body.add("$N = $N.reshape(n, $L)", a.gradField, a.source.gradField, a.shape.size());
         }
       }
       if (a.partField != null) {
         if (a.kind == Kind.FLAT_VIEW) {
-          m.addStatement("$N = $N.reshape(n, $L)", a.partField, BufferPlan.root(a).partField, a.shape.size());
+          body.add("$N = $N.reshape(n, $L)", a.partField, BufferPlan.root(a).partField, a.shape.size());
         } else {
-          m.addStatement("$N = create($L)", a.partField, args(a.shape));
+          body.add("$N = create($L)", a.partField, args(a.shape));
         }
       }
       if (a.accumulator != null) {
-        m.addStatement("$N = new $T($N, $N)", a.accumulator, ACCUMULATE, a.gradField, a.partField);
+        body.add("$N = new $T($N, $N)", a.accumulator, ACCUMULATE, a.gradField, a.partField);
       }
     }
     if (plan.output.gradField != null) {
-      m.addStatement("outputGradient = $N", plan.output.gradField);
+      body.add("outputGradient = $N", plan.output.gradField);
     } else {
-      m.addStatement("outputGradient = create($L)", args(plan.output.shape));
+      body.add("outputGradient = create($L)", args(plan.output.shape));
     }
     for (Step s : plan.steps) {
       if (!runsBackward(s)) {
@@ -222,25 +231,37 @@ final class BuffersWriter {
       List<CodeBlock> dx = s.dxTargets.stream()
           .map(t -> t == null ? CodeBlock.of("null") : CodeBlock.of("$N", t)).toList();
       if (s.weight != null && s.dxTargets.get(0) == null && s.ins.get(0).kind == Kind.INPUT) {
-        m.addComment("No input gradient: nothing before $L learns.", s.node.name());
+        body.comment("No input gradient: nothing before $L learns.", s.node.name());
       }
-      if (s.layer.layer() instanceof Layer.BatchNorm) {
-        m.addStatement("$N.withGradients($L, $L, $L, $N)", s.kernel, dx.get(0),
-            s.weight == null ? "null" : s.weight.gradField(), s.bias == null ? "null" : s.bias.gradField(),
-            s.out.gradField);
-      } else if (s.weight != null) {
-        m.addStatement("$N.withGradients($L, $N, $L, $N)", s.kernel, dx.get(0),
-            s.weight.gradField(), s.bias == null ? "null" : s.bias.gradField(), s.out.gradField);
+      if (s.weight != null || s.layer.layer() instanceof Layer.BatchNorm) {
+        body.add("$N.withGradients($L, $L, $L, $N)", s.kernel, dx.get(0), gradient(s.weight),
+            gradient(s.bias), s.out.gradField);
       } else if (s.layer.layer().merges()) {
-        m.addStatement("$N.withGradients($N, $L)", s.kernel, s.out.gradField, CodeBlock.join(dx, ", "));
+        body.add("$N.withGradients($N, $L)", s.kernel, s.out.gradField, CodeBlock.join(dx, ", "));
       } else {
-        m.addStatement("$N.withGradients($L, $N)", s.kernel, dx.get(0), s.out.gradField);
+        body.add("$N.withGradients($L, $N)", s.kernel, dx.get(0), s.out.gradField);
       }
     }
-    if (network.hasHead()) {
-      m.addStatement("loss.withGradients(outputGradient)");
+    if (network.head().equals("MEAN_SQUARED_ERROR") && !network.output().out().flat()) {
+      body.add("loss.withGradients(outputGradient.reshape(n, $L))", network.output().out().size());
+    } else if (network.hasHead()) {
+      body.add("loss.withGradients(outputGradient)");
     }
+    body.into(m, type, "enableBackward");
     return m.build();
+  }
+
+  /** The parameter's value, as code: looked up by name once per batch size. */
+  private static CodeBlock value(Param p) {
+    if (p == null) {
+      return CodeBlock.of("null");
+    }
+    return p.buffer() ? CodeBlock.of("buffer($S)", p.name()) : CodeBlock.of("value($S)", p.name());
+  }
+
+  /** The parameter's gradient, as code. */
+  private static CodeBlock gradient(Param p) {
+    return p == null ? CodeBlock.of("null") : CodeBlock.of("gradient($S)", p.name());
   }
 
   private static ClassName kernelType(Layer layer) {

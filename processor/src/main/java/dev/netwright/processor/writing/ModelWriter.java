@@ -19,7 +19,9 @@ import dev.netwright.processor.writing.BufferPlan.Act;
 import dev.netwright.processor.writing.BufferPlan.Kind;
 import dev.netwright.processor.writing.BufferPlan.Param;
 import dev.netwright.processor.writing.BufferPlan.Step;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Element;
@@ -87,20 +89,11 @@ public final class ModelWriter {
             network.name(), network.input(), network.output().out(), network.parameters(),
             network.multiplyAdds());
     constants(type);
-    for (Param p : plan.params) {
-      type.addField(FieldSpec.builder(INDARRAY, p.field(), Modifier.PRIVATE, Modifier.FINAL)
-          .addJavadoc("$L $L$L.\n", p.name(), Arrays.toString(p.shape()),
-              p.buffer() ? ", not trained" : "").build());
-      if (!p.buffer()) {
-        type.addField(FieldSpec.builder(INDARRAY, p.gradField(), Modifier.PRIVATE, Modifier.FINAL)
-            .addJavadoc("Gradient of $L.\n", p.name()).build());
-      }
-    }
     type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
         .addJavadoc("A FLOAT network initialised from seed 0.\n")
         .addStatement("this($T.FLOAT, 0L)", DATA_TYPE).build());
     type.addMethod(constructor());
-    type.addMethod(parameters());
+    type.addMethod(parameters(type));
     type.addMethod(MethodSpec.methodBuilder("allocate").addAnnotation(Override.class)
         .addModifiers(Modifier.PROTECTED).returns(buffers).addParameter(int.class, "n")
         .addStatement("return new $T(n)", buffers).build());
@@ -143,17 +136,33 @@ public final class ModelWriter {
         .initializer("$LL", grouped(network.multiplyAdds())).build());
     type.addField(FieldSpec.builder(String.class, names.newName("SUMMARY"),
             Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-        .addJavadoc("The summary table, computed at compile time.\n").initializer("$S", summary).build());
+        .addJavadoc("The summary table, computed at compile time.\n").initializer(longString(summary)).build());
     type.addField(FieldSpec.builder(String.class, names.newName("DIAGRAM"),
             Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("The network as a Graphviz DOT digraph; also the resource {@code $L.dot}.\n",
             model.simpleName())
-        .initializer("$S", diagram).build());
+        .initializer(longString(diagram)).build());
   }
 
   private static void constant(TypeSpec.Builder type, NameAllocator names, String name, int value, String doc) {
     type.addField(FieldSpec.builder(int.class, names.newName(name), Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("$L\n", doc).initializer("$L", value).build());
+  }
+
+  /**
+   * A string literal, or for one past what a class file's constant holds (65,535 bytes of UTF-8),
+   * the pieces joined when the class loads.
+   */
+  static CodeBlock longString(String text) {
+    int piece = 8_000;
+    if (text.length() <= piece) {
+      return CodeBlock.of("$S", text);
+    }
+    List<CodeBlock> pieces = new ArrayList<>();
+    for (int from = 0; from < text.length(); from += piece) {
+      pieces.add(CodeBlock.of("$S", text.substring(from, Math.min(from + piece, text.length()))));
+    }
+    return CodeBlock.of("String.join(\"\",\n    $L)", CodeBlock.join(pieces, ",\n    "));
   }
 
   /** 8490 as {@code 8_490}, for long literals people read. */
@@ -178,36 +187,41 @@ public final class ModelWriter {
             network.name(), network.input().channels(), network.input().height(),
             network.input().width(), outDims, network.classes(), HEAD_TYPE, network.head())
         .addCode(hasDropout() ? CodeBlock.of("setDropoutSeed(seed);\n") : CodeBlock.of(""))
-        .addStatement("$T p = parameters()", PARAMETERS)
-        .addStatement("p.initialize(seed)");
-    for (Param p : plan.params) {
-      if (p.buffer()) {
-        m.addStatement("$N = p.buffer($S).value()", p.field(), p.name());
-      } else {
-        m.addStatement("$N = p.get($S).value()", p.field(), p.name());
-        m.addStatement("$N = p.get($S).gradient()", p.gradField(), p.name());
-      }
-    }
+        .addStatement("parameters().initialize(seed)");
     return m.build();
   }
 
-  private MethodSpec parameters() {
+  private MethodSpec parameters(TypeSpec.Builder type) {
     MethodSpec.Builder m = MethodSpec.methodBuilder("newParameters")
         .addModifiers(Modifier.PRIVATE, Modifier.STATIC).returns(PARAMETERS)
-        .addParameter(DATA_TYPE, "dtype");
-    CodeBlock.Builder chain = CodeBlock.builder().add("return $T.builder(dtype)", PARAMETERS);
+        .addParameter(DATA_TYPE, "dtype")
+        .addStatement("$T.Builder p = $T.builder(dtype)", PARAMETERS, PARAMETERS);
+    List<CodeBlock> adds = new ArrayList<>();
     for (Param p : plan.params) {
       String dims = Arrays.stream(p.shape()).mapToObj(Long::toString).collect(Collectors.joining(", "));
       if (p.buffer()) {
-        chain.add("\n    .buffer($S, $L, $L)", p.name(), p.init().equals("ONES") ? "1.0" : "0.0", dims);
+        adds.add(CodeBlock.of("p.buffer($S, $L, $L);\n", p.name(), p.init().equals("ONES") ? "1.0" : "0.0", dims));
       } else if (p.init().equals("PYTORCH")) {
-        chain.add("\n    .add($S, $L, $L)", p.name(), p.fanIn(), dims);
+        adds.add(CodeBlock.of("p.add($S, $L, $L);\n", p.name(), p.fanIn(), dims));
       } else {
-        chain.add("\n    .add($S, $T.$L, $L, $L, $L)", p.name(), INIT, p.init(), p.fanIn(), p.fanOut(), dims);
+        adds.add(CodeBlock.of("p.add($S, $T.$L, $L, $L, $L);\n", p.name(), INIT, p.init(), p.fanIn(), p.fanOut(), dims));
       }
     }
-    chain.add("\n    .build()");
-    return m.addStatement(chain.build()).build();
+    // Static helpers take the builder: a very large network's registry spans several methods.
+    for (int from = 0, part = 0; from < adds.size(); from += Body.LIMIT, part++) {
+      if (adds.size() <= Body.LIMIT) {
+        adds.forEach(m::addCode);
+        break;
+      }
+      MethodSpec.Builder helper = MethodSpec.methodBuilder("newParameters" + part)
+          .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+          .addParameter(PARAMETERS.nestedClass("Builder"), "p")
+          .addJavadoc("Part $L of a registry too long for one method.\n", part);
+      adds.subList(from, Math.min(from + Body.LIMIT, adds.size())).forEach(helper::addCode);
+      type.addMethod(helper.build());
+      m.addStatement("newParameters$L(p)", part);
+    }
+    return m.addStatement("return p.build()").build();
   }
 
   private boolean hasDropout() {
