@@ -186,7 +186,7 @@ public final class ModelWriter {
                 + "$L, $T.$L, SUMMARY, DIAGRAM)",
             network.name(), network.input().channels(), network.input().height(),
             network.input().width(), outDims, network.classes(), HEAD_TYPE, network.head())
-        .addCode(hasDropout() ? CodeBlock.of("setDropoutSeed(seed);\n") : CodeBlock.of(""))
+        .addStatement("setDropoutSeed(seed)")
         .addStatement("parameters().initialize(seed)");
     return m.build();
   }
@@ -222,10 +222,6 @@ public final class ModelWriter {
       m.addStatement("newParameters$L(p)", part);
     }
     return m.addStatement("return p.build()").build();
-  }
-
-  private boolean hasDropout() {
-    return plan.steps.stream().anyMatch(s -> s.layer.layer() instanceof Layer.Dropout);
   }
 
   private MethodSpec nodeNames() {
