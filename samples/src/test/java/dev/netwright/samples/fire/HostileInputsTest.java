@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netwright.runtime.Model;
+import dev.netwright.runtime.train.Threads;
 import dev.netwright.samples.InceptionNetModel;
 import dev.netwright.samples.SimpleNetModel;
 import dev.netwright.samples.TinyClassics_NormsModel;
@@ -16,6 +17,8 @@ import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -31,6 +34,18 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * other layouts and floating-point types give exactly the c-order FLOAT result.
  */
 class HostileInputsTest {
+  private static int previousThreads;
+
+  @BeforeAll
+  static void oneThread() {
+    previousThreads = Threads.set(1); // much faster than two on a busy machine, and the same results
+  }
+
+  @AfterAll
+  static void restoreThreads() {
+    Threads.set(previousThreads);
+  }
+
   static Stream<Arguments> networks() {
     return Stream.of(
         Arguments.of("SimpleNet", (LongFunction<Model>) s -> new SimpleNetModel(DataType.FLOAT, s)),
