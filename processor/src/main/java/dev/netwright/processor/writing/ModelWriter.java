@@ -16,7 +16,6 @@ import dev.netwright.processor.graph.ResolvedNetwork;
 import dev.netwright.processor.graph.ResolvedNode;
 import dev.netwright.processor.graph.Shape;
 import dev.netwright.processor.writing.BufferPlan.Act;
-import dev.netwright.processor.writing.BufferPlan.Kind;
 import dev.netwright.processor.writing.BufferPlan.Param;
 import dev.netwright.processor.writing.BufferPlan.Step;
 import java.util.ArrayList;
@@ -40,7 +39,6 @@ public final class ModelWriter {
   private static final ClassName DATA_TYPE = ClassName.get("org.nd4j.linalg.api.buffer", "DataType");
   private static final String KERNEL = RUNTIME + ".kernel";
   private static final ClassName WINDOW = ClassName.get(KERNEL, "Window");
-  private static final ClassName SOFTMAX_CE = ClassName.get(KERNEL, "SoftmaxCrossEntropy");
   private static final ClassName HEAD_TYPE = ClassName.get(RUNTIME, "HeadType");
   private static final ClassName INIT = ClassName.get(RUNTIME, "Parameters", "Init");
   private static final ClassName GENERATED =
@@ -272,14 +270,6 @@ public final class ModelWriter {
     return m.build();
   }
 
-  static String describe(Act a) {
-    return a.description;
-  }
-
-  static boolean isWindowed(Layer layer) {
-    return layer instanceof Layer.Conv || layer instanceof Layer.Pool;
-  }
-
   static CodeBlock window(Geometry g) {
     return CodeBlock.of("new $T($L, $L, $L, $L, $L, $L, $L)", WINDOW, g.kernel(), g.kernel(),
         g.stride(), g.stride(), g.padTop(), g.padLeft(), g.same());
@@ -289,15 +279,8 @@ public final class ModelWriter {
     return BATCH;
   }
 
-  static ClassName softmax() {
-    return SOFTMAX_CE;
-  }
-
   static ClassName indarray() {
     return INDARRAY;
   }
 
-  static boolean isOwn(Act a) {
-    return a.kind == Kind.OWN;
-  }
 }
