@@ -98,9 +98,6 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     if (last == null) {
       return null;
     }
-    if (!finite(last.input)) {
-      return "input";
-    }
     INDArray[] outputs = ((Batch) last).nodeOutputs;
     String[] names = nodeNames();
     for (int i = 0; outputs != null && i < outputs.length; i++) {

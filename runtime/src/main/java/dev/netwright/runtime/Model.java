@@ -48,7 +48,7 @@ public interface Model {
 
   /**
    * After a forward pass: the first node, in forward order, whose output holds a NaN or an
-   * infinity ("input" when the input itself does), or null when every output is finite. For
+   * infinity, or null when every output is finite (forward refuses a non-finite input). For
    * diagnosing a loss that went non-finite; it reads every activation, so it is not for each step.
    */
   default String firstNonFinite() {

@@ -24,18 +24,16 @@ public final class TrainingDivergedException extends RuntimeException {
   }
 
   /**
-   * As above, naming {@code node}, the first node whose output went non-finite ("input" for the
-   * input batch), when it is known.
+   * As above, naming {@code node}, the first node whose output went non-finite, when it is known.
    */
   public TrainingDivergedException(int epoch, int step, int steps, double loss, double learningRate,
       String node) {
     super(String.format(Locale.ROOT, "training diverged in epoch %d at step %d of %d: the loss is %s%s, so that"
             + " step updated no parameter. %s",
-        epoch, step, steps, loss, where(node),
-        "input".equals(node)
-            ? "The input batch holds NaN or infinite values: clean the data."
-            : String.format(Locale.ROOT, "Lower the learning rate (now %s), e.g. to %s, or check the inputs"
-                + " for NaN or infinite values.", learningRate, learningRate / 10)));
+        epoch, step, steps, loss,
+        node == null ? "" : " and the first node whose output is not finite is '" + node + "'",
+        String.format(Locale.ROOT, "Lower the learning rate (now %s), e.g. to %s.", learningRate,
+            learningRate / 10)));
     this.epoch = epoch;
     this.step = step;
     this.loss = loss;
@@ -62,16 +60,8 @@ public final class TrainingDivergedException extends RuntimeException {
     this.node = null;
   }
 
-  private static String where(String node) {
-    if (node == null) {
-      return "";
-    }
-    return "input".equals(node) ? " because the input batch is not finite"
-        : " and the first node whose output is not finite is '" + node + "'";
-  }
-
   /**
-   * The first node whose output was not finite ("input" for the input), or null if unknown or when
+   * The first node whose output was not finite, or null if unknown or when
    * a parameter, buffer or state diverged first (the message names it).
    */
   public String node() {
