@@ -1,6 +1,9 @@
 package dev.netwright.runtime;
 
 import dev.netwright.runtime.kernel.Loss;
+import dev.netwright.runtime.kernel.MeanSquaredError;
+import dev.netwright.runtime.kernel.SigmoidCrossEntropy;
+import dev.netwright.runtime.kernel.SoftmaxCrossEntropy;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,20 +36,20 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     /** Gradient of the loss with respect to {@link #output}, allocated with the backward pass. */
     protected INDArray outputGradient;
 
-    /** A view of {@link #input}'s memory for the finiteness check, made on first use. */
-    private java.nio.Buffer inputView;
-
     /** Every node's output in forward order, named as {@link GeneratedModel#nodeNames()}. */
     protected INDArray[] nodeOutputs;
 
     /** The head, or null for a network without one. */
     protected Loss loss;
 
-    /** 0/1 labels [N, 1] taken from one-hot [N, 2] labels, for a binary head; made on first use. */
-    private INDArray binaryLabels;
+    /** The registry {@link #gradient} looks names up in; set before {@link #enableBackward}. */
+    Parameters parameters;
 
-    private boolean backwardReady;
-    private boolean lossReady;
+    /**
+     * Null when this batch writes the model's own parameter gradients; a flat buffer laid out as
+     * {@link Parameters#gradients()} when it is one part of a split batch.
+     */
+    INDArray gradients;
 
     /** A buffer set for batch size {@code n}. */
     protected Batch(int n) {
@@ -55,7 +58,19 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
 
     /** Allocates gradient buffers and arms the kernels' backward passes. */
     protected abstract void enableBackward();
+
+    /**
+     * Where this batch's kernels write the gradient of parameter {@code name}: the model's, or
+     * this part's own when the batch is split (the generated code's calls resolve here).
+     */
+    protected final INDArray gradient(String name) {
+      Parameters.Parameter p = parameters.get(name);
+      return gradients == null ? p.gradient() : Parameters.view(gradients, p.offset(), p.shape());
+    }
   }
+
+  /** Examples per part below which a batch is not split further. */
+  private static final int MIN_PART = 8;
 
   private final String name;
   private final DataType dtype;
@@ -66,8 +81,10 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
   private final HeadType head;
   private final String summary;
   private final String diagram;
-  private final Map<Integer, B> batches = new LinkedHashMap<>(8, 0.75f, true);
-  private B last;
+  // Keyed by batch size and part count; the most recent one is also kept aside (no boxing per step).
+  private final Map<Integer, BatchPlan> plans = new LinkedHashMap<>(8, 0.75f, true);
+  private BatchPlan recent;
+  private BatchPlan last;
   private boolean training = true;
   private long trainingSteps;
   private long dropoutSeed;
@@ -98,11 +115,13 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     if (last == null) {
       return null;
     }
-    INDArray[] outputs = ((Batch) last).nodeOutputs;
     String[] names = nodeNames();
-    for (int i = 0; outputs != null && i < outputs.length; i++) {
-      if (!finite(outputs[i])) {
-        return names[i];
+    for (int i = 0; i < names.length; i++) {
+      for (Batch part : last.parts) {
+        INDArray[] outputs = part.nodeOutputs;
+        if (outputs != null && i < outputs.length && !finite(outputs[i])) {
+          return names[i];
+        }
       }
     }
     return null;
@@ -125,6 +144,15 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
 
   /** The backward pass from {@link Batch#outputGradient}: the forward in reverse, call by call. */
   protected abstract void backward(B b);
+
+  /**
+   * Whether each example's outputs and gradients depend on that example alone, so a batch may be
+   * split into parts that run side by side. False by default; generated networks say true, or
+   * {@code !training} when they hold batch normalisation or dropout.
+   */
+  protected boolean examplesIndependent(boolean training) {
+    return false;
+  }
 
   @Override
   public final String name() {
@@ -216,54 +244,138 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
   public final INDArray forward(INDArray input) {
     checkInput(input);
     int n = (int) input.size(0);
-    B b = batches.get(n);
-    if (b == null) {
-      b = allocate(n);
-      batches.put(n, b);
-      if (batches.size() > CACHED_BATCH_SIZES) {
-        batches.remove(batches.keySet().iterator().next());
-      }
-    }
-    b.input.assign(input);
+    BatchPlan plan = plan(n, partsFor(n));
+    plan.input.assign(input);
     // The input the last forward's activations came from is gone: until this forward completes,
     // loss and backward have nothing consistent to work from (a refused input would reach the
     // weight gradients).
     last = null;
-    checkFinite((Batch) b, input);
+    checkFinite(plan, input);
     if (training) {
       trainingSteps++;
     }
-    forward(b);
-    ((Batch) b).lossReady = false;
-    last = b;
-    return b.output;
+    plan.forward();
+    plan.lossReady = false;
+    last = plan;
+    return plan.output;
+  }
+
+  /**
+   * How many parts a batch of {@code n} examples runs as, from the calling thread in the current
+   * mode: one per native thread ({@code Threads.set}), each of at least 8 examples, run side by
+   * side with one thread each; 1 when the network's examples interact (batch norm or dropout, in
+   * training). The result is the same up to the order of the final sums.
+   */
+  public final int parts(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException(name + ": a batch holds at least one example, got " + n);
+    }
+    return partsFor(n);
+  }
+
+  private int partsFor(int n) {
+    if (!examplesIndependent(training)) {
+      return 1;
+    }
+    return Math.max(1, Math.min(Math.min(Lanes.threads(), Lanes.MAX), n / MIN_PART));
+  }
+
+  private BatchPlan plan(int n, int k) {
+    if (recent != null && recent.n == n && recent.parts.length == k) {
+      return recent;
+    }
+    int key = n * (Lanes.MAX + 1) + k;
+    BatchPlan plan = plans.get(key);
+    if (plan == null) {
+      plan = k == 1 ? new BatchPlan(batch(n, null), this::forwardBatch, this::backwardBatch) : split(n, k);
+      plans.put(key, plan);
+      if (plans.size() > CACHED_BATCH_SIZES) {
+        BatchPlan dropped = plans.remove(plans.keySet().iterator().next());
+        if (dropped == recent) {
+          recent = null;
+        }
+      }
+    }
+    recent = plan;
+    return plan;
+  }
+
+  private Batch batch(int n, INDArray gradients) {
+    Batch b = allocate(n);
+    b.parameters = parameters;
+    b.gradients = gradients;
+    return b;
+  }
+
+  private BatchPlan split(int n, int k) {
+    int[] sizes = BatchPlan.sizes(n, k);
+    Batch[] parts = new Batch[k];
+    for (int i = 0; i < k; i++) {
+      parts[i] = batch(sizes[i], null);
+    }
+    INDArray whole = create(shapeOf(n, inputShape));
+    INDArray output = create(shapeOf(n, outputShape));
+    return new BatchPlan(parts, whole, output, head(n, output), this::forwardBatch, this::backwardBatch);
+  }
+
+  /** The head over a whole split batch's output, as the generated buffers make it for one part. */
+  private Loss head(int n, INDArray output) {
+    return switch (head) {
+      case SOFTMAX_CROSS_ENTROPY -> new SoftmaxCrossEntropy(create(output.shape()), output);
+      case SIGMOID_BINARY_CROSS_ENTROPY -> new SigmoidCrossEntropy(create(output.shape()), output);
+      case MEAN_SQUARED_ERROR -> new MeanSquaredError(flat(output, n));
+      case NONE -> null;
+    };
+  }
+
+  // [N, ...] as [N, features]: the view a mean-squared-error head compares element by element.
+  private static INDArray flat(INDArray a, int n) {
+    return a.rank() > 2 ? a.reshape(n, a.length() / n) : a;
+  }
+
+  private static long[] shapeOf(int n, int[] shape) {
+    long[] s = new long[shape.length + 1];
+    s[0] = n;
+    for (int i = 0; i < shape.length; i++) {
+      s[i + 1] = shape[i];
+    }
+    return s;
+  }
+
+  @SuppressWarnings("unchecked")
+  private void forwardBatch(Batch b) {
+    forward((B) b);
+  }
+
+  @SuppressWarnings("unchecked")
+  private void backwardBatch(Batch b) {
+    backward((B) b);
   }
 
   @Override
   public final double loss(INDArray labels) {
-    B b = requireForward("loss");
+    BatchPlan b = requireForward("loss");
     if (b.loss == null) {
       throw new IllegalStateException(name + " has no head (head = NONE), so it has no loss;"
           + " call backward(outputGradient) with the gradient of your own loss");
     }
     INDArray target = labels(b, labels);
     double value = b.loss.forward(target);
-    ((Batch) b).lossReady = true;
+    b.lossReady = true;
     return value;
   }
 
   /** The labels in the form the head reads, or an exception naming the expected shapes. */
-  private INDArray labels(B b, INDArray labels) {
+  private INDArray labels(BatchPlan b, INDArray labels) {
     long[] output = b.output.shape();
     long[] oneHot = {b.n, classes};
     long[] got = labels == null ? null : labels.shape();
     if (head == HeadType.SIGMOID_BINARY_CROSS_ENTROPY && got != null && Arrays.equals(got, oneHot)) {
-      Batch base = b;
-      if (base.binaryLabels == null) {
-        base.binaryLabels = create(b.n, 1);
+      if (b.binaryLabels == null) {
+        b.binaryLabels = create(b.n, 1);
       }
       // One-hot [N, 2] from a classification loader: class 1 is the positive label.
-      return base.binaryLabels.assign(labels.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+      return b.binaryLabels.assign(labels.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
           org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 2)));
     }
     if (got == null || !Arrays.equals(got, output)) {
@@ -281,19 +393,19 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
 
   @Override
   public final void backward() {
-    B b = requireForward("backward");
-    if (!((Batch) b).lossReady) {
+    BatchPlan b = requireForward("backward");
+    if (!b.lossReady) {
       throw new IllegalStateException(name + ".backward() follows loss(labels); call loss first, or"
           + " backward(outputGradient) for a gradient of your own");
     }
     ready(b);
     b.loss.backward();
-    backward(b);
+    b.backward();
   }
 
   @Override
   public final void backward(INDArray outputGradient) {
-    B b = requireForward("backward");
+    BatchPlan b = requireForward("backward");
     long[] expected = b.output.shape();
     if (outputGradient == null || !Arrays.equals(outputGradient.shape(), expected)) {
       throw new IllegalArgumentException(name + ".backward expects an output gradient "
@@ -302,17 +414,29 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     }
     ready(b);
     b.outputGradient.assign(outputGradient);
-    backward(b);
+    b.backward();
   }
 
-  private static void ready(Batch b) {
-    if (!b.backwardReady) {
-      b.enableBackward();
-      b.backwardReady = true;
+  private void ready(BatchPlan b) {
+    if (b.backwardReady) {
+      return;
+    }
+    if (!b.split()) {
+      b.enableBackward(null, null, null);
+      return;
+    }
+    INDArray whole = create(b.output.shape());
+    INDArray[] shadows = new INDArray[b.parts.length];
+    for (int i = 1; i < shadows.length; i++) {
+      shadows[i] = create(parameters.gradients().shape());
+    }
+    b.enableBackward(whole, parameters.gradients(), shadows);
+    if (b.loss != null) {
+      b.loss.withGradients(flat(whole, b.n));
     }
   }
 
-  private B requireForward(String call) {
+  private BatchPlan requireForward(String call) {
     if (last == null) {
       throw new IllegalStateException(name + "." + call + " needs a forward pass first");
     }
@@ -324,7 +448,7 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
    * train on garbage without a word. A scan of the copied input through a view made once, about
    * a microsecond per thousand values.
    */
-  private void checkFinite(Batch b, INDArray given) {
+  private void checkFinite(BatchPlan b, INDArray given) {
     if (b.inputView == null) {
       b.inputView = dtype == DataType.FLOAT ? b.input.data().asNioFloat() : b.input.data().asNioDouble();
     }

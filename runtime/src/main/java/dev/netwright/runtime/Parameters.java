@@ -212,7 +212,8 @@ public final class Parameters {
   private final long total;
   private final long bufferTotal;
 
-  private static INDArray view(INDArray flat, long offset, long[] shape) {
+  /** The view of {@code flat} at {@code offset} shaped {@code shape}. */
+  static INDArray view(INDArray flat, long offset, long[] shape) {
     long length = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
     return flat.get(NDArrayIndex.interval(offset, offset + length)).reshape(shape);
   }

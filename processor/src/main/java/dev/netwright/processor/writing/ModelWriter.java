@@ -98,6 +98,7 @@ public final class ModelWriter {
     type.addMethod(nodeNames());
     type.addMethod(forward());
     type.addMethod(backward());
+    type.addMethod(examplesIndependent());
     type.addType(new BuffersWriter(plan, network, buffers).write());
     return JavaFile.builder(model.packageName(), type.build()).skipJavaLangImports(true).indent("  ").build();
   }
@@ -248,6 +249,17 @@ public final class ModelWriter {
       }
     }
     return m.build();
+  }
+
+  /**
+   * Every layer but batch norm (batch statistics) and dropout (one mask over the batch) treats
+   * each example alone: such networks may split a training batch across threads.
+   */
+  private MethodSpec examplesIndependent() {
+    boolean coupled = plan.steps.stream().anyMatch(s -> BuffersWriter.usesMode(s.layer.layer()));
+    return MethodSpec.methodBuilder("examplesIndependent").addAnnotation(Override.class)
+        .addModifiers(Modifier.PROTECTED).returns(boolean.class).addParameter(boolean.class, "training")
+        .addStatement(coupled ? "return !training" : "return true").build();
   }
 
   private MethodSpec backward() {

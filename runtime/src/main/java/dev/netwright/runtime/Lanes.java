@@ -1,0 +1,184 @@
+package dev.netwright.runtime;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOps;
+import org.nd4j.nativeblas.NativeOpsHolder;
+
+/**
+ * Runs the parts of one batch side by side, one native thread each: the calling thread takes the
+ * first part, process-wide worker threads the others.
+ *
+ * <p>Why: with two OpenMP threads inside every op, the small ops of these networks (a ReLU over
+ * 150,000 values, a 4x4 convolution) spend much of their time in barriers, and they collapse
+ * when another process takes a core (PERF-NOTES, point 4). Splitting the batch and running each
+ * part on one thread has no barrier inside a step and degrades gently on a shared machine.
+ *
+ * <p>Nothing is allocated per run: tasks are made once per batch size, the hand-off is a volatile
+ * field with a short spin and then {@link LockSupport#park}. A worker another model is using is
+ * not waited for: its part runs on the calling thread instead.
+ */
+final class Lanes {
+  /** The most parts a batch is split into, whatever the thread setting. */
+  static final int MAX = 64;
+
+  private static final long SPIN_NANOS = 20_000;
+  private static final Worker[] WORKERS = new Worker[MAX];
+
+  private Lanes() {}
+
+  /** The native (OpenMP) thread count of the calling thread: how many parts a batch may take. */
+  static int threads() {
+    return Native.OPS.ompGetMaxThreads();
+  }
+
+  /**
+   * Runs tasks[0] on the calling thread and the others on workers (or here, when a worker is
+   * busy), each with one native thread; returns when all are done and rethrows the first failure.
+   */
+  static void run(Runnable[] tasks) {
+    int k = tasks.length;
+    Worker[] slots = slots(k);
+    for (int i = 1; i < k; i++) {
+      Worker w = worker(i);
+      slots[i] = w.claim(tasks[i]) ? w : null;
+    }
+    Throwable failure = null;
+    int previous = Native.OPS.ompGetMaxThreads();
+    Native.OPS.setOmpNumThreads(1);
+    try {
+      tasks[0].run();
+      for (int i = 1; i < k; i++) {
+        if (slots[i] == null) {
+          tasks[i].run();
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      failure = e;
+    } finally {
+      Native.OPS.setOmpNumThreads(previous);
+      for (int i = 1; i < k; i++) {
+        if (slots[i] != null) {
+          Throwable t = slots[i].await();
+          if (failure == null) {
+            failure = t;
+          }
+        }
+        slots[i] = null;
+      }
+    }
+    if (failure == null) {
+      return;
+    }
+    if (failure instanceof RuntimeException r) {
+      throw r;
+    }
+    throw (Error) failure;
+  }
+
+  // One scratch array per thread and part count: the caller's bookkeeping without garbage.
+  private static final ThreadLocal<Worker[][]> SLOTS = ThreadLocal.withInitial(() -> new Worker[MAX + 1][]);
+
+  private static Worker[] slots(int k) {
+    Worker[][] all = SLOTS.get();
+    Worker[] s = all[k];
+    if (s == null) {
+      s = new Worker[k];
+      all[k] = s;
+    }
+    return s;
+  }
+
+  private static synchronized Worker worker(int i) {
+    if (WORKERS[i] == null) {
+      WORKERS[i] = new Worker("netwright-lane-" + i);
+    }
+    return WORKERS[i];
+  }
+
+  /** A daemon thread that runs one task at a time with one native thread. */
+  private static final class Worker implements Runnable {
+    private final AtomicBoolean busy = new AtomicBoolean();
+    private final Thread thread;
+    private volatile Runnable task;
+    private volatile boolean done;
+    private volatile Thread owner;
+    private Throwable failure;
+
+    Worker(String name) {
+      thread = new Thread(this, name);
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    boolean claim(Runnable t) {
+      if (!busy.compareAndSet(false, true)) {
+        return false;
+      }
+      owner = Thread.currentThread();
+      done = false;
+      failure = null;
+      task = t;
+      LockSupport.unpark(thread);
+      return true;
+    }
+
+    Throwable await() {
+      long spinUntil = System.nanoTime() + SPIN_NANOS;
+      while (!done) {
+        if (System.nanoTime() < spinUntil) {
+          Thread.onSpinWait();
+        } else {
+          LockSupport.park(this);
+        }
+      }
+      Throwable t = failure;
+      failure = null;
+      owner = null;
+      busy.set(false);
+      return t;
+    }
+
+    @Override
+    public void run() {
+      Native.OPS.setOmpNumThreads(1);
+      while (true) {
+        Runnable t = waitForTask();
+        try {
+          t.run();
+        } catch (Throwable e) {
+          failure = e;
+        }
+        task = null;
+        Thread o = owner;
+        done = true;
+        LockSupport.unpark(o);
+      }
+    }
+
+    private Runnable waitForTask() {
+      long spinUntil = System.nanoTime() + SPIN_NANOS;
+      Runnable t;
+      while ((t = task) == null) {
+        if (System.nanoTime() < spinUntil) {
+          Thread.onSpinWait();
+        } else {
+          LockSupport.park(this);
+          spinUntil = 0;
+        }
+      }
+      return t;
+    }
+  }
+
+  // NativeOpsHolder throws if touched before Nd4j's backend is loaded, so load it first.
+  private static final class Native {
+    static final NativeOps OPS = load();
+
+    private static NativeOps load() {
+      Nd4j.getExecutioner();
+      return NativeOpsHolder.getInstance().getDeviceNativeOps();
+    }
+  }
+}
