@@ -102,6 +102,7 @@ final class BatchPlan {
   /** Runs the forward pass of every part from {@link #input}, filling {@link #output}. */
   void forward() {
     if (forwardTasks == null) {
+      Lanes.widen();
       forward.accept(parts[0]);
     } else {
       Lanes.run(forwardTasks);
@@ -152,6 +153,7 @@ final class BatchPlan {
   /** Back-propagates {@link #outputGradient} through every part and sums their parameter gradients. */
   void backward() {
     if (backwardTasks == null) {
+      Lanes.widen();
       backward.accept(parts[0]);
       return;
     }

@@ -277,7 +277,7 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     if (!examplesIndependent(training)) {
       return 1;
     }
-    return Math.max(1, Math.min(Math.min(Lanes.threads(), Lanes.MAX), n / MIN_PART));
+    return Math.max(1, Math.min(Math.min(Lanes.requested(), Lanes.MAX), n / MIN_PART));
   }
 
   private BatchPlan plan(int n, int k) {

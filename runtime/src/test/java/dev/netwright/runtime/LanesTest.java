@@ -24,7 +24,7 @@ class LanesTest {
       tasks[i] = () -> {
         threads.add(Thread.currentThread().getName());
         runs.incrementAndGet();
-        if (Lanes.threads() != 1) {
+        if (Lanes.width() != 1) {
           wide.incrementAndGet();
         }
         together.countDown();
@@ -36,12 +36,15 @@ class LanesTest {
         }
       };
     }
-    int before = Lanes.threads();
+    Lanes.request(2);
     Lanes.run(tasks);
     assertEquals(3, runs.get());
     assertEquals(3, threads.size(), "threads used: " + threads);
     assertEquals(0, wide.get(), "every part runs with one native thread");
-    assertEquals(before, Lanes.threads(), "the caller's thread count is restored");
+    assertEquals(2, Lanes.requested(), "the caller still asks for two threads");
+    assertEquals(1, Lanes.width(), "and runs one until unsplit work widens it");
+    Lanes.widen();
+    assertEquals(2, Lanes.width());
   }
 
   @Test

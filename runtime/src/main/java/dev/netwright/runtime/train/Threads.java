@@ -1,8 +1,9 @@
 package dev.netwright.runtime.train;
 
+import dev.netwright.runtime.Lanes;
 import java.util.Locale;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.nativeblas.NativeOpsHolder;
+
 
 /**
  * How many threads ND4J's native ops use. ND4J starts with OpenMP's default, one thread per core;
@@ -16,10 +17,14 @@ import org.nd4j.nativeblas.NativeOpsHolder;
 public final class Threads {
   private Threads() {}
 
-  /** The number of threads native ops started from the calling thread use (omp_get_max_threads). */
+  /**
+   * The number of threads native ops started from the calling thread may use (OMP_NUM_THREADS or
+   * the cores, until {@link #set}). A network that splits its batches into that many parts runs
+   * each part, and the calling thread's own ops, with one thread meanwhile (see {@code Lanes}).
+   */
   public static int current() {
     Nd4j.getEnvironment(); // loads the backend, which applies OMP_NUM_THREADS, before we ask
-    return NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
+    return Lanes.requested();
   }
 
   /** The number of processors the JVM may use. */
@@ -37,7 +42,7 @@ public final class Threads {
           + "; this machine has " + cores() + " cores");
     }
     int previous = current();
-    NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+    Lanes.request(threads);
     Nd4j.getEnvironment().setMaxMasterThreads(threads);
     return previous;
   }
