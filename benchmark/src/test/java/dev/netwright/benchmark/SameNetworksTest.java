@@ -18,4 +18,16 @@ class SameNetworksTest {
     INDArray out = dl4j.output(Batches.random(network.channels, network.size, 1).features[0]);
     assertArrayEquals(new long[] {Batches.SIZE, BenchNetwork.CLASSES}, out.shape(), network.key);
   }
+
+  @ParameterizedTest
+  @EnumSource(BenchNetwork.class)
+  void dl4jContenderAcceptsTheCountAndRefusesAnother(BenchNetwork network) {
+    long count = network.netwright().parameters().trainableCount();
+    Batches data = Batches.random(network.channels, network.size, 1);
+    new Dl4jContender(network, data, count);
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> new Dl4jContender(network, data, count + 1));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("[benchmark/same-network] DL4J's "
+        + network.key), e.getMessage());
+  }
 }
