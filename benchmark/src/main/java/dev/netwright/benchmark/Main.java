@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -119,7 +120,7 @@ public final class Main implements Callable<Integer> {
       }
       int gemmSize = quick ? 512 : 2048;
       double peak = Machine.gemmPeakGflops(gemmSize, quick ? 2 : 5);
-      printHeader(threadCount, torchNote, gemmSize, peak, fashion, roundCount, budget);
+      printHeader(threadCount, torchNote, gemmSize, peak, fashion, roundCount, budget, measured);
       Report report = new Report(peak, measured);
       for (BenchNetwork net : nets) {
         Batches batches = net.fashionMnistShaped() && fashion != null ? fashion : Batches.random(net.channels, net.size, 42);
@@ -179,22 +180,24 @@ public final class Main implements Callable<Integer> {
   }
 
   private void printHeader(int threadCount, String torchNote, int gemmSize, double peak, Batches fashion,
-      int roundCount, Budget b) {
+      int roundCount, Budget b, List<Framework> measured) {
     out.printf(Locale.ROOT, "netwright-benchmark %s | %s | %d cores, %d threads | %s | ND4J %s %s | DL4J %s | torch %s%n",
         LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")), Machine.cpuModel(),
         Threads.cores(), threadCount, Machine.jvm(), Versions.of("org.nd4j", "nd4j-api"), Machine.nd4jBackend(),
         Versions.of("org.deeplearning4j", "deeplearning4j-nn"), torchNote);
     out.printf(Locale.ROOT, "gemm peak: sgemm %dx%d FLOAT %s GFLOP/s (best of %d, %d threads)%s%n", gemmSize, gemmSize,
         Metric.number(peak), quick ? 2 : 5, threadCount, quick ? " [--quick: small GEMM, numbers not meaningful]" : "");
-    out.printf(Locale.ROOT, "data: %s for the 1x28x28 networks; random N(0, 1) images for vgg (3x32x32)%n",
+    out.printf(Locale.ROOT, "data (every framework the same): %s for the 1x28x28 networks; random N(0, 1) images"
+        + " for vgg (3x32x32)%n",
         fashion != null ? fashion.source : "random N(0, 1) images (no " + data + ")");
     out.printf(Locale.ROOT, "method: batch 64, SGD lr 0.01 momentum 0.5 (DL4J: Nesterovs(0.01, 0.5), it has no plain"
-        + " momentum), softmax cross-entropy; %d round(s), interleaved netwright, dl4j, pytorch; medians over rounds;"
+        + " momentum), softmax cross-entropy; %d round(s), each measuring %s in turn; medians over rounds;"
         + " warm-up >= %s s and 3 calls, then >= %s s (train) / %s s (infer, latency) timed%n",
-        roundCount, b.warmupSeconds(), b.trainSeconds(), b.inferSeconds());
+        roundCount, measured.stream().map(f -> f.key).collect(Collectors.joining(", ")), b.warmupSeconds(),
+        b.trainSeconds(), b.inferSeconds());
     out.println("legend: train/infer64 img/s at batch 64; latency1 median ms per call at batch 1; heap/step bytes"
         + " allocated per training step on the measuring thread (ThreadMXBean; not known for PyTorch); rss VmRSS after"
-        + " the network's runs (Netwright and DL4J share the JVM); rss-growth VmRSS change over the timed training;"
+        + " the network's runs (jvm: the process Netwright and DL4J share; pytorch: the Python process); rss-growth VmRSS change over the timed training;"
         + " gflops achieved training GFLOP/s = 6 x MULTIPLY_ADDS x img/s / 1e9 (2 FLOPs per multiply-add, x3 for"
         + " forward + backward), as % of the gemm peak; (Nx) = Netwright's advantage, > 1 means Netwright is"
         + " better (faster, or less)");

@@ -93,7 +93,7 @@ final class Report {
   }
 
   private static String label(Metric m, Framework f) {
-    return m == Metric.RSS && f == Framework.NETWRIGHT ? "jvm (netwright+dl4j)" : f.key;
+    return m == Metric.RSS && f == Framework.NETWRIGHT ? "jvm" : f.key; // Netwright's and DL4J's process
   }
 
   private String value(Metric m, double v) {
