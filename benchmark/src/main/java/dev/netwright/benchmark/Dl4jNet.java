@@ -1,5 +1,7 @@
 package dev.netwright.benchmark;
 
+import java.util.Arrays;
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -37,6 +39,15 @@ final class Dl4jNet {
   /** Inference-mode forward. */
   INDArray output(INDArray input) {
     return layers != null ? layers.output(input) : graph.outputSingle(input);
+  }
+
+  /**
+   * Layers that run on a platform helper (DL4J's oneDNN layer implementations) rather than DL4J's
+   * own im2col-and-gemm code.
+   */
+  long helperLayers() {
+    Layer[] all = layers != null ? layers.getLayers() : graph.getLayers();
+    return Arrays.stream(all).filter(l -> l.getHelper() != null).count();
   }
 
   /** Number of trainable scalars. */

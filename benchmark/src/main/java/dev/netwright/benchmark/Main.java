@@ -179,12 +179,25 @@ public final class Main implements Callable<Integer> {
     report.add(net, Metric.LATENCY1, m.framework, m.contender.latencyMillis(budget));
   }
 
+  /** Whether DL4J's layers run on its oneDNN helpers; in 1.0.0-M2.1 they do not, and the header says why. */
+  private static String dl4jHelpers(List<Framework> measured) {
+    if (!measured.contains(Framework.DL4J)) {
+      return "";
+    }
+    long helpers = Dl4jNetworks.build(BenchNetwork.SIMPLE).helperLayers();
+    return helpers > 0 ? " (oneDNN layer helpers on " + helpers + " layers of simple)"
+        : " (its oneDNN layer helpers are off: disabled by default, and when enabled with"
+            + " -Dorg.eclipse.deeplearning4j.helpers.disable=false they look for org.nd4j.nativeblas.Nd4jCpu$Environment,"
+            + " which nd4j-native 1.0.0-M2.1 moved to org.nd4j.linalg.cpu.nativecpu.bindings; so DL4J convolves with its"
+            + " own im2col + gemm on the same ND4J build)";
+  }
+
   private void printHeader(int threadCount, String torchNote, int gemmSize, double peak, Batches fashion,
       int roundCount, Budget b, List<Framework> measured) {
     out.printf(Locale.ROOT, "netwright-benchmark %s | %s | %d cores, %d threads | %s | ND4J %s %s | DL4J %s | torch %s%n",
         LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")), Machine.cpuModel(),
         Threads.cores(), threadCount, Machine.jvm(), Versions.of("org.nd4j", "nd4j-api"), Machine.nd4jBackend(),
-        Versions.of("org.deeplearning4j", "deeplearning4j-nn"), torchNote);
+        Versions.of("org.deeplearning4j", "deeplearning4j-nn") + dl4jHelpers(measured), torchNote);
     out.printf(Locale.ROOT, "gemm peak: sgemm %dx%d FLOAT %s GFLOP/s (best of %d, %d threads)%s%n", gemmSize, gemmSize,
         Metric.number(peak), quick ? 2 : 5, threadCount, quick ? " [--quick: small GEMM, numbers not meaningful]" : "");
     out.printf(Locale.ROOT, "data (every framework the same): %s for the 1x28x28 networks; random N(0, 1) images"
