@@ -55,8 +55,9 @@ final class TorchServer implements AutoCloseable {
         throw failure("start-up", "expected a line 'ready torch=VERSION ...', got '" + ready + "'");
       }
       this.torchVersion = fields(ready.substring("ready ".length())).getOrDefault("torch", "?");
-    } catch (RuntimeException e) {
+    } catch (RuntimeException e) { // the message has quoted stderr already
       process.destroyForcibly();
+      deleteDirectory();
       throw e;
     }
   }
@@ -236,6 +237,10 @@ final class TorchServer implements AutoCloseable {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
     }
+    deleteDirectory();
+  }
+
+  private void deleteDirectory() {
     try (var files = Files.list(directory)) {
       for (Path f : (Iterable<Path>) files::iterator) {
         Files.deleteIfExists(f);
