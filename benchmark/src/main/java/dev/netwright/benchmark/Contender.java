@@ -17,7 +17,7 @@ interface Contender extends AutoCloseable {
   /**
    * One timed training run.
    *
-   * @param heapBytesPerStep bytes allocated on the measuring thread per step, NaN where unknown
+   * @param heapBytesPerStep bytes allocated per step by all JVM threads, NaN where unknown
    * @param rssGrowthBytes resident memory after the timed steps minus before them
    */
   record Training(double imagesPerSecond, double heapBytesPerStep, double rssGrowthBytes) {}

@@ -6,8 +6,9 @@ import java.util.function.IntConsumer;
 
 /**
  * A contender in this JVM: the timing loops, on the calling thread, around a framework's training
- * step and forward pass. Nothing here allocates between the allocation counter's two reads, so
- * heap per step is the framework's own.
+ * step and forward pass. Heap per step counts every thread of the JVM (Netwright runs parts of a
+ * batch on worker threads); nothing here allocates between the counter's two reads but the two
+ * reads themselves, spread over thousands of steps.
  */
 abstract class JavaContender implements Contender {
   private static final com.sun.management.ThreadMXBean THREADS =
@@ -30,16 +31,25 @@ abstract class JavaContender implements Contender {
     startTraining();
     IntConsumer step = this::trainStep;
     repeat(step, budget.warmupSeconds(), Budget.MIN_WARMUP);
-    long thread = Thread.currentThread().getId();
+    long[] threads = THREADS.getAllThreadIds();
     long rssBefore = Machine.rssBytes();
-    long heapBefore = THREADS.getThreadAllocatedBytes(thread);
+    long heapBefore = allocated(threads);
     long start = System.nanoTime();
     int steps = repeat(step, budget.trainSeconds(), Budget.MIN_TIMED);
     long nanos = System.nanoTime() - start;
-    long heapAfter = THREADS.getThreadAllocatedBytes(thread);
+    long heapAfter = allocated(threads);
     long rssAfter = Machine.rssBytes();
     return new Training(steps * (double) Batches.SIZE / (nanos / 1e9),
         (heapAfter - heapBefore) / (double) steps, rssAfter - rssBefore);
+  }
+
+  // Bytes allocated so far by these threads; a thread that has ended counts 0 at both reads.
+  private static long allocated(long[] threads) {
+    long sum = 0;
+    for (long bytes : THREADS.getThreadAllocatedBytes(threads)) {
+      sum += Math.max(0, bytes);
+    }
+    return sum;
   }
 
   @Override

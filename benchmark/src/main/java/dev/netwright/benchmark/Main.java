@@ -209,7 +209,7 @@ public final class Main implements Callable<Integer> {
         roundCount, measured.stream().map(f -> f.key).collect(Collectors.joining(", ")), b.warmupSeconds(),
         b.trainSeconds(), b.inferSeconds());
     out.println("legend: train/infer64 img/s at batch 64; latency1 median ms per call at batch 1; heap/step bytes"
-        + " allocated per training step on the measuring thread (ThreadMXBean; not known for PyTorch); rss VmRSS after"
+        + " allocated per training step by all JVM threads (ThreadMXBean; not known for PyTorch); rss VmRSS after"
         + " the network's runs (jvm: the process Netwright and DL4J share; pytorch: the Python process); rss-growth VmRSS change over the timed training;"
         + " gflops achieved training GFLOP/s = 6 x MULTIPLY_ADDS x img/s / 1e9 (2 FLOPs per multiply-add, x3 for"
         + " forward + backward), as % of the gemm peak; (Nx) = Netwright's advantage, > 1 means Netwright is"

@@ -70,7 +70,9 @@ final class TrainCommand implements Callable<Integer> {
   Long seed;
 
   @Option(names = "--threads", defaultValue = "0",
-      description = "ND4J threads; 0 keeps OpenMP's default, one per core (default: ${DEFAULT-VALUE}).")
+      description = "Native threads: a batch runs as this many parts side by side, one thread each"
+          + " (with batch norm or dropout, training runs unsplit on this many threads); 0 keeps"
+          + " OpenMP's default, one per core (default: ${DEFAULT-VALUE}).")
   int threads;
 
   @Option(names = "--limit", defaultValue = "0",
