@@ -56,6 +56,9 @@ public final class Main implements Callable<Integer> {
       description = "ND4J and PyTorch threads (default: the number of cores).")
   int threads;
 
+  /** Best of this many GEMMs: 2048^2 takes about 0.1 s on two cores, so a few seconds in all. */
+  private static final int GEMM_REPEATS = 20;
+
   @Option(names = "--quick", description = "Tiny durations, one round, a small GEMM: for tests, not for numbers.")
   boolean quick;
 
@@ -107,6 +110,9 @@ public final class Main implements Callable<Integer> {
     try {
       Batches fashion = nets.stream().anyMatch(BenchNetwork::fashionMnistShaped) ? Batches.fashionMnist(data) : null;
       List<Framework> measured = new ArrayList<>(wanted);
+      // Before the Python side starts: its start-up (importing torch) would share the cores.
+      int gemmSize = quick ? 512 : 2048;
+      double peak = Machine.gemmPeakGflops(gemmSize, GEMM_REPEATS);
       String torchNote = "not requested";
       if (wanted.contains(Framework.PYTORCH)) {
         String reason = TorchServer.unavailableReason(python);
@@ -118,8 +124,6 @@ public final class Main implements Callable<Integer> {
           torchNote = torch.torchVersion();
         }
       }
-      int gemmSize = quick ? 512 : 2048;
-      double peak = Machine.gemmPeakGflops(gemmSize, quick ? 2 : 5);
       printHeader(threadCount, torchNote, gemmSize, peak, fashion, roundCount, budget, measured);
       Report report = new Report(peak, measured);
       for (BenchNetwork net : nets) {
@@ -199,7 +203,7 @@ public final class Main implements Callable<Integer> {
         Threads.cores(), threadCount, Machine.jvm(), Versions.of("org.nd4j", "nd4j-api"), Machine.nd4jBackend(),
         Versions.of("org.deeplearning4j", "deeplearning4j-nn") + dl4jHelpers(measured), torchNote);
     out.printf(Locale.ROOT, "gemm peak: sgemm %dx%d FLOAT %s GFLOP/s (best of %d, %d threads)%s%n", gemmSize, gemmSize,
-        Metric.number(peak), quick ? 2 : 5, threadCount, quick ? " [--quick: small GEMM, numbers not meaningful]" : "");
+        Metric.number(peak), GEMM_REPEATS, threadCount, quick ? " [--quick: small GEMM, numbers not meaningful]" : "");
     out.printf(Locale.ROOT, "data (every framework the same): %s for the 1x28x28 networks; random N(0, 1) images"
         + " for vgg (3x32x32)%n",
         fashion != null ? fashion.source : "random N(0, 1) images (no " + data + ")");
