@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
@@ -24,15 +25,22 @@ final class RawArrays {
 
   /** Writes every element of {@code a} in C order, in {@code order}, as its own type. */
   static void write(INDArray a, ByteOrder order, OutputStream out) throws IOException {
-    ByteBuffer src = memory(contiguous(a));
+    INDArray plain = contiguous(a);
+    ByteBuffer src = memory(plain);
     byte[] chunk = new byte[CHUNK];
     int width = a.dataType().width();
-    while (src.hasRemaining()) {
-      int n = Math.min(CHUNK, src.remaining());
-      ByteBuffer part = src.slice().limit(n).order(ByteOrder.nativeOrder());
-      copyBits(part, ByteBuffer.wrap(chunk, 0, n).order(order), width);
-      out.write(chunk, 0, n);
-      src.position(src.position() + n);
+    try {
+      while (src.hasRemaining()) {
+        int n = Math.min(CHUNK, src.remaining());
+        ByteBuffer part = src.slice().limit(n).order(ByteOrder.nativeOrder());
+        copyBits(part, ByteBuffer.wrap(chunk, 0, n).order(order), width);
+        out.write(chunk, 0, n);
+        src.position(src.position() + n);
+      }
+    } finally {
+      // The buffer does not keep the array alive: a copy collected mid-write would free the
+      // memory being read (seen as a CRC mismatch in an .npz whose second pass read other bytes).
+      Reference.reachabilityFence(plain);
     }
   }
 
@@ -78,6 +86,7 @@ final class RawArrays {
       dst.position(dst.position() + n * targetWidth);
       left -= n;
     }
+    Reference.reachabilityFence(into); // the buffer alone does not keep its memory alive
   }
 
   /** The array itself if it owns plain C-order memory, else a copy that does. */

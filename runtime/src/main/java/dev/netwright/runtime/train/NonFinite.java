@@ -67,23 +67,29 @@ final class NonFinite {
   /** Index of the first NaN or infinity among {@code a}'s elements in c order, or -1. */
   static long first(INDArray a) {
     boolean plain = a.offset() == 0 && a.ordering() == 'c' && a.data().length() == a.length();
-    DataBuffer d = (plain ? a : a.dup('c')).data();
+    INDArray c = plain ? a : a.dup('c');
+    DataBuffer d = c.data();
     long n = a.length();
-    if (d.dataType() == DataType.FLOAT && n <= Integer.MAX_VALUE / 4) {
-      java.nio.FloatBuffer f = d.asNioFloat();
-      for (int i = 0; i < n; i++) {
-        if (!Float.isFinite(f.get(i))) {
+    try {
+      if (d.dataType() == DataType.FLOAT && n <= Integer.MAX_VALUE / 4) {
+        java.nio.FloatBuffer f = d.asNioFloat();
+        for (int i = 0; i < n; i++) {
+          if (!Float.isFinite(f.get(i))) {
+            return i;
+          }
+        }
+        return -1;
+      }
+      for (long i = 0; i < n; i++) {
+        if (!Double.isFinite(d.getDouble(i))) {
           return i;
         }
       }
       return -1;
+    } finally {
+      // A NIO view does not keep a copy's memory alive; without this a collected copy is read freed.
+      java.lang.ref.Reference.reachabilityFence(c);
     }
-    for (long i = 0; i < n; i++) {
-      if (!Double.isFinite(d.getDouble(i))) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   private static String index(long[] shape, long flat) {
