@@ -39,8 +39,7 @@ final class BatchPlan {
   private final Consumer<GeneratedModel.Batch> backward;
   private final Runnable[] forwardTasks;
   private Runnable[] backwardTasks;
-  // Parts 1..: their parameter gradients, zeroed before and summed into the model's after each backward.
-  private Pointer[] shadows;
+  // Parts 1.. zero their own parameter gradients (shadowBytes each) before backward; sums add them in after.
   private long shadowBytes;
   private Accumulate[] sums;
 
@@ -125,7 +124,6 @@ final class BatchPlan {
       return;
     }
     outputGradient = wholeOutputGradient;
-    shadows = new Pointer[parts.length];
     sums = new Accumulate[parts.length];
     shadowBytes = modelGradients.length() * modelGradients.dataType().width();
     backwardTasks = new Runnable[parts.length];
@@ -134,7 +132,6 @@ final class BatchPlan {
       GeneratedModel.Batch part = parts[i];
       Copy in = new Copy(part.outputGradient, rows(wholeOutputGradient, row, part.n));
       Pointer shadow = i == 0 ? null : shadowGradients[i].data().pointer();
-      shadows[i] = shadow;
       if (i > 0) {
         sums[i] = new Accumulate(modelGradients, shadowGradients[i]);
       }
