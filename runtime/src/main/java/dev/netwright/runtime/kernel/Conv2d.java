@@ -12,12 +12,20 @@ public final class Conv2d {
   private static final long OIHW = 1;
   private static final double[] NO_T = {};
   private static final boolean[] NO_B = {};
+  /**
+   * Multiply-adds up to which a 1x1 convolution runs on libnd4j's own conv2d (a matrix product)
+   * rather than oneDNN, whose fixed cost per call dominates there. Measured on one thread, batch
+   * 1: 20->16 channels on 4x4, 18 µs against 8; 10->24 on 12x12 (35k), 48 against 29; from about
+   * 90k (10->16 on 12x12 at batch 4, 25 against 62) oneDNN wins.
+   */
+  static final long SMALL_POINTWISE = 40_000;
 
   private final INDArray y;
   private final INDArray x;
   private final INDArray w;
   private final INDArray b;
   private final Window window;
+  private final boolean oneDnn;
   private final PreparedOp forward;
   // Null until withGradients; the ops inside keep their native contexts reachable.
   private PreparedOp[] backward;
@@ -54,7 +62,22 @@ public final class Conv2d {
     this.b = b;
     this.window = window;
     INDArray[] in = b == null ? new INDArray[] {x, w} : new INDArray[] {x, w, b};
-    this.forward = PreparedOp.custom(NAME, "conv2d", in, new INDArray[] {y}, convArgs(), NO_T, NO_B);
+    this.oneDnn = !smallPointwise(n * o * c * oH * oW);
+    this.forward = oneDnn
+        ? PreparedOp.custom(NAME, "conv2d", in, new INDArray[] {y}, convArgs(), NO_T, NO_B)
+        : PreparedOp.customWithoutHelpers(NAME, "conv2d", in, new INDArray[] {y}, convArgs(), NO_T, NO_B);
+  }
+
+  // A 1x1, stride 1, unpadded convolution (SAME pads a 1x1 window by nothing) of at most
+  // SMALL_POINTWISE multiply-adds.
+  private boolean smallPointwise(long multiplyAdds) {
+    return window.kH() == 1 && window.kW() == 1 && window.sH() == 1 && window.sW() == 1
+        && window.pH() == 0 && window.pW() == 0 && multiplyAdds <= SMALL_POINTWISE;
+  }
+
+  /** Whether forward runs on oneDNN (false for a small 1x1 convolution, see SMALL_POINTWISE). */
+  boolean forwardOnOneDnn() {
+    return oneDnn;
   }
 
   /** Computes y from x, w and b into the y given to the constructor. */

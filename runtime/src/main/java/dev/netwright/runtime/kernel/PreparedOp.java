@@ -44,6 +44,17 @@ abstract class PreparedOp {
     return new Custom(kernel, op, inputs, outputs, iArgs, tArgs, bArgs);
   }
 
+  /**
+   * As {@link #custom}, with ND4J's platform helpers (oneDNN) off for this op alone: libnd4j's own
+   * implementation runs instead.
+   */
+  static PreparedOp customWithoutHelpers(String kernel, String op, INDArray[] inputs, INDArray[] outputs,
+      long[] iArgs, double[] tArgs, boolean[] bArgs) {
+    Custom c = new Custom(kernel, op, inputs, outputs, iArgs, tArgs, bArgs);
+    c.context.allowHelpers(false);
+    return c;
+  }
+
   /** z = (x > 0) ? 1 : 0, the legacy scalar op Step, which has no custom-op twin. */
   static PreparedOp step(String kernel, INDArray x, INDArray z) {
     return new Mask(kernel, x, z);

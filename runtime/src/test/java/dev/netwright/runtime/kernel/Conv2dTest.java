@@ -165,6 +165,44 @@ class Conv2dTest {
     Reference.assertClose(k.name(), d.y(), f.y(), 1e-4);
   }
 
+  /**
+   * A small 1x1 convolution skips oneDNN (its fixed cost per call dominates there); a larger one
+   * or a wider window keeps it. Both agree with the reference in FLOAT, views included.
+   */
+  @Test
+  void smallPointwiseConvolutionsRunWithoutOneDnnAndAgreeWithTheReference() {
+    Window pointwise = new Window(1, 1, 1, 1, 0, 0, false);
+    Object[][] cases = {
+      // n, c, o, h, w, window, expected on oneDNN
+      {1, 20, 16, 4, 4, pointwise, false},
+      {1, 10, 24, 12, 12, pointwise, false},
+      {1, 1, 1, 1, 1, new Window(1, 1, 1, 1, 0, 0, true), false},
+      {4, 10, 16, 12, 12, pointwise, true},
+      {1, 20, 16, 4, 4, new Window(1, 1, 2, 2, 0, 0, false), true},
+      {1, 2, 3, 4, 4, new Window(3, 3, 1, 1, 1, 1, false), true},
+    };
+    for (Object[] c : cases) {
+      int n = (int) c[0];
+      int ch = (int) c[1];
+      int o = (int) c[2];
+      int h = (int) c[3];
+      int wd = (int) c[4];
+      Window win = (Window) c[5];
+      String what = n + "x" + ch + "x" + h + "x" + wd + " -> " + o + ", " + win.describe();
+      // x as a channel slice of a larger buffer, as generated code passes concat outputs.
+      INDArray x = Reference.random(DataType.FLOAT, 1, n, ch + 2, h, wd)
+          .get(all(), interval(1, ch + 1), all(), all());
+      INDArray w = Reference.random(DataType.FLOAT, 2, o, ch, win.kH(), win.kW());
+      INDArray b = Reference.random(DataType.FLOAT, 3, o);
+      INDArray y = Nd4j.create(DataType.FLOAT, n, o, win.outH(h), win.outW(wd));
+      Conv2d conv = new Conv2d(y, x, w, b, win);
+      assertEquals(c[6], conv.forwardOnOneDnn(), what + ": on oneDNN");
+      conv.forward();
+      Reference.assertClose(what, Reference.conv(x.castTo(DataType.DOUBLE), w.castTo(DataType.DOUBLE),
+          b.castTo(DataType.DOUBLE), win), y, 1e-5);
+    }
+  }
+
   @Test
   void writesIntoTheGivenBuffersAndRepeatsExactly() {
     Case k = new Case("pad 1", 3, 4, new Window(3, 3, 1, 1, 1, 1, false), true);
