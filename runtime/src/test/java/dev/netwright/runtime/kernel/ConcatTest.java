@@ -57,6 +57,24 @@ class ConcatTest {
     Reference.assertIdentical("concat of " + Arrays.toString(channels), JoinSupport.concat(xs), y);
   }
 
+  /** Small batches copy samples into y's channel slices, larger ones run the native concat. */
+  @ParameterizedTest(name = "batch {0}")
+  @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, Concat.COPY_BATCH, Concat.COPY_BATCH + 1, 16})
+  void bothForwardPathsMatchNaiveLoop(long batch) {
+    for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+      INDArray[] xs = new INDArray[3];
+      long[] channels = {2, 1, 3};
+      for (int i = 0; i < xs.length; i++) {
+        xs[i] = Reference.random(type, 20 + i, batch, channels[i], H, W);
+      }
+      // An input that is itself a channel slice of a larger array (not one dense run per sample).
+      xs[1] = channels(Reference.random(type, 30, batch, 3, H, W), 1, 2);
+      INDArray y = Nd4j.create(type, batch, 6, H, W);
+      new Concat(y, xs).forward();
+      Reference.assertIdentical(type + " concat, batch " + batch, JoinSupport.concat(xs), y);
+    }
+  }
+
   @ParameterizedTest
   @MethodSource("channelCounts")
   void gradientsMatchCentralDifferences(long[] channels) {
