@@ -35,6 +35,8 @@ final class BatchPlan {
   boolean backwardReady;
   boolean lossReady;
 
+  /** Unsplit and small: its calls run on one native thread each, its branches side by side. */
+  private final boolean narrow;
   private final Consumer<GeneratedModel.Batch> forward;
   private final Consumer<GeneratedModel.Batch> backward;
   private final Runnable[] forwardTasks;
@@ -43,10 +45,14 @@ final class BatchPlan {
   private long shadowBytes;
   private Accumulate[] sums;
 
-  /** One batch, no split. */
-  BatchPlan(GeneratedModel.Batch batch, Consumer<GeneratedModel.Batch> forward,
+  /**
+   * One batch, no split; {@code narrow}: its calls do so little work that they run on one native
+   * thread, and its branches ({@link Branches}) side by side on as many lanes as the thread asks for.
+   */
+  BatchPlan(GeneratedModel.Batch batch, boolean narrow, Consumer<GeneratedModel.Batch> forward,
       Consumer<GeneratedModel.Batch> backward) {
     this.n = batch.n;
+    this.narrow = narrow;
     this.parts = new GeneratedModel.Batch[] {batch};
     this.input = batch.input;
     this.output = batch.output;
@@ -63,6 +69,7 @@ final class BatchPlan {
   BatchPlan(GeneratedModel.Batch[] parts, INDArray input, INDArray output, Loss head,
       Consumer<GeneratedModel.Batch> forward, Consumer<GeneratedModel.Batch> backward) {
     this.n = (int) input.size(0);
+    this.narrow = false;
     this.parts = parts.clone();
     this.input = input;
     this.output = output;
@@ -101,7 +108,7 @@ final class BatchPlan {
   /** Runs the forward pass of every part from {@link #input}, filling {@link #output}. */
   void forward() {
     if (forwardTasks == null) {
-      Lanes.widen();
+      width();
       forward.accept(parts[0]);
     } else {
       Lanes.run(forwardTasks);
@@ -150,13 +157,24 @@ final class BatchPlan {
   /** Back-propagates {@link #outputGradient} through every part and sums their parameter gradients. */
   void backward() {
     if (backwardTasks == null) {
-      Lanes.widen();
+      width();
       backward.accept(parts[0]);
       return;
     }
     Lanes.run(backwardTasks);
     for (int i = 1; i < sums.length; i++) {
       sums[i].run();
+    }
+  }
+
+  // An unsplit batch: narrow (one native thread, branches on every lane asked for) or wide.
+  private void width() {
+    if (narrow) {
+      Lanes.narrow();
+      parts[0].lanes = Lanes.requested();
+    } else {
+      Lanes.widen();
+      parts[0].lanes = 1;
     }
   }
 

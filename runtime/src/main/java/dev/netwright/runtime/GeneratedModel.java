@@ -51,6 +51,9 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
      */
     INDArray gradients;
 
+    /** Lanes this batch's {@link Branches} may use in the current forward pass; 1: in order. */
+    int lanes = 1;
+
     /** A buffer set for batch size {@code n}. */
     protected Batch(int n) {
       this.n = n;
@@ -58,6 +61,14 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
 
     /** Allocates gradient buffers and arms the kernels' backward passes. */
     protected abstract void enableBackward();
+
+    /**
+     * The branches of one block's forward pass, each with its native call count and multiply-adds
+     * per example (what balances them across lanes); made once, by the generated constructor.
+     */
+    protected final Branches branches(long[] calls, long[] multiplyAdds, Runnable... branches) {
+      return new Branches(this, calls, multiplyAdds, branches);
+    }
 
     /**
      * Where this batch's kernels write the gradient of parameter {@code name}: the model's, or
@@ -71,6 +82,14 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
 
   /** Examples per part below which a batch is not split further. */
   private static final int MIN_PART = 8;
+
+  /**
+   * Multiply-adds per native call below which an unsplit batch runs its calls on one native thread
+   * each, its branches side by side ({@link Branches}): calls this small are mostly fixed cost,
+   * which a second OpenMP thread does not share (measured at batch 1: SimpleNet 100 µs on one
+   * thread against 110-185 µs on two).
+   */
+  static final long SMALL_CALL = 256_000;
 
   private final String name;
   private final DataType dtype;
@@ -152,6 +171,15 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
    */
   protected boolean examplesIndependent(boolean training) {
     return false;
+  }
+
+  /**
+   * Multiply-adds per example over the forward pass's native calls, on average: how much work one
+   * call does, which decides whether an unsplit batch runs narrow ({@link #SMALL_CALL}). Generated
+   * networks say; the default never narrows.
+   */
+  protected long multiplyAddsPerCall() {
+    return Long.MAX_VALUE;
   }
 
   @Override
@@ -273,6 +301,18 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     return partsFor(n);
   }
 
+  /**
+   * How many lanes the branches of a block (an Inception module's towers, a residual module's
+   * projection beside its main path) use in a batch of {@code n} from the calling thread in the
+   * current mode: the thread setting when the batch runs unsplit and its calls are small (a few
+   * images: each call is then mostly fixed cost, and towers side by side finish sooner), else 1
+   * (in order, every call as wide as the thread setting, or one part per lane). Networks without
+   * branches ignore it. The result is the same either way.
+   */
+  public final int branchLanes(int n) {
+    return parts(n) == 1 && small(n) ? Lanes.requested() : 1;
+  }
+
   private int partsFor(int n) {
     if (!examplesIndependent(training)) {
       return 1;
@@ -287,7 +327,9 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     int key = n * (Lanes.MAX + 1) + k;
     BatchPlan plan = plans.get(key);
     if (plan == null) {
-      plan = k == 1 ? new BatchPlan(batch(n, null), this::forwardBatch, this::backwardBatch) : split(n, k);
+      plan = k == 1
+          ? new BatchPlan(batch(n, null), small(n), this::forwardBatch, this::backwardBatch)
+          : split(n, k);
       plans.put(key, plan);
       if (plans.size() > CACHED_BATCH_SIZES) {
         BatchPlan dropped = plans.remove(plans.keySet().iterator().next());
@@ -298,6 +340,11 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     }
     recent = plan;
     return plan;
+  }
+
+  /** Whether an unsplit batch of {@code n} does little enough work per call to run narrow. */
+  private boolean small(int n) {
+    return multiplyAddsPerCall() <= SMALL_CALL / n;
   }
 
   private Batch batch(int n, INDArray gradients) {
