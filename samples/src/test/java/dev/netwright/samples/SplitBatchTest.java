@@ -73,6 +73,44 @@ class SplitBatchTest {
     assertGradientsClose(name, whole, split);
   }
 
+  /**
+   * One image runs unsplit with one native thread per call, and an Inception module's towers side
+   * by side on two lanes: exactly what one thread computes in order. Two images (about 480,000
+   * multiply-adds a call) already run their calls two threads wide, towers in order.
+   */
+  @Test
+  void smallBatchesRunBranchesSideBySideWithTheSameResult() {
+    for (int n : new int[] {1, 2}) {
+      Model inOrder = new InceptionNetModel(DataType.DOUBLE, 5);
+      Model sideBySide = new InceptionNetModel(DataType.DOUBLE, 5);
+      INDArray x = GradientCheck.input(inOrder, n, 4);
+      INDArray y = targets(inOrder, n);
+
+      Threads.set(1);
+      assertEquals(1, ((GeneratedModel<?>) inOrder).branchLanes(n));
+      INDArray out = inOrder.forward(x).dup();
+      double loss = inOrder.loss(y);
+      inOrder.backward();
+
+      Threads.set(2);
+      assertEquals(1, parts(sideBySide, n), "batch " + n + " is not split");
+      int lanes = n == 1 ? 2 : 1;
+      assertEquals(lanes, ((GeneratedModel<?>) sideBySide).branchLanes(n), "batch " + n + ": lanes for the towers");
+      assertEquals(1, ((GeneratedModel<?>) sideBySide).branchLanes(64), "batch 64 splits instead");
+      assertEquals(out, sideBySide.forward(x), "batch " + n + " output");
+      assertEquals(loss, sideBySide.loss(y), "batch " + n + " loss");
+      sideBySide.backward();
+      assertEquals(inOrder.parameters().gradients(), sideBySide.parameters().gradients(),
+          "batch " + n + " gradients");
+      sideBySide.setTraining(false);
+      assertEquals(lanes, ((GeneratedModel<?>) sideBySide).branchLanes(n), "in inference too");
+      INDArray inference = sideBySide.forward(x).dup();
+      inOrder.setTraining(false);
+      Threads.set(1);
+      assertEquals(inOrder.forward(x), inference, "batch " + n + " inference output");
+    }
+  }
+
   @Test
   void backwardFromAGivenOutputGradient() {
     Model whole = new ResNetModel(DataType.DOUBLE, 2);

@@ -40,12 +40,16 @@ final class BuffersWriter {
 
   private final BufferPlan plan;
   private final ResolvedNetwork network;
-  private final ClassName buffers;
+  private static final ClassName BRANCHES = ClassName.get(ModelWriter.RUNTIME, "Branches");
 
-  BuffersWriter(BufferPlan plan, ResolvedNetwork network, ClassName buffers) {
+  private final ClassName buffers;
+  private final List<Sections.Section> sections;
+
+  BuffersWriter(BufferPlan plan, ResolvedNetwork network, ClassName buffers, List<Sections.Section> sections) {
     this.plan = plan;
     this.network = network;
     this.buffers = buffers;
+    this.sections = sections;
   }
 
   /** Whether the layer's forward differs between training and inference. */
@@ -87,6 +91,11 @@ final class BuffersWriter {
             .build());
       }
     }
+    for (Sections.Section section : sections) {
+      type.addField(FieldSpec.builder(BRANCHES, section.field())
+          .addJavadoc("The $L branches into node $L.\n", section.branches().size(), section.merge().name())
+          .build());
+    }
     if (network.head().equals("SOFTMAX_CROSS_ENTROPY") || network.head().equals("SIGMOID_BINARY_CROSS_ENTROPY")) {
       type.addField(FieldSpec.builder(ModelWriter.indarray(), "probs")
           .addJavadoc("The head's probabilities $L.\n", dims(network.output().out())).build());
@@ -113,6 +122,12 @@ final class BuffersWriter {
       if (s.kernel != null) {
         body.add("$N = $L", s.kernel, newKernel(s));
       }
+    }
+    for (Sections.Section section : sections) {
+      body.add("$N = branches(new long[] {$L}, new long[] {$L}, $L)", section.field(),
+          section.branches().stream().map(b -> CodeBlock.of("$L", b.calls())).collect(CodeBlock.joining(", ")),
+          section.branches().stream().map(b -> CodeBlock.of("$LL", b.multiplyAdds())).collect(CodeBlock.joining(", ")),
+          section.branches().stream().map(b -> CodeBlock.of("() -> $N(this)", b.method())).collect(CodeBlock.joining(", ")));
     }
     body.into(m, type, "allocate");
     m.addStatement("output = $N", plan.output.field);

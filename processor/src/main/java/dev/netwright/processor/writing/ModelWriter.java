@@ -48,6 +48,7 @@ public final class ModelWriter {
   private final ClassName model;
   private final ClassName buffers;
   private final BufferPlan plan;
+  private final List<Sections.Section> sections;
   private final String summary;
   private final String diagram;
 
@@ -61,6 +62,7 @@ public final class ModelWriter {
       names.newName(reserved);
     }
     this.plan = new BufferPlan(network, names);
+    this.sections = Sections.find(network, plan, names);
     this.summary = SummaryWriter.table(network);
     this.diagram = DotWriter.write(network);
   }
@@ -97,9 +99,15 @@ public final class ModelWriter {
         .addStatement("return new $T(n)", buffers).build());
     type.addMethod(nodeNames());
     type.addMethod(forward());
+    for (Sections.Section section : sections) {
+      for (Sections.Branch branch : section.branches()) {
+        type.addMethod(branch(branch));
+      }
+    }
     type.addMethod(backward());
     type.addMethod(examplesIndependent());
-    type.addType(new BuffersWriter(plan, network, buffers).write());
+    type.addMethod(multiplyAddsPerCall());
+    type.addType(new BuffersWriter(plan, network, buffers, sections).write());
     return JavaFile.builder(model.packageName(), type.build()).skipJavaLangImports(true).indent("  ").build();
   }
 
@@ -235,20 +243,61 @@ public final class ModelWriter {
     MethodSpec.Builder m = MethodSpec.methodBuilder("forward").addAnnotation(Override.class)
         .addModifiers(Modifier.PROTECTED).addParameter(buffers, "b");
     ResolvedNode node = null;
-    for (Step s : plan.steps) {
+    for (int i = 0; i < plan.steps.size(); i++) {
+      Step s = plan.steps.get(i);
+      Sections.Section section = sectionAt(i);
+      if (section != null) {
+        m.addComment("$L: $L branches, side by side when the batch is small", section.merge().name(),
+            section.branches().size());
+        m.addStatement("b.$N.run()", section.field());
+        i = section.to() - 1;
+        node = null;
+        continue;
+      }
       if (s.node != node) {
         node = s.node;
         m.addComment("$L: $L -> $L", node.name(), s.layer.in(), node.out());
       }
-      if (s.kernel != null && s.layer.layer() instanceof Layer.Dropout) {
-        m.addStatement("b.$N.forward(isTraining(), dropoutKey())", s.kernel);
-      } else if (s.kernel != null && BuffersWriter.usesMode(s.layer.layer())) {
-        m.addStatement("b.$N.forward(isTraining())", s.kernel);
-      } else if (s.kernel != null) {
-        m.addStatement("b.$N.forward()", s.kernel);
-      }
+      forwardCall(m, s);
     }
     return m.build();
+  }
+
+  private Sections.Section sectionAt(int step) {
+    return sections.stream().filter(s -> s.from() == step).findFirst().orElse(null);
+  }
+
+  private MethodSpec branch(Sections.Branch branch) {
+    MethodSpec.Builder m = MethodSpec.methodBuilder(branch.method()).addModifiers(Modifier.PRIVATE)
+        .addParameter(buffers, "b")
+        .addJavadoc("Forward of the branch $L.\n", branch.title());
+    ResolvedNode node = null;
+    for (Step s : branch.steps()) {
+      if (s.node != node) {
+        node = s.node;
+        m.addComment("$L: $L -> $L", node.name(), s.layer.in(), node.out());
+      }
+      forwardCall(m, s);
+    }
+    return m.build();
+  }
+
+  private static void forwardCall(MethodSpec.Builder m, Step s) {
+    if (s.kernel != null && s.layer.layer() instanceof Layer.Dropout) {
+      m.addStatement("b.$N.forward(isTraining(), dropoutKey())", s.kernel);
+    } else if (s.kernel != null && BuffersWriter.usesMode(s.layer.layer())) {
+      m.addStatement("b.$N.forward(isTraining())", s.kernel);
+    } else if (s.kernel != null) {
+      m.addStatement("b.$N.forward()", s.kernel);
+    }
+  }
+
+  /** Multiply-adds per example over the forward's native calls: how small its calls are. */
+  private MethodSpec multiplyAddsPerCall() {
+    long calls = Math.max(1, plan.steps.stream().filter(s -> s.kernel != null).count());
+    return MethodSpec.methodBuilder("multiplyAddsPerCall").addAnnotation(Override.class)
+        .addModifiers(Modifier.PROTECTED).returns(long.class)
+        .addStatement("return $LL", grouped(network.multiplyAdds() / calls)).build();
   }
 
   /**
