@@ -19,13 +19,22 @@ public final class Conv2d {
    * 90k (10->16 on 12x12 at batch 4, 25 against 62) oneDNN wins.
    */
   static final long SMALL_POINTWISE = 40_000;
+  /**
+   * Multiply-adds up to which a FLOAT convolution of one image runs as a patch matrix gathered in
+   * Java times the weights ({@link SingleImageConv}). Measured on one thread against oneDNN: 1->10
+   * 5x5 on 28x28 (144k), 16 against 32 µs; 24->24 3x3 on 12x12 (746k), 37 against 45; 16->24 5x5
+   * on 12x12 (1.4M), 63 against 56; 88->20 5x5 on 12x12 (2.8M), 184 against 135.
+   */
+  static final long SINGLE_IMAGE = 1_000_000;
 
   private final INDArray y;
   private final INDArray x;
   private final INDArray w;
   private final INDArray b;
   private final Window window;
+  private final SingleImageConv single;
   private final boolean oneDnn;
+  // Null when single runs forward.
   private final PreparedOp forward;
   // Null until withGradients; the ops inside keep their native contexts reachable.
   private PreparedOp[] backward;
@@ -62,8 +71,10 @@ public final class Conv2d {
     this.b = b;
     this.window = window;
     INDArray[] in = b == null ? new INDArray[] {x, w} : new INDArray[] {x, w, b};
-    this.oneDnn = !smallPointwise(n * o * c * oH * oW);
-    this.forward = oneDnn
+    long multiplyAdds = n * o * c * window.kH() * window.kW() * oH * oW;
+    this.single = n == 1 && multiplyAdds <= SINGLE_IMAGE ? SingleImageConv.of(y, x, w, b, window) : null;
+    this.oneDnn = single == null && !smallPointwise(multiplyAdds);
+    this.forward = single != null ? null : oneDnn
         ? PreparedOp.custom(NAME, "conv2d", in, new INDArray[] {y}, convArgs(), NO_T, NO_B)
         : PreparedOp.customWithoutHelpers(NAME, "conv2d", in, new INDArray[] {y}, convArgs(), NO_T, NO_B);
   }
@@ -75,14 +86,21 @@ public final class Conv2d {
         && window.pH() == 0 && window.pW() == 0 && multiplyAdds <= SMALL_POINTWISE;
   }
 
-  /** Whether forward runs on oneDNN (false for a small 1x1 convolution, see SMALL_POINTWISE). */
-  boolean forwardOnOneDnn() {
-    return oneDnn;
+  /**
+   * How forward runs: "single image" (SingleImageConv), "libnd4j" (a small 1x1 convolution, see
+   * SMALL_POINTWISE) or "oneDNN".
+   */
+  String forwardPath() {
+    return single != null ? "single image" : oneDnn ? "oneDNN" : "libnd4j";
   }
 
   /** Computes y from x, w and b into the y given to the constructor. */
   public void forward() {
-    forward.exec();
+    if (single != null) {
+      single.forward();
+    } else {
+      forward.exec();
+    }
   }
 
   /**

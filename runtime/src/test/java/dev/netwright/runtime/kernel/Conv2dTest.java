@@ -166,20 +166,44 @@ class Conv2dTest {
   }
 
   /**
-   * A small 1x1 convolution skips oneDNN (its fixed cost per call dominates there); a larger one
-   * or a wider window keeps it. Both agree with the reference in FLOAT, views included.
+   * One FLOAT image runs as a patch matrix gathered in Java times the weights: every geometry
+   * (padding, SAME, strides, 1x1, no bias), with x and y channel slices of larger arrays as
+   * generated code passes them, agrees with the reference, and again on a second call.
    */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void aSingleImageRunsAsOneProductAndMatchesTheReference(Case k) {
+    Window win = k.window();
+    INDArray x = Reference.random(DataType.FLOAT, 1, 1, k.c() + 2, 7, 6)
+        .get(all(), interval(1, k.c() + 1), all(), all());
+    INDArray w = Reference.random(DataType.FLOAT, 2, k.o(), k.c(), win.kH(), win.kW());
+    INDArray b = k.bias() ? Reference.random(DataType.FLOAT, 3, k.o()) : null;
+    INDArray y = Nd4j.create(DataType.FLOAT, 1, k.o() + 2, win.outH(7), win.outW(6))
+        .get(all(), interval(2, k.o() + 2), all(), all());
+    Conv2d conv = new Conv2d(y, x, w, b, win);
+    assertEquals("single image", conv.forwardPath(), k.name());
+    INDArray expected = Reference.conv(x.castTo(DataType.DOUBLE), w.castTo(DataType.DOUBLE),
+        b == null ? null : b.castTo(DataType.DOUBLE), win);
+    for (int call = 1; call <= 2; call++) {
+      conv.forward();
+      Reference.assertClose(k.name() + ", call " + call, expected, y, 1e-5);
+    }
+  }
+
+  /** Which forward each convolution gets: single image, libnd4j for small 1x1, else oneDNN. */
   @Test
-  void smallPointwiseConvolutionsRunWithoutOneDnnAndAgreeWithTheReference() {
+  void forwardPathsByBatchTypeAndSize() {
     Window pointwise = new Window(1, 1, 1, 1, 0, 0, false);
+    Window three = new Window(3, 3, 1, 1, 1, 1, false);
     Object[][] cases = {
-      // n, c, o, h, w, window, expected on oneDNN
-      {1, 20, 16, 4, 4, pointwise, false},
-      {1, 10, 24, 12, 12, pointwise, false},
-      {1, 1, 1, 1, 1, new Window(1, 1, 1, 1, 0, 0, true), false},
-      {4, 10, 16, 12, 12, pointwise, true},
-      {1, 20, 16, 4, 4, new Window(1, 1, 2, 2, 0, 0, false), true},
-      {1, 2, 3, 4, 4, new Window(3, 3, 1, 1, 1, 1, false), true},
+      // n, c, o, h, w, window, type, path
+      {1, 20, 16, 4, 4, pointwise, DataType.FLOAT, "single image"},
+      {1, 16, 24, 12, 12, three, DataType.FLOAT, "single image"},
+      {1, 88, 20, 12, 12, new Window(5, 5, 1, 1, 0, 0, false), DataType.FLOAT, "oneDNN"},
+      {1, 16, 24, 12, 12, three, DataType.DOUBLE, "oneDNN"},
+      {2, 20, 16, 4, 4, pointwise, DataType.FLOAT, "libnd4j"},
+      {2, 10, 24, 12, 12, pointwise, DataType.FLOAT, "oneDNN"},
+      {2, 2, 3, 4, 4, three, DataType.FLOAT, "oneDNN"},
     };
     for (Object[] c : cases) {
       int n = (int) c[0];
@@ -188,18 +212,17 @@ class Conv2dTest {
       int h = (int) c[3];
       int wd = (int) c[4];
       Window win = (Window) c[5];
-      String what = n + "x" + ch + "x" + h + "x" + wd + " -> " + o + ", " + win.describe();
-      // x as a channel slice of a larger buffer, as generated code passes concat outputs.
-      INDArray x = Reference.random(DataType.FLOAT, 1, n, ch + 2, h, wd)
-          .get(all(), interval(1, ch + 1), all(), all());
-      INDArray w = Reference.random(DataType.FLOAT, 2, o, ch, win.kH(), win.kW());
-      INDArray b = Reference.random(DataType.FLOAT, 3, o);
-      INDArray y = Nd4j.create(DataType.FLOAT, n, o, win.outH(h), win.outW(wd));
+      DataType type = (DataType) c[6];
+      String what = type + " " + n + "x" + ch + "x" + h + "x" + wd + " -> " + o + ", " + win.describe();
+      INDArray x = Reference.random(type, 1, n, ch, h, wd);
+      INDArray w = Reference.random(type, 2, o, ch, win.kH(), win.kW());
+      INDArray b = Reference.random(type, 3, o);
+      INDArray y = Nd4j.create(type, n, o, win.outH(h), win.outW(wd));
       Conv2d conv = new Conv2d(y, x, w, b, win);
-      assertEquals(c[6], conv.forwardOnOneDnn(), what + ": on oneDNN");
+      assertEquals(c[7], conv.forwardPath(), what);
       conv.forward();
       Reference.assertClose(what, Reference.conv(x.castTo(DataType.DOUBLE), w.castTo(DataType.DOUBLE),
-          b.castTo(DataType.DOUBLE), win), y, 1e-5);
+          b.castTo(DataType.DOUBLE), win), y, 1e-4); // FLOAT sums of up to 2,200 products
     }
   }
 
