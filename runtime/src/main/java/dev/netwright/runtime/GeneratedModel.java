@@ -273,7 +273,7 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     checkInput(input);
     int n = (int) input.size(0);
     BatchPlan plan = plan(n, partsFor(n));
-    plan.input.assign(input);
+    plan.copyIn(input);
     // The input the last forward's activations came from is gone: until this forward completes,
     // loss and backward have nothing consistent to work from (a refused input would reach the
     // weight gradients).
