@@ -38,10 +38,10 @@ final class BuffersWriter {
   private static final ClassName SIGMOID_CE = ClassName.get(KERNEL, "SigmoidCrossEntropy");
   private static final ClassName MSE = ClassName.get(KERNEL, "MeanSquaredError");
 
-  private final BufferPlan plan;
-  private final ResolvedNetwork network;
   private static final ClassName BRANCHES = ClassName.get(ModelWriter.RUNTIME, "Branches");
 
+  private final BufferPlan plan;
+  private final ResolvedNetwork network;
   private final ClassName buffers;
   private final List<Sections.Section> sections;
 

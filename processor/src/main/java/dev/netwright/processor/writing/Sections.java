@@ -119,31 +119,29 @@ final class Sections {
       return null; // some branch node is not written just before the merge
     }
     String owner = merge.name().replace('.', '_');
-    String Owner = Character.toUpperCase(owner.charAt(0)) + owner.substring(1);
     List<Branch> branches = new ArrayList<>();
     for (List<String> chain : chains) {
       if (chain.isEmpty()) {
         continue;
       }
-      Set<String> nodes = new HashSet<>(chain);
       List<Step> steps = new ArrayList<>();
       for (String node : chain) { // the chain's order, which is a valid order for its steps
         for (Step s : plan.steps.subList(from, mergeStart)) {
-          if (s.node.name().equals(node) && nodes.contains(node)) {
+          if (s.node.name().equals(node)) {
             steps.add(s);
           }
         }
       }
       if (steps.stream().noneMatch(s -> s.kernel != null)) {
-        continue; // a branch of views only (flatten) costs nothing: leave it in order
+        return null; // a branch of views only (flatten) has nothing to run: stay in order
       }
       String title = String.join(" -> ", chain);
       String last = chain.get(chain.size() - 1);
       String suffix = last.substring(last.lastIndexOf('.') + 1);
-      String method = "forward" + Owner + Character.toUpperCase(suffix.charAt(0)) + suffix.substring(1);
+      String method = "forward" + BufferPlan.capitalize(owner) + BufferPlan.capitalize(suffix);
       branches.add(new Branch(names.newName(method), steps, title));
     }
-    if (branches.size() < 2 || branches.stream().mapToInt(b -> b.steps().size()).sum() != mergeStart - from) {
+    if (branches.size() < 2) {
       return null;
     }
     return new Section(names.newName(owner + "Branches"), merge, from, mergeStart, branches);
