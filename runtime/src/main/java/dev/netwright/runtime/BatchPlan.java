@@ -40,7 +40,7 @@ final class BatchPlan {
   private final Consumer<GeneratedModel.Batch> forward;
   private final Consumer<GeneratedModel.Batch> backward;
   private final Runnable[] forwardTasks;
-  // copyIn's memcpy: the address of the caller's array, set per call (no Pointer per call).
+  // copyIn's source: the address of the caller's array, set per call (no Pointer per call).
   private final Address from = new Address();
   private Pointer inputMemory;
   private Runnable[] backwardTasks;
@@ -95,7 +95,7 @@ final class BatchPlan {
   }
 
   /**
-   * input = given (same shape, checked by the caller): one memcpy when given is an array of its own
+   * input = given (same shape, checked by the caller): one memmove when given is an array of its own
    * in c order and of input's type (INDArray.assign costs about 380 bytes of garbage per call),
    * else assign, which converts types and walks any layout.
    */
@@ -109,7 +109,8 @@ final class BatchPlan {
       inputMemory = input.data().pointer(); // input is an array of its own, made by this plan
     }
     long width = input.dataType().width();
-    Pointer.memcpy(inputMemory, from.at(given.data().address() + given.offset() * width), input.length() * width);
+    // memmove, not memcpy: nothing is assumed about where the caller's array lives.
+    Pointer.memmove(inputMemory, from.at(given.data().address() + given.offset() * width), input.length() * width);
   }
 
   /** A pointer whose address is set, not owned: where copyIn reads from. */
