@@ -281,8 +281,8 @@ public final class BatchNorm {
   private PreparedOp[] channelSum(INDArray a, INDArray out) {
     long n = a.size(0);
     long p = count / n;
-    INDArray rows = viewAs(a, n, channels * p);
-    INDArray column = viewAs(out, channels, 1);
+    INDArray rows = Checks.reshapedView(a, n, channels * p);
+    INDArray column = Checks.reshapedView(out, channels, 1);
     double[] overwrite = {1.0, 0.0};
     long[] plain = {0, 0, 0};
     if (rows == null || column == null) {
@@ -293,7 +293,7 @@ public final class BatchNorm {
     INDArray ones = Nd4j.ones(a.dataType(), 1, n);
     if (p == 1) {
       return new PreparedOp[] {PreparedOp.custom(NAME, "matmul", new INDArray[] {ones, rows},
-          new INDArray[] {viewAs(out, 1, channels)}, plain, overwrite, NO_B)};
+          new INDArray[] {Checks.reshapedView(out, 1, channels)}, plain, overwrite, NO_B)};
     }
     INDArray partial = Nd4j.create(a.dataType(), 1, channels * p);
     return new PreparedOp[] {
@@ -303,16 +303,6 @@ public final class BatchNorm {
           new INDArray[] {partial.reshape(channels, p), Nd4j.ones(a.dataType(), p, 1)},
           new INDArray[] {column}, plain, overwrite, NO_B)
     };
-  }
-
-  // A reshape that shares a's memory, or null where ND4J would copy. A dense vector may be an
-  // 'f'-ordered interval view, which still reshapes in place.
-  private static INDArray viewAs(INDArray a, long... shape) {
-    if (a.elementWiseStride() != 1 || (a.rank() > 1 && a.ordering() != 'c')) {
-      return null;
-    }
-    INDArray view = a.reshape('c', shape);
-    return view.data().address() == a.data().address() ? view : null;
   }
 
   private static void dense(String name, INDArray vector) {

@@ -63,4 +63,21 @@ final class Checks {
           + Arrays.toString(a.stride()) + " and order " + a.ordering());
     }
   }
+
+  /**
+   * Whether a's memory is one dense run in c order: element-wise stride 1 and c order (a vector,
+   * e.g. an 'f'-ordered interval view, only needs stride 1).
+   */
+  static boolean dense(INDArray a) {
+    return a.elementWiseStride() == 1 && (a.rank() <= 1 || a.ordering() == 'c');
+  }
+
+  /** A reshape of a that shares its memory, or null where ND4J would have to copy. */
+  static INDArray reshapedView(INDArray a, long... shape) {
+    if (!dense(a)) {
+      return null;
+    }
+    INDArray view = a.reshape('c', shape);
+    return view.data().address() == a.data().address() ? view : null;
+  }
 }

@@ -200,8 +200,8 @@ public final class Conv2d {
     long n = dy.size(0);
     long o = dy.size(1);
     long p = dy.size(2) * dy.size(3);
-    INDArray rows = viewAs(dy, n, o * p);
-    INDArray column = viewAs(db, o, 1);
+    INDArray rows = Checks.reshapedView(dy, n, o * p);
+    INDArray column = Checks.reshapedView(db, o, 1);
     if (rows == null || column == null) {
       return null;
     }
@@ -214,15 +214,6 @@ public final class Conv2d {
           new INDArray[] {partial.reshape(o, p), Nd4j.ones(dy.dataType(), p, 1)},
           new INDArray[] {column}, new long[] {0, 0, 0}, overwrite, NO_B)
     };
-  }
-
-  // A reshape that shares a's memory, or null where ND4J would have to copy.
-  private static INDArray viewAs(INDArray a, long... shape) {
-    if (a.ordering() != 'c' || a.elementWiseStride() != 1) {
-      return null;
-    }
-    INDArray view = a.reshape('c', shape);
-    return view.data().address() == a.data().address() ? view : null;
   }
 
   // ND4J conv2d integer arguments; explicit padding is ignored in SAME mode, so pass 0 there.

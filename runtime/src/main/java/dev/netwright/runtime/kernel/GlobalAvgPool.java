@@ -33,8 +33,8 @@ public final class GlobalAvgPool {
     this.plane = x.size(2) * x.size(3);
     // x[N·C, H·W]·(1/HW)[H·W, 1]: 2-5x faster than reduce_mean or a whole-plane avgpool2d, both
     // directions. reduce_mean when the arrays are views that would not reshape in place.
-    INDArray rowsOfX = viewAs(x, rows, plane);
-    INDArray column = viewAs(y, rows, 1);
+    INDArray rowsOfX = Checks.reshapedView(x, rows, plane);
+    INDArray column = Checks.reshapedView(y, rows, 1);
     this.forward = rowsOfX != null && column != null
         ? PreparedOp.custom(NAME, "matmul", new INDArray[] {rowsOfX, averager(plane, 1)},
             new INDArray[] {column}, PLAIN, OVERWRITE, NO_B)
@@ -57,8 +57,8 @@ public final class GlobalAvgPool {
     Checks.sameFloatType(NAME, new String[] {"x", "dx", "dy"}, x, dx, dy);
     // dx[N·C, H·W] = dy[N·C, 1]·(1/HW)[1, H·W], an outer product. Arrays that do not reshape in
     // place are staged through contiguous buffers allocated once, here.
-    INDArray column = viewAs(dy, rows, 1);
-    INDArray rowsOfDx = viewAs(dx, rows, plane);
+    INDArray column = Checks.reshapedView(dy, rows, 1);
+    INDArray rowsOfDx = Checks.reshapedView(dx, rows, plane);
     PreparedOp stageIn = null;
     PreparedOp stageOut = null;
     if (column == null) {
@@ -97,14 +97,5 @@ public final class GlobalAvgPool {
   private static PreparedOp copy(INDArray from, INDArray to) {
     return PreparedOp.custom(NAME, "identity", new INDArray[] {from}, new INDArray[] {to}, NO_I,
         NO_T, NO_B);
-  }
-
-  // A reshape that shares a's memory, or null where ND4J would copy.
-  private static INDArray viewAs(INDArray a, long... shape) {
-    if (a.ordering() != 'c' || a.elementWiseStride() != 1) {
-      return null;
-    }
-    INDArray view = a.reshape('c', shape);
-    return view.data().address() == a.data().address() ? view : null;
   }
 }

@@ -49,8 +49,9 @@ final class SingleImageConv {
   private final int oH;
   private final int oW;
 
-  private SingleImageConv(INDArray y, INDArray x, INDArray weights, INDArray b, Window window,
-      INDArray wMatrix, INDArray yMatrix) {
+  // xMatrix: x as [C, H·W] for a pointwise window (x is then the patch matrix), else null.
+  private SingleImageConv(INDArray y, INDArray x, INDArray b, Window window, INDArray wMatrix,
+      INDArray yMatrix, INDArray xMatrix) {
     this.x = x;
     this.y = y;
     this.b = b;
@@ -72,13 +73,13 @@ final class SingleImageConv {
     this.bias = b == null ? null : new float[o];
     this.biasRows = b == null ? null : new float[o * p];
     INDArray patches;
-    if (pointwise(window)) {
+    if (xMatrix != null) {
       this.colsArray = null;
       this.xs = null;
       this.colsOut = null;
       this.in = null;
       this.cols = null;
-      patches = viewAs(x, c, (long) h * w);
+      patches = xMatrix;
     } else {
       this.colsArray = Nd4j.create(DataType.FLOAT, (long) c * kH * kW, p);
       this.xs = floats(x);
@@ -98,16 +99,17 @@ final class SingleImageConv {
    * one image, not FLOAT, or an array whose memory is not one dense run.
    */
   static SingleImageConv of(INDArray y, INDArray x, INDArray weights, INDArray b, Window window) {
-    if (x.size(0) != 1 || x.dataType() != DataType.FLOAT || !dense(x) || !dense(y)
-        || (b != null && !dense(b))) {
+    if (x.size(0) != 1 || x.dataType() != DataType.FLOAT || !Checks.dense(x) || !Checks.dense(y)
+        || (b != null && !Checks.dense(b))) {
       return null;
     }
-    INDArray wMatrix = viewAs(weights, weights.size(0), weights.length() / weights.size(0));
-    INDArray yMatrix = viewAs(y, y.size(1), y.size(2) * y.size(3));
-    if (wMatrix == null || yMatrix == null || (pointwise(window) && viewAs(x, x.size(1), x.size(2) * x.size(3)) == null)) {
+    INDArray wMatrix = Checks.reshapedView(weights, weights.size(0), weights.length() / weights.size(0));
+    INDArray yMatrix = Checks.reshapedView(y, y.size(1), y.size(2) * y.size(3));
+    INDArray xMatrix = pointwise(window) ? Checks.reshapedView(x, x.size(1), x.size(2) * x.size(3)) : null;
+    if (wMatrix == null || yMatrix == null || (pointwise(window) && xMatrix == null)) {
       return null;
     }
-    return new SingleImageConv(y, x, weights, b, window, wMatrix, yMatrix);
+    return new SingleImageConv(y, x, b, window, wMatrix, yMatrix, xMatrix);
   }
 
   private static boolean pointwise(Window window) {
@@ -173,28 +175,5 @@ final class SingleImageConv {
   private static FloatBuffer floats(INDArray a) {
     // addressPointer() of a view points at its first element.
     return new FloatPointer(a.data().addressPointer()).capacity(a.length()).asBuffer();
-  }
-
-  // True if a's elements are one dense c-order run (axes of size 1 may have any stride).
-  private static boolean dense(INDArray a) {
-    long[] shape = a.shape();
-    long[] stride = a.stride();
-    long expected = 1;
-    for (int d = shape.length - 1; d >= 0; d--) {
-      if (shape[d] != 1 && stride[d] != expected) {
-        return false;
-      }
-      expected *= shape[d];
-    }
-    return true;
-  }
-
-  // A reshape that shares a's memory, or null where ND4J would have to copy.
-  private static INDArray viewAs(INDArray a, long... shape) {
-    if (!dense(a)) {
-      return null;
-    }
-    INDArray view = a.reshape('c', shape);
-    return view.data().address() == a.data().address() && view.offset() == a.offset() ? view : null;
   }
 }
