@@ -328,7 +328,7 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     BatchPlan plan = plans.get(key);
     if (plan == null) {
       plan = k == 1
-          ? new BatchPlan(batch(n, null), small(n), this::forwardBatch, this::backwardBatch)
+          ? new BatchPlan(batch(n), small(n), this::forwardBatch, this::backwardBatch)
           : split(n, k);
       plans.put(key, plan);
       if (plans.size() > CACHED_BATCH_SIZES) {
@@ -347,10 +347,9 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     return multiplyAddsPerCall() <= SMALL_CALL / n;
   }
 
-  private Batch batch(int n, INDArray gradients) {
+  private Batch batch(int n) {
     Batch b = allocate(n);
     b.parameters = parameters;
-    b.gradients = gradients;
     return b;
   }
 
@@ -358,7 +357,7 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     int[] sizes = BatchPlan.sizes(n, k);
     Batch[] parts = new Batch[k];
     for (int i = 0; i < k; i++) {
-      parts[i] = batch(sizes[i], null);
+      parts[i] = batch(sizes[i]);
     }
     INDArray whole = create(shapeOf(n, inputShape));
     INDArray output = create(shapeOf(n, outputShape));
