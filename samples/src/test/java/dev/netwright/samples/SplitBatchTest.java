@@ -75,8 +75,9 @@ class SplitBatchTest {
 
   /**
    * One image runs unsplit with one native thread per call, and an Inception module's towers side
-   * by side on two lanes: exactly what one thread computes in order. Two images (about 480,000
-   * multiply-adds a call) already run their calls two threads wide, towers in order.
+   * by side on two lanes: bit for bit what one thread computes in order. Two images (about 480,000
+   * multiply-adds a call) already run their calls two threads wide, towers in order: equal up to
+   * the order of sums inside the calls.
    */
   @Test
   void smallBatchesRunBranchesSideBySideWithTheSameResult() {
@@ -97,17 +98,17 @@ class SplitBatchTest {
       int lanes = n == 1 ? 2 : 1;
       assertEquals(lanes, ((GeneratedModel<?>) sideBySide).branchLanes(n), "batch " + n + ": lanes for the towers");
       assertEquals(1, ((GeneratedModel<?>) sideBySide).branchLanes(64), "batch 64 splits instead");
-      assertEquals(out, sideBySide.forward(x), "batch " + n + " output");
-      assertEquals(loss, sideBySide.loss(y), "batch " + n + " loss");
+      assertMatches(n, "batch " + n + " output", out, sideBySide.forward(x));
+      assertEquals(loss, sideBySide.loss(y), n == 1 ? 0 : 1e-12 * Math.abs(loss), "batch " + n + " loss");
       sideBySide.backward();
-      assertEquals(inOrder.parameters().gradients(), sideBySide.parameters().gradients(),
-          "batch " + n + " gradients");
+      assertMatches(n, "batch " + n + " gradients", inOrder.parameters().gradients(),
+          sideBySide.parameters().gradients());
       sideBySide.setTraining(false);
       assertEquals(lanes, ((GeneratedModel<?>) sideBySide).branchLanes(n), "in inference too");
       INDArray inference = sideBySide.forward(x).dup();
       inOrder.setTraining(false);
       Threads.set(1);
-      assertEquals(inOrder.forward(x), inference, "batch " + n + " inference output");
+      assertMatches(n, "batch " + n + " inference output", inOrder.forward(x), inference);
     }
   }
 
@@ -198,6 +199,16 @@ class SplitBatchTest {
     for (Parameter p : whole.parameters().list()) {
       assertClose(name + " " + p.name(), p.gradient(), split.parameters().get(p.name()).gradient());
     }
+  }
+
+  // Batch 1: bit for bit (INDArray.equals would allow 1e-5); larger: as close as assertClose asks.
+  private static void assertMatches(int n, String what, INDArray expected, INDArray actual) {
+    if (n > 1) {
+      assertClose(what, expected, actual);
+      return;
+    }
+    org.junit.jupiter.api.Assertions.assertArrayEquals(expected.dup().data().asDouble(),
+        actual.dup().data().asDouble(), what);
   }
 
   private static void assertClose(String what, INDArray expected, INDArray actual) {
