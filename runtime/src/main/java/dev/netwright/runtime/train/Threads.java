@@ -4,7 +4,6 @@ import dev.netwright.runtime.Lanes;
 import java.util.Locale;
 import org.nd4j.linalg.factory.Nd4j;
 
-
 /**
  * How many threads ND4J's native ops use. ND4J starts with OpenMP's default, one thread per core;
  * on a busy machine fewer threads are often much faster (see PERF-NOTES, point 4).
