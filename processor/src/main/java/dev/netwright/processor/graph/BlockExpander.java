@@ -9,31 +9,41 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Expands a block into plain nodes named under the block ("mix1.branch1x1"); the last is named
- * after the block itself and is its output. Names follow the PyTorch modules the blocks come
- * from, so parameter names match their {@code state_dict}.
+ * Expands a block into plain nodes named under the block's path ("mix1.branch1x1"). Its output
+ * node is referred to by the name of the node that uses the block, which is the path itself
+ * except for a block used as the last node of another block: that one expands under its own path
+ * ("blk.res3.conv1") while its output answers to the outer block's name ("blk"), so nothing inside
+ * it can take the name of a node beside it. Names follow the PyTorch modules the blocks come from,
+ * so parameter names match their {@code state_dict}.
  */
 final class BlockExpander {
-  /** One expanded node and the path of the innermost block it belongs to. */
-  record Unit(NodeSpec spec, String block) {}
+  /**
+   * One expanded node, the path under which it is itself expanded (when it is a block) and its
+   * parameters are named, and the path of the innermost block it belongs to.
+   */
+  record Unit(NodeSpec spec, String path, String block) {}
 
   private final String path;
+  private final String outputName;
   private final Location at;
   private final List<Unit> units = new ArrayList<>();
   /** Whether convolutions made now carry a bias (not before batch norm). */
   private boolean bias = true;
 
-  private BlockExpander(String path, Location at) {
+  private BlockExpander(String path, String outputName, Location at) {
     this.path = path;
+    this.outputName = outputName;
     this.at = at;
   }
 
   /**
-   * The units of {@code block} used as node {@code path}, reading {@code input} of shape
-   * {@code in}; built-in blocks need the shape to choose their shortcut.
+   * The units of {@code block} expanded under {@code path}, its output node called
+   * {@code outputName}, reading {@code input} of shape {@code in}; built-in blocks need the shape
+   * to choose their shortcut.
    */
-  static List<Unit> expand(String path, BlockSpec block, String input, Shape in) throws Failure {
-    BlockExpander x = new BlockExpander(path, block.at());
+  static List<Unit> expand(String path, String outputName, BlockSpec block, String input, Shape in)
+      throws Failure {
+    BlockExpander x = new BlockExpander(path, outputName, block.at());
     if (block instanceof BlockSpec.Vgg v) {
       x.vgg(v, input);
     } else if (block instanceof BlockSpec.Inception i) {
@@ -155,7 +165,8 @@ final class BlockExpander {
     for (int i = 0; i < u.nodes().size(); i++) {
       NodeSpec node = u.nodes().get(i);
       boolean last = i == u.nodes().size() - 1;
-      String name = last ? path : path + "." + node.name();
+      String own = path + "." + node.name();
+      String name = last ? outputName : own;
       List<Ref> refs = new ArrayList<>();
       if (node.inputs().isEmpty()) {
         refs.add(new Ref(previous, node.at()));
@@ -163,7 +174,7 @@ final class BlockExpander {
       for (Ref ref : node.inputs()) {
         refs.add(new Ref(renamed.getOrDefault(ref.name(), ref.name()), ref.at()));
       }
-      units.add(new Unit(new NodeSpec(name, node.at(), refs, node.layers(), node.block()), path));
+      units.add(new Unit(new NodeSpec(name, node.at(), refs, node.layers(), node.block()), own, path));
       renamed.put(node.name(), name);
       previous = name;
     }
@@ -171,12 +182,13 @@ final class BlockExpander {
 
   private String unit(String name, List<String> inputs, Layer... layers) {
     String full = path + "." + name;
-    units.add(new Unit(new NodeSpec(full, at, refs(inputs), List.of(layers)), path));
+    units.add(new Unit(new NodeSpec(full, at, refs(inputs), List.of(layers)), full, path));
     return full;
   }
 
+  /** A built-in block's output: a merge or pooling, with no parameters to name. */
   private void output(List<String> inputs, Layer... layers) {
-    units.add(new Unit(new NodeSpec(path, at, refs(inputs), List.of(layers)), path));
+    units.add(new Unit(new NodeSpec(outputName, at, refs(inputs), List.of(layers)), path, path));
   }
 
   private List<Ref> refs(List<String> names) {

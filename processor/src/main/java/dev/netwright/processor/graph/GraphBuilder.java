@@ -67,7 +67,7 @@ public final class GraphBuilder {
       List<ResolvedNode> resolved = new ArrayList<>();
       List<ResolvedNetwork.Block> expanded = new ArrayList<>();
       try {
-        resolveInto(node, inputs, "", shapes, resolved, expanded);
+        resolveInto(node, inputs, node.name(), "", shapes, resolved, expanded);
         nodes.addAll(resolved);
         blocks.addAll(expanded);
       } catch (Failure f) {
@@ -128,14 +128,19 @@ public final class GraphBuilder {
   }
 
   /**
-   * Resolves {@code node}, expanding it first when it is a block, into {@code out}; shapes of
-   * every resolved node go into {@code shapes}.
+   * Resolves {@code node}, whose path is {@code path} (see {@link ResolvedNode#path()}), expanding
+   * it first when it is a block, into {@code out}; shapes of every resolved node go into
+   * {@code shapes}.
    */
-  private static void resolveInto(NodeSpec node, List<String> inputs, String block,
+  private static void resolveInto(NodeSpec node, List<String> inputs, String path, String block,
       Map<String, Shape> shapes, List<ResolvedNode> out, List<ResolvedNetwork.Block> blocks)
       throws Failure {
     if (node.block() == null) {
-      ResolvedNode resolved = resolveNode(node, inputs, shapes, block);
+      ResolvedNode resolved = resolveNode(node, inputs, shapes, path, block);
+      if (shapes.containsKey(node.name()) || out.stream().anyMatch(n -> n.path().equals(path))) {
+        // Block paths nest and local names are unique, so this cannot happen: say so, loudly.
+        throw new IllegalStateException("two nodes are named '" + node.name() + "' (path '" + path + "')");
+      }
       out.add(resolved);
       shapes.put(node.name(), resolved.out());
       return;
@@ -143,16 +148,16 @@ public final class GraphBuilder {
     if (inputs.size() != 1) {
       throw new Failure(Messages.inputCount(node.name(), node.block().title(), inputs.size()), node.at());
     }
-    blocks.add(new ResolvedNetwork.Block(node.name(), node.block().title()));
-    for (BlockExpander.Unit unit :
-        BlockExpander.expand(node.name(), node.block(), inputs.get(0), shapes.get(inputs.get(0)))) {
+    blocks.add(new ResolvedNetwork.Block(path, node.block().title()));
+    for (BlockExpander.Unit unit : BlockExpander.expand(path, node.name(), node.block(), inputs.get(0),
+        shapes.get(inputs.get(0)))) {
       List<String> unitInputs = unit.spec().inputs().stream().map(Ref::name).toList();
-      resolveInto(unit.spec(), unitInputs, unit.block(), shapes, out, blocks);
+      resolveInto(unit.spec(), unitInputs, unit.path(), unit.block(), shapes, out, blocks);
     }
   }
 
   private static ResolvedNode resolveNode(NodeSpec node, List<String> inputs, Map<String, Shape> shapes,
-      String block) throws Failure {
+      String path, String block) throws Failure {
     Layer first = node.layers().get(0);
     List<ResolvedLayer> layers = new ArrayList<>();
     Shape shape;
@@ -182,6 +187,7 @@ public final class GraphBuilder {
       shape = resolved.out();
       from = "the " + layer.label() + " before it";
     }
-    return new ResolvedNode(node.name(), node.at(), List.copyOf(inputs), List.copyOf(layers), shape, block);
+    return new ResolvedNode(node.name(), path, node.at(), List.copyOf(inputs), List.copyOf(layers), shape,
+        block);
   }
 }

@@ -22,7 +22,10 @@ public record ResolvedNetwork(String name, Shape input, List<ResolvedNode> nodes
     return nodes.stream().mapToLong(ResolvedNode::buffers).sum();
   }
 
-  /** An expanded block: its path (also the name of its output node) and title. */
+  /**
+   * An expanded block: its path (the name of its output node too, except for a block that is the
+   * last node of another block, whose output answers to the outer block's name) and title.
+   */
   public record Block(String path, String title) {
     /** The enclosing block's path, "" at top level. */
     public String parent() {

@@ -157,7 +157,7 @@ final class BufferPlan {
         Param var = null;
         Layer layer = rl.layer();
         if (layer instanceof Layer.Conv || layer instanceof Layer.Dense) {
-          String prefix = mainTaken ? node.name() + "." + kindName(layer) : node.name();
+          String prefix = mainTaken ? node.path() + "." + kindName(layer) : node.path();
           String field = mainTaken ? base : node.name();
           mainTaken = true;
           long[][] shapes = paramShapes(rl);
@@ -172,8 +172,8 @@ final class BufferPlan {
           }
         } else if (layer instanceof Layer.BatchNorm b) {
           norms++;
-          String prefix = hasMain ? node.name() + ".bn" + (norms > 1 ? norms : "")
-              : node.name() + (norms > 1 ? ".bn" + norms : "");
+          String prefix = hasMain ? node.path() + ".bn" + (norms > 1 ? norms : "")
+              : node.path() + (norms > 1 ? ".bn" + norms : "");
           String field = names.newName(base);
           long[] c = {rl.out().channels()};
           if (b.affine()) {
@@ -208,6 +208,10 @@ final class BufferPlan {
 
   private Param param(NameAllocator names, String name, String field, long[] shape, int fanIn,
       int fanOut, String init, boolean buffer) {
+    if (params.stream().anyMatch(q -> q.name().equals(name))) {
+      // Node paths are unique and a layer node's path is never a block's, so this cannot happen.
+      throw new IllegalStateException("two parameters are named '" + name + "'");
+    }
     Param p = new Param(name, names.newName(field), buffer ? null : names.newName(field + "Grad"),
         shape, fanIn, fanOut, init, buffer);
     params.add(p);

@@ -34,12 +34,10 @@ final class SummaryWriter {
         long macs = 0;
         String shape = "";
         for (ResolvedNode member : network.nodes()) {
-          if (member.name().equals(p) || member.name().startsWith(p + ".")) {
+          if (member.block().equals(p) || member.block().startsWith(p + ".")) {
             params += member.parameters();
             macs += member.multiplyAdds();
-          }
-          if (member.name().equals(p)) {
-            shape = member.out().toString();
+            shape = member.out().toString(); // the last member is the block's output
           }
         }
         rows.add(new String[] {indent(open.size()) + relative(p, parent(p)), titles.get(p), shape,
@@ -47,7 +45,9 @@ final class SummaryWriter {
         open.push(p);
       }
       boolean first = true;
-      String label = node.name().equals(block) ? "(output)" : relative(node.name(), block);
+      // A block's output answers to the name of the node that uses the block, not a name inside it.
+      String label = block.isEmpty() || node.name().startsWith(block + ".") ? relative(node.name(), block)
+          : "(output)";
       for (ResolvedLayer layer : node.layers()) {
         rows.add(new String[] {
           first ? indent(open.size()) + label : "", describe(layer), layer.out().toString(),
