@@ -25,6 +25,12 @@ final class Generator {
   static final String[] INITS = {"DEFAULT", "PYTORCH", "HE_NORMAL", "HE_UNIFORM", "XAVIER_NORMAL",
       "XAVIER_UNIFORM", "SCALED_NORMAL"};
 
+  /** Names of the nodes inside the built-in blocks, and of parameters and their sub-modules. */
+  static final String[] SHADOWS = {"conv1", "conv2", "conv3", "bn1", "bn2", "bn3", "bn", "shortcut",
+      "shortcut_bn", "conv1x1", "conv3x3", "conv5x5", "reduce3x3", "reduce5x5", "poolProjection", "pool",
+      "branch1x1", "branch5x5_1", "branch5x5_2", "branch3x3_1", "branch3x3_2", "branch3x3_3", "branch_pool",
+      "out", "weight", "bias", "running_mean", "dense", "conv"};
+
   private final Random r;
   private final LayerDraws draw;
   private final Net net;
@@ -87,8 +93,23 @@ final class Generator {
       return shapes.get(previous);
     }
 
+    /**
+     * A fresh name: mostly the word and a counter, sometimes one of the names the built-in blocks
+     * give their own nodes or a PyTorch parameter's name, which users write too and which must not
+     * be confused with those inside a block.
+     */
     String name(String word) {
-      return word + counter++;
+      if (r.nextInt(4) == 0) {
+        String shadow = SHADOWS[r.nextInt(SHADOWS.length)];
+        if (!shapes.containsKey(shadow)) {
+          return shadow;
+        }
+      }
+      String name;
+      do {
+        name = word + counter++;
+      } while (shapes.containsKey(name));
+      return name;
     }
 
     void add(Node n, Shape out) {
@@ -344,23 +365,29 @@ final class Generator {
     return true;
   }
 
-  /** A user block: a new one written for the shape at hand, or an earlier one that fits it. */
+  /**
+   * A user block: an earlier one that fits the shape at hand (so one block comes back many times,
+   * at several depths, in the network and inside other blocks), or a new one written for it.
+   */
   private boolean userBlock(Scope s) {
-    if (s.depth >= 2) {
+    if (s.depth >= 3) {
       return false;
     }
     String from = s.pick(false);
     Shape in = s.shapes.get(from);
     Block chosen = null;
     Shape out = null;
-    if (!net.blocks.isEmpty() && r.nextInt(5) < 2) {
+    for (int tries = 0; tries < 3 && chosen == null && !net.blocks.isEmpty() && r.nextInt(5) < 3; tries++) {
       Block b = net.blocks.get(r.nextInt(net.blocks.size()));
       try {
         out = Oracle.blockOutput(net, b, in);
         chosen = b;
       } catch (Fail f) {
-        // does not fit here: write a new one
+        // does not fit here: try another, or write a new one
       }
+    }
+    if (chosen == null && s.depth >= 2) {
+      return false; // deep enough: only reuse
     }
     if (chosen == null) {
       Block b = new Block(net.name + "B" + ++blocks);

@@ -38,6 +38,8 @@ final class Harness {
   private static final Pattern CONSTANT =
       Pattern.compile("public static final (?:int|long) (\\S+) = (-?[\\d_]+)L?;");
   private static final Pattern GENERATED = Pattern.compile(Renderer.PACKAGE + "/(\\w+?)Model[.$]");
+  /** A parameter or buffer registered in a generated constructor: {@code p.add("res1.conv1.weight", ...)}. */
+  private static final Pattern PARAMETER = Pattern.compile("\\bp\\.(?:add|buffer)\\(\"([^\"]+)\"");
 
   /** One generated network with the oracle's verdict. */
   record Case(int index, long seed, Net net, Verdict verdict) {}
@@ -91,7 +93,7 @@ final class Harness {
         c = compile(files);
       } catch (Throwable t) {
         if (remaining.size() == 1) {
-          fail("javac threw " + t.getClass().getSimpleName(), remaining.get(0), trace(t));
+          fail("javac threw " + causes(t), remaining.get(0), trace(t));
           return;
         }
         int half = remaining.size() / 2; // find the culprit: halves compile on their own
@@ -270,9 +272,14 @@ final class Harness {
         fail("valid network generated nothing", k, model + " missing");
         return;
       }
-      Matcher m = CONSTANT.matcher(f.getCharContent(true));
+      CharSequence text = f.getCharContent(true);
+      Matcher m = CONSTANT.matcher(text);
       while (m.find()) {
         constants.put(m.group(1), Long.parseLong(m.group(2).replace("_", "")));
+      }
+      String clash = parameterNameClash(text, constants);
+      if (clash != null) {
+        fail("parameter names clash", k, clash);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -297,7 +304,8 @@ final class Harness {
     out.put("INPUT_HEIGHT", (long) net.height);
     out.put("INPUT_WIDTH", (long) net.width);
     for (Map.Entry<String, Shape> e : v.shapes.entrySet()) {
-      String name = e.getKey().toUpperCase(Locale.ROOT);
+      // camelCase node names give CAMEL_CASE constants: poolProjection -> POOL_PROJECTION_CHANNELS
+      String name = e.getKey().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
       Shape s = e.getValue();
       if (s.flat()) {
         out.put(name + "_FEATURES", s.c());
@@ -403,10 +411,48 @@ final class Harness {
     return f.c() == null ? 0 : Renderer.source(f.c().net()).length();
   }
 
+  /**
+   * Null when every parameter and buffer the generated constructor registers has a name of its own
+   * (the model would refuse to build otherwise), else the names given twice. A network with
+   * parameters whose names cannot be found means the generated code's form changed: that is
+   * reported too, so the check cannot silently stop checking.
+   */
+  static String parameterNameClash(CharSequence generated, Map<String, Long> constants) {
+    Map<String, Integer> seen = new LinkedHashMap<>();
+    Matcher m = PARAMETER.matcher(generated);
+    while (m.find()) {
+      seen.merge(m.group(1), 1, Integer::sum);
+    }
+    if (seen.isEmpty() && constants.getOrDefault("PARAMETER_COUNT", 0L) + constants.getOrDefault("BUFFER_COUNT", 0L) > 0) {
+      return "no parameter names found in the generated source, yet PARAMETER_COUNT = "
+          + constants.get("PARAMETER_COUNT") + ": update Harness.PARAMETER to the generated code's form";
+    }
+    List<String> twice = seen.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+    return twice.isEmpty() ? null : "given to more than one parameter: " + twice + " (all: " + seen.keySet() + ")";
+  }
+
+  /** The short name of {@code t}'s root cause, with the wrappers before it ("A -> B"). */
+  static String causes(Throwable t) {
+    StringBuilder s = new StringBuilder(t.getClass().getSimpleName());
+    for (Throwable c = t; c.getCause() != null && c.getCause() != c; c = c.getCause()) {
+      s.append(" -> ").append(c.getCause().getClass().getSimpleName());
+    }
+    return s.toString();
+  }
+
+  /**
+   * The cause chain first, one line per cause with its message, then the stack trace (cut to keep
+   * reports readable: the causes above survive the cut).
+   */
   static String trace(Throwable t) {
+    StringBuilder s = new StringBuilder();
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      s.append(c == t ? "" : "caused by ").append(c).append('\n');
+    }
     java.io.StringWriter w = new java.io.StringWriter();
     t.printStackTrace(new java.io.PrintWriter(w));
-    String s = w.toString();
-    return s.length() > 3000 ? s.substring(0, 3000) + "..." : s;
+    String stack = w.toString();
+    s.append(stack.length() > 3000 ? stack.substring(0, 3000) + "..." : stack);
+    return s.toString();
   }
 }

@@ -140,6 +140,16 @@ final class Mutator {
     }
     Node n = s.node();
     String ghost = "ghost" + r.nextInt(100);
+    if (!s.owner().equals(net.name) && r.nextBoolean()) {
+      // A block sees only its own nodes and its input, not the network's or another block's nodes.
+      List<String> outside = new ArrayList<>();
+      net.nodes.forEach(x -> outside.add(x.name));
+      net.blocks.forEach(b -> b.nodes.forEach(x -> outside.add(x.name)));
+      outside.removeIf(x -> s.scope().stream().anyMatch(y -> y.name.equals(x)));
+      if (!outside.isEmpty()) {
+        ghost = outside.get(r.nextInt(outside.size()));
+      }
+    }
     if (n.params.isEmpty()) {
       n.params.add(ghost);
     } else {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.testing.compile.Compilation;
 import dev.netwright.processor.fuzz.Ast.Net;
 import dev.netwright.processor.fuzz.Harness.Case;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,19 +15,28 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Property test of the processor over random networks (see {@link Generator}), judged by an
  * independent oracle (see {@link Oracle}). Many networks share a compilation to keep it fast.
  *
- * <p>System properties: {@code netwright.fuzz.seed}, {@code .networks} (how many),
- * {@code .seconds} (time bound; batches stop after it), {@code .forward} and {@code .gradients}
- * (how many valid networks are run, and gradient-checked in DOUBLE), {@code .only} (one network
- * by index, to reproduce a failure). The {@code fuzz-long} Maven profile runs ten times as many.
+ * <p>Each run fuzzes the fixed seed (the same networks every time) and a fresh seed (new networks
+ * every run, printed at the start and in every failure, so that any failure reproduces with
+ * {@code -Dnetwright.fuzz.seed=}). System properties: {@code netwright.fuzz.seed} (one seed or a
+ * comma-separated list: only those run), {@code .fresh} (how many fresh seeds, default 1),
+ * {@code .networks} (how many per seed), {@code .seconds} (time bound per seed; batches stop after
+ * it), {@code .forward} and {@code .gradients} (how many valid networks are run, and
+ * gradient-checked in DOUBLE), {@code .only} (one network by index, to reproduce a failure). The
+ * {@code fuzz-long} Maven profile runs ten times as many networks per seed.
  */
 class NetworkFuzzTest {
-  private static final long SEED = Long.getLong("netwright.fuzz.seed", 20261122L);
+  /** The seed every run fuzzes. */
+  static final long FIXED_SEED = 20261122L;
+  private static final String SEEDS = System.getProperty("netwright.fuzz.seed");
+  private static final int FRESH = Integer.getInteger("netwright.fuzz.fresh", 1);
   private static final int NETWORKS = Integer.getInteger("netwright.fuzz.networks", 1200);
   private static final int SECONDS = Integer.getInteger("netwright.fuzz.seconds", 150);
   private static final int FORWARD = Integer.getInteger("netwright.fuzz.forward", 20);
@@ -37,9 +47,14 @@ class NetworkFuzzTest {
   private static final int VALID_BATCH = 40;
   private static final int INVALID_BATCH = 80;
 
-  /** The network of index {@code i}: the same for a given seed whatever the count. */
+  /** The network of index {@code i} of the fixed seed. */
   static Case generate(int i) {
-    long seed = new Random(SEED * 0x9E3779B97F4A7C15L + i).nextLong();
+    return generate(FIXED_SEED, i);
+  }
+
+  /** The network of index {@code i} of {@code runSeed}: the same whatever the count. */
+  static Case generate(long runSeed, int i) {
+    long seed = new Random(runSeed * 0x9E3779B97F4A7C15L + i).nextLong();
     Random r = new Random(seed);
     Net net = Generator.valid("N" + i, r.nextLong());
     if (r.nextInt(100) < 45) {
@@ -49,8 +64,33 @@ class NetworkFuzzTest {
     return new Case(i, seed, net, Oracle.judge(net));
   }
 
-  @Test
-  void randomNetworksCompileAsTheOracleSays() throws Exception {
+  /** The seeds of this run: those asked for, or the fixed one and {@link #FRESH} fresh ones. */
+  static List<Long> seeds() {
+    List<Long> seeds = new ArrayList<>();
+    if (SEEDS != null && !SEEDS.isBlank()) {
+      for (String s : SEEDS.split(",")) {
+        seeds.add(Long.parseLong(s.strip()));
+      }
+      return seeds;
+    }
+    seeds.add(FIXED_SEED);
+    SecureRandom fresh = new SecureRandom();
+    for (int i = 0; i < FRESH; i++) {
+      seeds.add(fresh.nextLong());
+    }
+    return seeds;
+  }
+
+  @TestFactory
+  Stream<DynamicTest> randomNetworksCompileAsTheOracleSays() {
+    return seeds().stream().map(seed -> DynamicTest.dynamicTest(
+        "seed " + seed + (seed == FIXED_SEED ? " (fixed)" : ""), () -> fuzz(seed)));
+  }
+
+  private static void fuzz(long seed) throws Exception {
+    String reproduce = "-Dnetwright.fuzz.seed=" + seed;
+    System.out.println("netwright fuzz: seed " + seed + (seed == FIXED_SEED ? " (the fixed seed)" : " (fresh)")
+        + ", " + NETWORKS + " networks; reproduce with " + reproduce);
     long start = System.nanoTime();
     long deadline = start + SECONDS * 1_000_000_000L;
     Harness h = new Harness(20);
@@ -60,7 +100,7 @@ class NetworkFuzzTest {
     int first = ONLY == null ? 0 : ONLY;
     int last = ONLY == null ? NETWORKS : ONLY + 1;
     for (int i = first; i < last; i++) {
-      Case c = generate(i);
+      Case c = generate(seed, i);
       if (c.net().fault.equals("valid") && !c.verdict().valid) {
         h.fail("generator built an invalid network (a bug of this test)", c, c.verdict().errors.toString());
         continue;
@@ -95,24 +135,27 @@ class NetworkFuzzTest {
         }
       }));
     }
-    for (Future<?> f : done) {
-      f.get();
+    try {
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
     }
-    pool.shutdown();
     long compiledAt = System.nanoTime();
     int[] ran = run(h, forward, gradients);
     long end = System.nanoTime();
     System.out.printf("netwright fuzz: seed %d, %d networks generated (%d valid, %d invalid) in %.1f s;"
             + " %d checked in %d compilations, %.1f s compiling (%.1f s in javac, %d threads); %d forward and %d gradient"
             + " checks in %.1f s; %d failure(s)%n",
-        SEED, valid.size() + invalid.size(), valid.size(), invalid.size(), (generated - start) / 1e9, checked.get(),
+        seed, valid.size() + invalid.size(), valid.size(), invalid.size(), (generated - start) / 1e9, checked.get(),
         h.compilations.get(), (compiledAt - generated) / 1e9, h.compileNanos.get() / 1e9, THREADS, ran[0], ran[1],
         (end - compiledAt) / 1e9, h.failures.size());
     System.out.println("netwright fuzz: networks by fault: " + faults);
     if (checked.get() < valid.size() + invalid.size()) {
       System.out.println("netwright fuzz: time bound of " + SECONDS + " s reached after " + checked + " networks");
     }
-    assertTrue(h.failures.isEmpty(), () -> h.report(2));
+    assertTrue(h.failures.isEmpty(), () -> "seed " + seed + " (reproduce with " + reproduce + "): " + h.report(2));
   }
 
   /** {@code n} cases spread evenly over {@code all}. */
@@ -140,7 +183,7 @@ class NetworkFuzzTest {
           h.fail("forward gives a wrong shape or value", k, wrong);
         }
       } catch (Throwable t) {
-        h.fail("running the generated network threw " + t.getClass().getSimpleName(), k, Harness.trace(t));
+        h.fail("running the generated network threw " + Harness.causes(t), k, Harness.trace(t));
       }
     }
     for (Case k : gradients) {
@@ -155,7 +198,7 @@ class NetworkFuzzTest {
           h.fail("backward disagrees with central differences", k, wrong);
         }
       } catch (Throwable t) {
-        h.fail("running the generated network threw " + t.getClass().getSimpleName(), k, Harness.trace(t));
+        h.fail("running the generated network threw " + Harness.causes(t), k, Harness.trace(t));
       }
     }
     return ran;
