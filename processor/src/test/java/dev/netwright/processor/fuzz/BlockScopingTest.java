@@ -3,6 +3,7 @@ package dev.netwright.processor.fuzz;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static com.google.testing.compile.Compiler.javac;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
@@ -49,6 +50,11 @@ class BlockScopingTest {
     // The shortcut reads the user's conv2 [4, 9, 9] with stride 2: [4, 5, 5], as the body does.
     assertEquals(4 * 5 * 5, m.parameters().get("fc.weight").shape()[1]);
     runs(m, 9);
+    // The summary nests the residual inside the block, with its own totals and its output.
+    List<String> rows = m.summary().lines().map(l -> l.replaceAll(" +", " ").strip()).toList();
+    assertTrue(rows.contains("blk2 Stage [4, 5, 5] 248 8,612"), rows::toString);
+    assertTrue(rows.contains("res3 Residual(4, stride 2, bottleneck x1) [4, 5, 5] 208 5,696"), rows::toString);
+    assertTrue(rows.contains("(output) Add [4, 5, 5] 0 0"), rows::toString);
   }
 
   /**
