@@ -1,4 +1,4 @@
-package dev.netwright.runtime;
+package dev.netwright.runtime.model;
 
 /** The loss a generated network trains with (the DSL's {@code Head}). */
 public enum HeadType {

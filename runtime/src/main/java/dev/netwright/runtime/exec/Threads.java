@@ -1,6 +1,5 @@
-package dev.netwright.runtime.train;
+package dev.netwright.runtime.exec;
 
-import dev.netwright.runtime.Lanes;
 import java.util.Locale;
 import org.nd4j.linalg.factory.Nd4j;
 

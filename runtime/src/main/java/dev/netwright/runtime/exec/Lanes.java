@@ -1,4 +1,4 @@
-package dev.netwright.runtime;
+package dev.netwright.runtime.exec;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -28,7 +28,7 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  */
 public final class Lanes {
   /** The most parts a batch is split into, whatever the thread setting. */
-  static final int MAX = 64;
+  public static final int MAX = 64;
 
   // Long enough to bridge the gaps of a training step (loss, optimizer, the next batch) without
   // parking: waking a parked thread costs tens of microseconds on a quiet machine and far more on a

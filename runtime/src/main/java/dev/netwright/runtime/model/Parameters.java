@@ -1,4 +1,4 @@
-package dev.netwright.runtime;
+package dev.netwright.runtime.model;
 
 import java.util.ArrayList;
 import java.util.Arrays;
