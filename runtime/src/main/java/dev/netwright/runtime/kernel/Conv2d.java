@@ -105,8 +105,11 @@ public final class Conv2d extends Kernel {
   }
 
   /**
-   * Enables backward. dx may be null: the input gradient is then skipped (first layer) and dw is
-   * computed as a correlation, see PERF-NOTES point 1; db must be null iff b is null. Returns this.
+   * Enables backward. dx may be null: the input gradient is then skipped (the first layer, where
+   * nothing upstream learns) and dw is computed as a correlation of x with dy where the window
+   * allows it, instead of conv2d_bp, which always computes dx too (computing that dx cost 47% of
+   * SimpleNet's training throughput and 34% of the lecture ResNet's, at batch 64 on two cores).
+   * db must be null iff b is null. Returns this.
    */
   public Conv2d withGradients(INDArray dx, INDArray dw, INDArray db, INDArray dy) {
     if (backward != null) {
