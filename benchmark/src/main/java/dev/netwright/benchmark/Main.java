@@ -1,6 +1,6 @@
 package dev.netwright.benchmark;
 
-import dev.netwright.runtime.train.Threads;
+import dev.netwright.runtime.exec.Threads;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDateTime;

@@ -1,6 +1,6 @@
 package dev.netwright.benchmark;
 
-import dev.netwright.runtime.Model;
+import dev.netwright.runtime.model.Model;
 import dev.netwright.runtime.optim.Sgd;
 
 /**

@@ -1,7 +1,7 @@
 package dev.netwright.samples;
 
-import dev.netwright.runtime.Model;
 import dev.netwright.runtime.data.Dataset;
+import dev.netwright.runtime.model.Model;
 import dev.netwright.runtime.train.ClassNames;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -1,10 +1,10 @@
 package dev.netwright.samples;
 
-import dev.netwright.runtime.Model;
 import dev.netwright.runtime.data.BatchLoader;
 import dev.netwright.runtime.data.Dataset;
 import dev.netwright.runtime.data.IdxDirectory;
 import dev.netwright.runtime.data.Normalization;
+import dev.netwright.runtime.model.Model;
 import dev.netwright.runtime.train.Evaluation;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,8 +1,8 @@
 package dev.netwright.samples;
 
-import dev.netwright.runtime.Model;
 import dev.netwright.runtime.io.Checkpoint;
 import dev.netwright.runtime.io.TrainingState;
+import dev.netwright.runtime.model.Model;
 import dev.netwright.runtime.train.Trainer;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,11 +1,11 @@
 package dev.netwright.samples;
 
-import dev.netwright.runtime.HeadType;
-import dev.netwright.runtime.Model;
 import dev.netwright.runtime.data.Dataset;
 import dev.netwright.runtime.data.IdxDirectory;
 import dev.netwright.runtime.data.Images;
 import dev.netwright.runtime.data.Normalization;
+import dev.netwright.runtime.model.HeadType;
+import dev.netwright.runtime.model.Model;
 import dev.netwright.runtime.train.ClassNames;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,6 +1,6 @@
 package dev.netwright.samples;
 
-import dev.netwright.runtime.Model;
+import dev.netwright.runtime.model.Model;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongFunction;

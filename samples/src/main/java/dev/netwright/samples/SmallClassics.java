@@ -1,11 +1,10 @@
 package dev.netwright.samples;
 
-import dev.netwright.runtime.DenseNetwork;
-import dev.netwright.runtime.Model;
 import dev.netwright.runtime.data.BatchLoader;
 import dev.netwright.runtime.data.Dataset;
 import dev.netwright.runtime.data.Digits;
 import dev.netwright.runtime.data.ImageFolder;
+import dev.netwright.runtime.model.Model;
 import dev.netwright.runtime.optim.Adam;
 import dev.netwright.runtime.optim.Sgd;
 import dev.netwright.runtime.train.EpochResult;

@@ -1,18 +1,18 @@
 package dev.netwright.samples;
 
-import dev.netwright.runtime.Model;
 import dev.netwright.runtime.data.BatchLoader;
 import dev.netwright.runtime.data.Dataset;
 import dev.netwright.runtime.data.IdxDirectory;
 import dev.netwright.runtime.data.Normalization;
+import dev.netwright.runtime.exec.Threads;
 import dev.netwright.runtime.io.Checkpoint;
 import dev.netwright.runtime.io.TrainingState;
+import dev.netwright.runtime.model.Model;
 import dev.netwright.runtime.optim.Adam;
 import dev.netwright.runtime.optim.Optimizer;
 import dev.netwright.runtime.optim.Sgd;
 import dev.netwright.runtime.train.EpochResult;
 import dev.netwright.runtime.train.Evaluation;
-import dev.netwright.runtime.train.Threads;
 import dev.netwright.runtime.train.Trainer;
 import java.io.IOException;
 import java.io.PrintStream;

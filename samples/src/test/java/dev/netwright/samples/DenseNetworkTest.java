@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.netwright.runtime.DenseNetwork;
 import dev.netwright.runtime.data.Dataset;
 import dev.netwright.runtime.data.IdxDirectory;
 import dev.netwright.runtime.data.ImageFolder;

@@ -3,8 +3,8 @@ package dev.netwright.samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.netwright.runtime.Model;
-import dev.netwright.runtime.Parameters.Parameter;
+import dev.netwright.runtime.model.Model;
+import dev.netwright.runtime.model.Parameters.Parameter;
 import java.util.function.LongFunction;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -2,8 +2,8 @@ package dev.netwright.samples;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.netwright.runtime.Model;
-import dev.netwright.runtime.Parameters.Parameter;
+import dev.netwright.runtime.model.Model;
+import dev.netwright.runtime.model.Parameters.Parameter;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -2,11 +2,11 @@ package dev.netwright.samples;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.netwright.runtime.Model;
 import dev.netwright.runtime.data.BatchLoader;
 import dev.netwright.runtime.data.Dataset;
 import dev.netwright.runtime.data.IdxDirectory;
 import dev.netwright.runtime.data.Normalization;
+import dev.netwright.runtime.model.Model;
 import dev.netwright.runtime.optim.Sgd;
 import dev.netwright.runtime.train.Evaluation;
 import dev.netwright.runtime.train.Trainer;

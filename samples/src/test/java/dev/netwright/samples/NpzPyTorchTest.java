@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.netwright.runtime.Model;
 import dev.netwright.runtime.io.Npy;
 import dev.netwright.runtime.io.Npz;
+import dev.netwright.runtime.model.Model;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

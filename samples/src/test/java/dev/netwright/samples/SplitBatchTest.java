@@ -3,10 +3,10 @@ package dev.netwright.samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.netwright.runtime.GeneratedModel;
-import dev.netwright.runtime.Model;
-import dev.netwright.runtime.Parameters.Parameter;
-import dev.netwright.runtime.train.Threads;
+import dev.netwright.runtime.exec.Threads;
+import dev.netwright.runtime.model.GeneratedModel;
+import dev.netwright.runtime.model.Model;
+import dev.netwright.runtime.model.Parameters.Parameter;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;

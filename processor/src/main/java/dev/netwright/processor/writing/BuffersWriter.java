@@ -38,7 +38,7 @@ final class BuffersWriter {
   private static final ClassName SIGMOID_CE = ClassName.get(KERNEL, "SigmoidCrossEntropy");
   private static final ClassName MSE = ClassName.get(KERNEL, "MeanSquaredError");
 
-  private static final ClassName BRANCHES = ClassName.get(ModelWriter.RUNTIME, "Branches");
+  private static final ClassName BRANCHES = ClassName.get(ModelWriter.EXEC, "Branches");
 
   private final BufferPlan plan;
   private final ResolvedNetwork network;

@@ -32,15 +32,18 @@ import javax.lang.model.element.Modifier;
  */
 public final class ModelWriter {
   static final String RUNTIME = "dev.netwright.runtime";
-  private static final ClassName GENERATED_MODEL = ClassName.get(RUNTIME, "GeneratedModel");
+  /** The runtime's packages that generated code names: the model base and batch execution. */
+  static final String MODEL = RUNTIME + ".model";
+  static final String EXEC = RUNTIME + ".exec";
+  private static final ClassName GENERATED_MODEL = ClassName.get(MODEL, "GeneratedModel");
   private static final ClassName BATCH = GENERATED_MODEL.nestedClass("Batch");
-  private static final ClassName PARAMETERS = ClassName.get(RUNTIME, "Parameters");
+  private static final ClassName PARAMETERS = ClassName.get(MODEL, "Parameters");
   private static final ClassName INDARRAY = ClassName.get("org.nd4j.linalg.api.ndarray", "INDArray");
   private static final ClassName DATA_TYPE = ClassName.get("org.nd4j.linalg.api.buffer", "DataType");
   private static final String KERNEL = RUNTIME + ".kernel";
   private static final ClassName WINDOW = ClassName.get(KERNEL, "Window");
-  private static final ClassName HEAD_TYPE = ClassName.get(RUNTIME, "HeadType");
-  private static final ClassName INIT = ClassName.get(RUNTIME, "Parameters", "Init");
+  private static final ClassName HEAD_TYPE = ClassName.get(MODEL, "HeadType");
+  private static final ClassName INIT = ClassName.get(MODEL, "Parameters", "Init");
   private static final ClassName GENERATED =
       ClassName.get("javax.annotation.processing", "Generated");
 

@@ -3,8 +3,8 @@ package dev.netwright.processor.fuzz;
 import com.google.testing.compile.Compilation;
 import dev.netwright.processor.fuzz.Harness.Case;
 import dev.netwright.processor.fuzz.Shapes.Shape;
-import dev.netwright.runtime.Model;
-import dev.netwright.runtime.Parameters.Parameter;
+import dev.netwright.runtime.model.Model;
+import dev.netwright.runtime.model.Parameters.Parameter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -100,7 +100,7 @@ final class Runner {
     INDArray x = Nd4j.rand(DataType.DOUBLE, 2, net.channels, net.height, net.width).subi(0.5).muli(4);
     long[] out = batchShape(k.verdict().output);
     INDArray target = target(m, out, k.seed());
-    boolean own = m.head() == dev.netwright.runtime.HeadType.NONE;
+    boolean own = m.head() == dev.netwright.runtime.model.HeadType.NONE;
     loss(m, x, target, own);
     if (own) {
       m.backward(target);

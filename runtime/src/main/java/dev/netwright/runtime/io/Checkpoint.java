@@ -1,9 +1,9 @@
 package dev.netwright.runtime.io;
 
-import dev.netwright.runtime.Model;
-import dev.netwright.runtime.Parameters;
 import dev.netwright.runtime.io.CheckpointHeader.Entry;
 import dev.netwright.runtime.io.Differences.Spec;
+import dev.netwright.runtime.model.Model;
+import dev.netwright.runtime.model.Parameters;
 import dev.netwright.runtime.optim.Adam;
 import dev.netwright.runtime.optim.Optimizer;
 import java.io.BufferedInputStream;

@@ -1,8 +1,8 @@
 package dev.netwright.runtime.io;
 
-import dev.netwright.runtime.Model;
-import dev.netwright.runtime.Parameters;
 import dev.netwright.runtime.io.Differences.Spec;
+import dev.netwright.runtime.model.Model;
+import dev.netwright.runtime.model.Parameters;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -6,7 +6,7 @@ import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** y = x1 + x2 + … of one shape, e.g. a residual shortcut: forward and backward. */
-public final class Add {
+public final class Add extends Kernel {
   private static final String NAME = "Add";
   private static final long[] NO_I = {};
   private static final double[] NO_T = {};
@@ -23,6 +23,7 @@ public final class Add {
    * place); otherwise it must not overlap them.
    */
   public Add(INDArray y, INDArray... xs) {
+    super(NAME, "dy", "dxs...");
     if (xs == null || xs.length < 2) {
       throw new IllegalArgumentException(NAME + " needs at least 2 inputs, but got "
           + (xs == null ? "none" : xs.length + ": " + PreparedOp.shapes(xs)));
@@ -72,7 +73,7 @@ public final class Add {
    */
   public Add withGradients(INDArray dy, INDArray... dxs) {
     if (backward != null) {
-      throw new IllegalStateException(NAME + ": withGradients was already called");
+      throw withGradientsAgain();
     }
     Checks.shape(NAME, "dy", dy, y.shape(), "(the shape of y)");
     if (dxs == null || dxs.length != inputs) {
@@ -105,10 +106,10 @@ public final class Add {
   }
 
   /** Copies dy into every dx, overwriting them. */
+  @Override
   public void backward() {
     if (backward == null) {
-      throw new IllegalStateException(NAME + ".backward() needs gradient buffers: call"
-          + " withGradients(dy, dxs...) once after construction; y is " + Arrays.toString(y.shape()));
+      throw backwardWithoutGradients(y);
     }
     for (Concat.SampleCopy copy : backward) {
       copy.run();

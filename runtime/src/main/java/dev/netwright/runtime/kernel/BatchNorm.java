@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Batch normalization over channels of NCHW x (or features of [N, F]): PyTorch's BatchNorm2d/1d. */
-public final class BatchNorm {
+public final class BatchNorm extends Kernel {
   private static final String NAME = "BatchNorm";
   private static final long[] NO_I = {};
   private static final double[] NO_T = {};
@@ -58,6 +58,7 @@ public final class BatchNorm {
    */
   public BatchNorm(INDArray y, INDArray x, INDArray gamma, INDArray beta, INDArray runningMean,
       INDArray runningVar, double momentum, double eps) {
+    super(NAME, "dx", "dgamma", "dbeta", "dy");
     Checks.present(NAME, "x", x);
     if (x.rank() != 2 && x.rank() != 4) {
       throw new IllegalArgumentException(NAME + ": x must have rank 4 [N, C, H, W] or rank 2"
@@ -144,7 +145,7 @@ public final class BatchNorm {
    */
   public BatchNorm withGradients(INDArray dx, INDArray dgamma, INDArray dbeta, INDArray dy) {
     if (trainingBackward != null) {
-      throw new IllegalStateException(NAME + ": withGradients was already called");
+      throw withGradientsAgain();
     }
     Checks.shape(NAME, "dy", dy, x.shape(), "(the shape of y)");
     if (dx != null) {
@@ -182,10 +183,10 @@ public final class BatchNorm {
    * full batch-statistics formula, after an inference forward the frozen-statistics one
    * (dx = dy·γ/√(var+ε)).
    */
+  @Override
   public void backward() {
     if (trainingBackward == null) {
-      throw new IllegalStateException(NAME + ".backward() needs gradient buffers: call"
-          + " withGradients(dx, dgamma, dbeta, dy) once after construction");
+      throw backwardWithoutGradients();
     }
     if (!training) {
       center.exec(); // x - runningMean: the inference forward did not need it

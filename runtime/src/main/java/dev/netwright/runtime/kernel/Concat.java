@@ -7,7 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** y[N, C1+C2+…, H, W] = the inputs concatenated on channels (torch.cat(dim=1)): forward and backward. */
-public final class Concat {
+public final class Concat extends Kernel {
   private static final String NAME = "Concat";
   private static final long[] CHANNEL_AXIS = {1};
   private static final double[] NO_T = {};
@@ -29,6 +29,7 @@ public final class Concat {
    * contiguous c-order y [N, sum Ci, H, W]. The xs must not overlap y.
    */
   public Concat(INDArray y, INDArray... xs) {
+    super(NAME, "dy", "dxs...");
     if (xs == null || xs.length < 2) {
       throw new IllegalArgumentException(NAME + " needs at least 2 inputs, but got "
           + (xs == null ? "none" : xs.length + ": " + PreparedOp.shapes(xs)));
@@ -95,7 +96,7 @@ public final class Concat {
    */
   public Concat withGradients(INDArray dy, INDArray... dxs) {
     if (backward != null) {
-      throw new IllegalStateException(NAME + ": withGradients was already called");
+      throw withGradientsAgain();
     }
     Checks.shape(NAME, "dy", dy, y.shape(), "(the shape of y)");
     if (dxs == null || dxs.length != xs.length) {
@@ -134,10 +135,10 @@ public final class Concat {
   }
 
   /** Copies each channel slice of dy into its dx, overwriting the dxs. */
+  @Override
   public void backward() {
     if (backward == null) {
-      throw new IllegalStateException(NAME + ".backward() needs gradient buffers: call"
-          + " withGradients(dy, dxs...) once after construction; y is " + Arrays.toString(y.shape()));
+      throw backwardWithoutGradients(y);
     }
     for (SampleCopy copy : backward) {
       copy.run();

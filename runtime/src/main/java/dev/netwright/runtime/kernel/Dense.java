@@ -4,7 +4,7 @@ import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Fully connected layer with PyTorch-layout weights: forward and backward. */
-public final class Dense {
+public final class Dense extends Kernel {
   private static final String NAME = "Dense";
   private static final double[] OVERWRITE = {1.0, 0.0}; // matmul alpha, beta: c = a.b
   private static final long[] NO_I = {};
@@ -24,6 +24,7 @@ public final class Dense {
    * view [N, C*H*W] of a contiguous 4-D buffer.
    */
   public Dense(INDArray y, INDArray x, INDArray w, INDArray b) {
+    super(NAME, "dx", "dw", "db", "dy");
     Checks.rank(NAME, "x", x, 2, "[N, F] (reshape a 4-D activation to [N, C*H*W] first)");
     Checks.rank(NAME, "w", w, 2, "[U, F]");
     long u = w.size(0);
@@ -59,7 +60,7 @@ public final class Dense {
   /** Enables backward. dx may be null (skip). db must be null iff b is null. Returns this. */
   public Dense withGradients(INDArray dx, INDArray dw, INDArray db, INDArray dy) {
     if (backward != null) {
-      throw new IllegalStateException(NAME + ": withGradients was already called");
+      throw withGradientsAgain();
     }
     Checks.shape(NAME, "dy", dy, y.shape(), "(the shape of y)");
     Checks.shape(NAME, "dw", dw, w.shape(), "(the shape of w)");
@@ -89,10 +90,10 @@ public final class Dense {
   }
 
   /** Computes dw, db and (if given) dx from x, w and dy, overwriting them. */
+  @Override
   public void backward() {
     if (backward == null) {
-      throw new IllegalStateException(NAME + ".backward() needs gradient buffers: call"
-          + " withGradients(dx, dw, db, dy) once after construction");
+      throw backwardWithoutGradients();
     }
     for (PreparedOp op : backward) {
       op.exec();

@@ -18,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * its draw is at least p. Inference forwards draw nothing. The mask does not depend on the dtype
  * or on ND4J's global random state.
  */
-public final class Dropout {
+public final class Dropout extends Kernel {
   private static final String NAME = "Dropout";
   private static final long[] NO_I = {};
   private static final double[] NO_T = {};
@@ -44,6 +44,7 @@ public final class Dropout {
 
   /** y = dropout(x), any shape; y may be the same array as x (in place); p in [0, 1]. */
   public Dropout(INDArray y, INDArray x, double p, long seed) {
+    super(NAME, "dx", "dy");
     Checks.present(NAME, "x", x);
     Checks.shape(NAME, "y", y, x.shape(), "(the shape of x)");
     Checks.sameFloatType(NAME, new String[] {"x", "y"}, x, y);
@@ -95,7 +96,7 @@ public final class Dropout {
   /** Enables backward; dx may be the same array as dy (in place). Returns this. */
   public Dropout withGradients(INDArray dx, INDArray dy) {
     if (backward != null) {
-      throw new IllegalStateException(NAME + ": withGradients was already called");
+      throw withGradientsAgain();
     }
     Checks.shape(NAME, "dx", dx, x.shape(), "(the shape of x)");
     Checks.shape(NAME, "dy", dy, x.shape(), "(the shape of y)");
@@ -109,10 +110,10 @@ public final class Dropout {
   }
 
   /** dx = dy·mask after a training forward, dx = dy after an inference forward; overwrites dx. */
+  @Override
   public void backward() {
     if (backward == null) {
-      throw new IllegalStateException(NAME + ".backward() needs gradient buffers: call"
-          + " withGradients(dx, dy) once after construction");
+      throw backwardWithoutGradients();
     }
     PreparedOp op = training ? backward[0] : backward[1];
     if (op != null) {

@@ -5,7 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Global average pooling: [N, C, H, W] → [N, C] (GoogLeNet's head). */
-public final class GlobalAvgPool {
+public final class GlobalAvgPool extends Kernel {
   private static final String NAME = "GlobalAvgPool";
   private static final long[] NO_I = {};
   private static final double[] NO_T = {};
@@ -23,6 +23,7 @@ public final class GlobalAvgPool {
 
   /** y[N,C] = mean of x[N,C,H,W] over H and W. */
   public GlobalAvgPool(INDArray y, INDArray x) {
+    super(NAME, "dx", "dy");
     Checks.rank(NAME, "x", x, 4, "[N, C, H, W]");
     Checks.shape(NAME, "y", y, new long[] {x.size(0), x.size(1)},
         "[N, C] for x " + Arrays.toString(x.shape()));
@@ -50,7 +51,7 @@ public final class GlobalAvgPool {
   /** Enables backward: dx[N,C,H,W] receives dy[N,C]/(H·W) on every position. Returns this. */
   public GlobalAvgPool withGradients(INDArray dx, INDArray dy) {
     if (backward != null) {
-      throw new IllegalStateException(NAME + ": withGradients was already called");
+      throw withGradientsAgain();
     }
     Checks.shape(NAME, "dx", dx, x.shape(), "(the shape of x)");
     Checks.shape(NAME, "dy", dy, y.shape(), "(the shape of y)");
@@ -80,10 +81,10 @@ public final class GlobalAvgPool {
   }
 
   /** Computes dx from dy, overwriting dx. */
+  @Override
   public void backward() {
     if (backward == null) {
-      throw new IllegalStateException(NAME + ".backward() needs gradient buffers: call"
-          + " withGradients(dx, dy) once after construction");
+      throw backwardWithoutGradients();
     }
     for (PreparedOp op : backward) {
       op.exec();

@@ -10,7 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>alpha is not divided by the window size, unlike PyTorch's LocalResponseNorm: PyTorch's
  * (size, alpha) is (2·depth + 1, alpha·(2·depth + 1)) here.
  */
-public final class Lrn {
+public final class Lrn extends Kernel {
   private static final String NAME = "Lrn";
   private static final long[] NO_I = {};
   private static final double[] NO_T = {};
@@ -34,6 +34,7 @@ public final class Lrn {
 
   /** x, y [N, C, H, W]; depthRadius at least 0; y must not be x (backward needs both). */
   public Lrn(INDArray y, INDArray x, int depthRadius, double bias, double alpha, double beta) {
+    super(NAME, "dx", "dy");
     Checks.rank(NAME, "x", x, 4, "[N, C, H, W]");
     Checks.shape(NAME, "y", y, x.shape(), "(the shape of x)");
     Checks.sameFloatType(NAME, new String[] {"x", "y"}, x, y);
@@ -84,7 +85,7 @@ public final class Lrn {
    */
   public Lrn withGradients(INDArray dx, INDArray dy) {
     if (backward != null) {
-      throw new IllegalStateException(NAME + ": withGradients was already called");
+      throw withGradientsAgain();
     }
     Checks.shape(NAME, "dx", dx, x.shape(), "(the shape of x)");
     Checks.shape(NAME, "dy", dy, x.shape(), "(the shape of y)");
@@ -112,10 +113,10 @@ public final class Lrn {
   }
 
   /** Computes dx from x, y and dy, overwriting dx. */
+  @Override
   public void backward() {
     if (backward == null) {
-      throw new IllegalStateException(NAME + ".backward() needs gradient buffers: call"
-          + " withGradients(dx, dy) once after construction");
+      throw backwardWithoutGradients();
     }
     for (PreparedOp op : backward) {
       op.exec();

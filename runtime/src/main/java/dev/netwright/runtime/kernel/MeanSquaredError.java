@@ -5,7 +5,7 @@ import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Head: mean squared error, mean over all N·K entries (PyTorch's MSELoss). */
-public final class MeanSquaredError implements Loss {
+public final class MeanSquaredError extends Kernel implements Loss {
   private static final String NAME = "MeanSquaredError";
 
   private final INDArray predictions;
@@ -16,6 +16,7 @@ public final class MeanSquaredError implements Loss {
 
   /** predictions[N,K], contiguous (read in Java), as a Dense output is. */
   public MeanSquaredError(INDArray predictions) {
+    super(NAME, "dpredictions");
     Checks.rank(NAME, "predictions", predictions, 2, "[N, K]");
     Checks.sameFloatType(NAME, new String[] {"predictions"}, predictions);
     Checks.contiguous(NAME, "predictions", predictions);
@@ -52,7 +53,7 @@ public final class MeanSquaredError implements Loss {
   @Override
   public MeanSquaredError withGradients(INDArray dpredictions) {
     if (this.dpredictions != null) {
-      throw new IllegalStateException(NAME + ": withGradients was already called");
+      throw withGradientsAgain();
     }
     Checks.shape(NAME, "dpredictions", dpredictions, predictions.shape(),
         "(the shape of predictions)");
@@ -67,8 +68,7 @@ public final class MeanSquaredError implements Loss {
   @Override
   public void backward() {
     if (dpredictions == null) {
-      throw new IllegalStateException(NAME + ".backward() needs a gradient buffer: call"
-          + " withGradients(dpredictions) once after construction");
+      throw backwardWithoutGradients();
     }
     if (targets == null) {
       throw new IllegalStateException(NAME + ".backward() differentiates the last"

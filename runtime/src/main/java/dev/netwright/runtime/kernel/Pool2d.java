@@ -5,7 +5,7 @@ import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Max or average pooling of an NCHW batch, channel by channel: forward and backward. */
-public final class Pool2d {
+public final class Pool2d extends Kernel {
   private static final long NCHW = 0;
   private static final double[] NO_T = {};
   private static final boolean[] NO_B = {};
@@ -20,6 +20,7 @@ public final class Pool2d {
   private PreparedOp backward;
 
   private Pool2d(String name, String op, INDArray y, INDArray x, Window window, long extra) {
+    super(name, "dx", "dy");
     Objects.requireNonNull(window, name + ": window must not be null");
     Checks.rank(name, "x", x, 4, "[N, C, H, W]");
     long oH = window.outH(x.size(2));
@@ -66,7 +67,7 @@ public final class Pool2d {
   /** Enables backward: dx[N,C,H,W] receives the gradient for dy[N,C,oH,oW]. Returns this. */
   public Pool2d withGradients(INDArray dx, INDArray dy) {
     if (backward != null) {
-      throw new IllegalStateException(name + ": withGradients was already called");
+      throw withGradientsAgain();
     }
     Checks.shape(name, "dx", dx, x.shape(), "(the shape of x)");
     Checks.shape(name, "dy", dy, y.shape(), "(the shape of y)");
@@ -77,10 +78,10 @@ public final class Pool2d {
   }
 
   /** Computes dx from x and dy, overwriting dx. */
+  @Override
   public void backward() {
     if (backward == null) {
-      throw new IllegalStateException(name + ".backward() needs gradient buffers: call"
-          + " withGradients(dx, dy) once after construction");
+      throw backwardWithoutGradients();
     }
     backward.exec();
   }

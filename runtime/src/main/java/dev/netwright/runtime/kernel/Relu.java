@@ -1,11 +1,10 @@
 package dev.netwright.runtime.kernel;
 
-import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Rectified linear unit, element-wise on arrays of any shape: forward and backward. */
-public final class Relu {
+public final class Relu extends Kernel {
   private static final String NAME = "Relu";
   private static final long[] NO_I = {};
   private static final boolean[] NO_B = {};
@@ -17,6 +16,7 @@ public final class Relu {
 
   /** y = max(x, 0); y may be the same array as x (in place). */
   public Relu(INDArray y, INDArray x) {
+    super(NAME, "dx", "dy");
     Checks.present(NAME, "x", x);
     Checks.shape(NAME, "y", y, x.shape(), "(the shape of x)");
     Checks.sameFloatType(NAME, new String[] {"x", "y"}, x, y);
@@ -36,7 +36,7 @@ public final class Relu {
    */
   public Relu withGradients(INDArray dx, INDArray dy) {
     if (backward != null) {
-      throw new IllegalStateException(NAME + ": withGradients was already called");
+      throw withGradientsAgain();
     }
     Checks.shape(NAME, "dy", dy, y.shape(), "(the shape of y)");
     Checks.shape(NAME, "dx", dx, y.shape(), "(the shape of y)");
@@ -54,10 +54,10 @@ public final class Relu {
   }
 
   /** Computes dx from y and dy, overwriting dx. */
+  @Override
   public void backward() {
     if (backward == null) {
-      throw new IllegalStateException(NAME + ".backward() needs gradient buffers: call"
-          + " withGradients(dx, dy) once after construction; y is " + Arrays.toString(y.shape()));
+      throw backwardWithoutGradients(y);
     }
     for (PreparedOp op : backward) {
       op.exec();

@@ -4,7 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Element-wise logistic sigmoid on arrays of any shape; y may equal x (in place). */
-public final class Sigmoid {
+public final class Sigmoid extends Kernel {
   private static final String NAME = "Sigmoid";
   private static final long[] NO_I = {};
   private static final double[] NO_T = {};
@@ -17,6 +17,7 @@ public final class Sigmoid {
 
   /** y = 1/(1 + exp(-x)); y may be the same array as x (backward needs only y). */
   public Sigmoid(INDArray y, INDArray x) {
+    super(NAME, "dx", "dy");
     Checks.present(NAME, "x", x);
     Checks.shape(NAME, "y", y, x.shape(), "(the shape of x)");
     Checks.sameFloatType(NAME, new String[] {"x", "y"}, x, y);
@@ -33,7 +34,7 @@ public final class Sigmoid {
   /** Enables backward; dx may be the same array as dy (in place). Returns this. */
   public Sigmoid withGradients(INDArray dx, INDArray dy) {
     if (backward != null) {
-      throw new IllegalStateException(NAME + ": withGradients was already called");
+      throw withGradientsAgain();
     }
     Checks.shape(NAME, "dx", dx, y.shape(), "(the shape of y)");
     Checks.shape(NAME, "dy", dy, y.shape(), "(the shape of y)");
@@ -50,10 +51,10 @@ public final class Sigmoid {
   }
 
   /** dx = dy·y·(1−y), overwriting dx. */
+  @Override
   public void backward() {
     if (backward == null) {
-      throw new IllegalStateException(NAME + ".backward() needs gradient buffers: call"
-          + " withGradients(dx, dy) once after construction");
+      throw backwardWithoutGradients();
     }
     for (PreparedOp op : backward) {
       op.exec();

@@ -9,7 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * usually 1), mean over all N·K entries, numerically stable from the logits (log-sum-exp form, as
  * PyTorch's BCEWithLogitsLoss).
  */
-public final class SigmoidCrossEntropy implements Loss {
+public final class SigmoidCrossEntropy extends Kernel implements Loss {
   private static final String NAME = "SigmoidCrossEntropy";
 
   private final INDArray probs;
@@ -25,6 +25,7 @@ public final class SigmoidCrossEntropy implements Loss {
    * Dense output is.
    */
   public SigmoidCrossEntropy(INDArray probs, INDArray logits) {
+    super(NAME, "dlogits");
     Checks.rank(NAME, "logits", logits, 2, "[N, K]");
     Checks.shape(NAME, "probs", probs, logits.shape(), "(the shape of logits)");
     Checks.sameFloatType(NAME, new String[] {"logits", "probs"}, logits, probs);
@@ -69,7 +70,7 @@ public final class SigmoidCrossEntropy implements Loss {
   @Override
   public SigmoidCrossEntropy withGradients(INDArray dlogits) {
     if (this.dlogits != null) {
-      throw new IllegalStateException(NAME + ": withGradients was already called");
+      throw withGradientsAgain();
     }
     Checks.shape(NAME, "dlogits", dlogits, probs.shape(), "(the shape of logits)");
     Checks.sameFloatType(NAME, new String[] {"probs", "dlogits"}, probs, dlogits);
@@ -82,8 +83,7 @@ public final class SigmoidCrossEntropy implements Loss {
   @Override
   public void backward() {
     if (dlogits == null) {
-      throw new IllegalStateException(NAME + ".backward() needs a gradient buffer: call"
-          + " withGradients(dlogits) once after construction");
+      throw backwardWithoutGradients();
     }
     if (labels == null) {
       throw new IllegalStateException(NAME + ".backward() differentiates the last forward(labels):"

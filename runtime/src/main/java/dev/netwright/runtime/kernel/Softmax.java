@@ -1,11 +1,10 @@
 package dev.netwright.runtime.kernel;
 
-import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Softmax over the last axis of [N, K] as a layer (not a head); y may equal x (in place). */
-public final class Softmax {
+public final class Softmax extends Kernel {
   private static final String NAME = "Softmax";
   private static final long[] NO_I = {};
   private static final double[] NO_T = {};
@@ -18,6 +17,7 @@ public final class Softmax {
 
   /** y[n,k] = exp(x[n,k]) / Σ_j exp(x[n,j]); y may be the same array as x. */
   public Softmax(INDArray y, INDArray x) {
+    super(NAME, "dx", "dy");
     Checks.rank(NAME, "x", x, 2, "[N, K] (softmax runs over the last axis)");
     Checks.shape(NAME, "y", y, x.shape(), "(the shape of x)");
     Checks.sameFloatType(NAME, new String[] {"x", "y"}, x, y);
@@ -34,7 +34,7 @@ public final class Softmax {
   /** Enables backward; dx may be the same array as dy (in place). Returns this. */
   public Softmax withGradients(INDArray dx, INDArray dy) {
     if (backward != null) {
-      throw new IllegalStateException(NAME + ": withGradients was already called");
+      throw withGradientsAgain();
     }
     Checks.shape(NAME, "dx", dx, y.shape(), "(the shape of y)");
     Checks.shape(NAME, "dy", dy, y.shape(), "(the shape of y)");
@@ -56,10 +56,10 @@ public final class Softmax {
   }
 
   /** dx = y ⊙ (dy − Σ_k dy⊙y) row by row, overwriting dx. */
+  @Override
   public void backward() {
     if (backward == null) {
-      throw new IllegalStateException(NAME + ".backward() needs gradient buffers: call"
-          + " withGradients(dx, dy) once after construction; y is " + Arrays.toString(y.shape()));
+      throw backwardWithoutGradients(y);
     }
     for (PreparedOp op : backward) {
       op.exec();

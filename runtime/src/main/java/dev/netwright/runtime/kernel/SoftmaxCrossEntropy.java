@@ -5,7 +5,7 @@ import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Row-wise softmax with the mean cross-entropy against one-hot labels: forward and backward. */
-public final class SoftmaxCrossEntropy implements Loss {
+public final class SoftmaxCrossEntropy extends Kernel implements Loss {
   private static final String NAME = "SoftmaxCrossEntropy";
   /**
    * Probabilities are clamped here before the log: the smallest positive float, so FLOAT
@@ -24,6 +24,7 @@ public final class SoftmaxCrossEntropy implements Loss {
 
   /** probs[N,K] = softmax(logits[N,K]) row-wise; probs must be contiguous (it is read in Java). */
   public SoftmaxCrossEntropy(INDArray probs, INDArray logits) {
+    super(NAME, "dlogits");
     Checks.rank(NAME, "logits", logits, 2, "[N, K]");
     Checks.shape(NAME, "probs", probs, logits.shape(), "(the shape of logits)");
     Checks.sameFloatType(NAME, new String[] {"logits", "probs"}, logits, probs);
@@ -72,7 +73,7 @@ public final class SoftmaxCrossEntropy implements Loss {
   @Override
   public SoftmaxCrossEntropy withGradients(INDArray dlogits) {
     if (this.dlogits != null) {
-      throw new IllegalStateException(NAME + ": withGradients was already called");
+      throw withGradientsAgain();
     }
     Checks.shape(NAME, "dlogits", dlogits, probs.shape(), "(the shape of logits)");
     Checks.sameFloatType(NAME, new String[] {"probs", "dlogits"}, probs, dlogits);
@@ -85,8 +86,7 @@ public final class SoftmaxCrossEntropy implements Loss {
   @Override
   public void backward() {
     if (dlogits == null) {
-      throw new IllegalStateException(NAME + ".backward() needs a gradient buffer: call"
-          + " withGradients(dlogits) once after construction");
+      throw backwardWithoutGradients();
     }
     if (labels == null) {
       throw new IllegalStateException(NAME + ".backward() differentiates the last forward(labels):"

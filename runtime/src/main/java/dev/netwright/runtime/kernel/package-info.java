@@ -14,7 +14,9 @@
  *       outputs, inputs, parameters. {@code forward()} and {@code backward()} take no arguments,
  *       allocate nothing on the Java heap, and write into those buffers.
  *   <li>{@code backward()} overwrites its gradient outputs; it does not accumulate. It needs
- *       {@code withGradients(...)} first, which binds the gradient buffers once.
+ *       {@code withGradients(...)} first, which binds the gradient buffers once. Every kernel with
+ *       a backward pass extends {@link dev.netwright.runtime.kernel.Kernel}, which words these
+ *       guards.
  *   <li>Shape and dtype mistakes throw {@link java.lang.IllegalArgumentException} at construction,
  *       naming expected and found shapes; a failing native op throws
  *       {@link java.lang.IllegalStateException} naming the kernel, its arrays and libnd4j's reason.

@@ -1,6 +1,6 @@
 package dev.netwright.runtime.optim;
 
-import dev.netwright.runtime.Parameters;
+import dev.netwright.runtime.model.Parameters;
 import java.util.List;
 
 /**

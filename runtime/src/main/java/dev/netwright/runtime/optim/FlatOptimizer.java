@@ -1,7 +1,7 @@
 package dev.netwright.runtime.optim;
 
-import dev.netwright.runtime.Parameters;
-import dev.netwright.runtime.Parameters.Parameter;
+import dev.netwright.runtime.model.Parameters;
+import dev.netwright.runtime.model.Parameters.Parameter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

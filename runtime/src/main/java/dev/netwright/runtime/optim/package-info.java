@@ -1,5 +1,5 @@
 /**
- * Optimizers and learning-rate schedules over {@link dev.netwright.runtime.Parameters}' flat
+ * Optimizers and learning-rate schedules over {@link dev.netwright.runtime.model.Parameters}' flat
  * buffers, with PyTorch's semantics (torch.optim), ordered by complexity: {@link
  * dev.netwright.runtime.optim.Sgd} (momentum, Nesterov, weight decay), then {@link
  * dev.netwright.runtime.optim.Adam} (and AdamW).

@@ -1,8 +1,8 @@
 package dev.netwright.runtime.train;
 
-import dev.netwright.runtime.Model;
 import dev.netwright.runtime.data.Batch;
 import dev.netwright.runtime.data.BatchLoader;
+import dev.netwright.runtime.model.Model;
 import java.util.List;
 import java.util.Locale;
 import org.nd4j.linalg.api.ndarray.INDArray;

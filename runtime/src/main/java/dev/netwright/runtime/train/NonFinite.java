@@ -1,8 +1,8 @@
 package dev.netwright.runtime.train;
 
-import dev.netwright.runtime.Parameters;
-import dev.netwright.runtime.Parameters.Buffer;
-import dev.netwright.runtime.Parameters.Parameter;
+import dev.netwright.runtime.model.Parameters;
+import dev.netwright.runtime.model.Parameters.Buffer;
+import dev.netwright.runtime.model.Parameters.Parameter;
 import dev.netwright.runtime.optim.Optimizer;
 import java.util.Arrays;
 import java.util.Map;

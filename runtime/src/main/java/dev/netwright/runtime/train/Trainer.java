@@ -1,11 +1,12 @@
 package dev.netwright.runtime.train;
 
-import dev.netwright.runtime.Model;
-import dev.netwright.runtime.Parameters;
 import dev.netwright.runtime.data.Batch;
 import dev.netwright.runtime.data.BatchLoader;
+import dev.netwright.runtime.exec.Threads;
 import dev.netwright.runtime.io.Checkpoint;
 import dev.netwright.runtime.io.TrainingState;
+import dev.netwright.runtime.model.Model;
+import dev.netwright.runtime.model.Parameters;
 import dev.netwright.runtime.optim.LearningRateSchedule;
 import dev.netwright.runtime.optim.Optimizer;
 import java.io.IOException;

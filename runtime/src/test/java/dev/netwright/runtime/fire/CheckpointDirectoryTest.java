@@ -3,11 +3,11 @@ package dev.netwright.runtime.fire;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.netwright.runtime.Model;
 import dev.netwright.runtime.data.BatchLoader;
 import dev.netwright.runtime.data.Dataset;
 import dev.netwright.runtime.io.Checkpoint;
 import dev.netwright.runtime.io.TrainingState;
+import dev.netwright.runtime.model.Model;
 import dev.netwright.runtime.optim.Sgd;
 import dev.netwright.runtime.train.Trainer;
 import java.io.UncheckedIOException;

@@ -3,10 +3,9 @@ package dev.netwright.runtime.fire;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.netwright.runtime.DenseNetwork;
-import dev.netwright.runtime.Model;
 import dev.netwright.runtime.io.Checkpoint;
 import dev.netwright.runtime.io.TrainingState;
+import dev.netwright.runtime.model.Model;
 import dev.netwright.runtime.optim.Adam;
 import dev.netwright.runtime.optim.Optimizer;
 import dev.netwright.runtime.optim.Sgd;
@@ -25,7 +24,6 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -104,6 +102,6 @@ class ConcurrentCheckpointTest {
 
   /** 16,513 parameters: a 16x16 input, 64 hidden units, one output. */
   static Model network(long seed) {
-    return new DenseNetwork(DataType.FLOAT, seed, new int[] {1, 16, 16}, 256, 64, 1);
+    return new DenseParameters(seed, new int[] {1, 16, 16}, 256, 64, 1);
   }
 }

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.netwright.runtime.Model;
 import dev.netwright.runtime.io.Checkpoint;
 import dev.netwright.runtime.io.ModelFileException;
 import dev.netwright.runtime.io.TrainingState;
+import dev.netwright.runtime.model.Model;
 import dev.netwright.runtime.optim.Adam;
 import dev.netwright.runtime.optim.Optimizer;
 import java.io.BufferedReader;

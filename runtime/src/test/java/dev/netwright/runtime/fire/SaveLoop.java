@@ -1,13 +1,11 @@
 package dev.netwright.runtime.fire;
 
-import dev.netwright.runtime.DenseNetwork;
-import dev.netwright.runtime.Model;
 import dev.netwright.runtime.io.Checkpoint;
 import dev.netwright.runtime.io.TrainingState;
+import dev.netwright.runtime.model.Model;
 import dev.netwright.runtime.optim.Adam;
 import dev.netwright.runtime.optim.Optimizer;
 import java.nio.file.Path;
-import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The child process of {@link KillDuringSaveTest}: saves checkpoint after checkpoint of a
@@ -34,7 +32,7 @@ public final class SaveLoop {
 
   /** 49,152 inputs (3x128x128), 64 hidden units, one output: 3,145,857 parameters. */
   static Model network(long seed) {
-    return new DenseNetwork(DataType.FLOAT, seed, new int[] {3, 128, 128}, 49152, 64, 1);
+    return new DenseParameters(seed, new int[] {3, 128, 128}, 49152, 64, 1);
   }
 
   static void fill(Model model, Optimizer optimizer, int k) {

@@ -1,8 +1,8 @@
 package dev.netwright.runtime.io;
 
-import dev.netwright.runtime.HeadType;
-import dev.netwright.runtime.Model;
-import dev.netwright.runtime.Parameters;
+import dev.netwright.runtime.model.HeadType;
+import dev.netwright.runtime.model.Model;
+import dev.netwright.runtime.model.Parameters;
 import java.util.HashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataBuffer;

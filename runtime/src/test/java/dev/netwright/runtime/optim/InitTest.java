@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.netwright.runtime.Parameters;
-import dev.netwright.runtime.Parameters.Init;
-import dev.netwright.runtime.Parameters.Parameter;
+import dev.netwright.runtime.model.Parameters;
+import dev.netwright.runtime.model.Parameters.Init;
+import dev.netwright.runtime.model.Parameters.Parameter;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;

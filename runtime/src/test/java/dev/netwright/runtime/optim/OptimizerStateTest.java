@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.netwright.runtime.Parameters;
+import dev.netwright.runtime.model.Parameters;
 import java.lang.management.ManagementFactory;
 import java.util.HashMap;
 import java.util.List;

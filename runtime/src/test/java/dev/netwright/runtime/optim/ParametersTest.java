@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.netwright.runtime.Parameters;
-import dev.netwright.runtime.Parameters.Buffer;
-import dev.netwright.runtime.Parameters.Parameter;
+import dev.netwright.runtime.model.Parameters;
+import dev.netwright.runtime.model.Parameters.Buffer;
+import dev.netwright.runtime.model.Parameters.Parameter;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.netwright.runtime.train;
 
-import dev.netwright.runtime.Model;
-import dev.netwright.runtime.Parameters;
+import dev.netwright.runtime.model.Model;
+import dev.netwright.runtime.model.Parameters;
 import java.util.HashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataBuffer;
@@ -74,8 +74,8 @@ final class SoftmaxRegression implements Model {
   }
 
   @Override
-  public dev.netwright.runtime.HeadType head() {
-    return dev.netwright.runtime.HeadType.SOFTMAX_CROSS_ENTROPY;
+  public dev.netwright.runtime.model.HeadType head() {
+    return dev.netwright.runtime.model.HeadType.SOFTMAX_CROSS_ENTROPY;
   }
 
   @Override

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.netwright.runtime.Model;
 import dev.netwright.runtime.data.BatchLoader;
+import dev.netwright.runtime.exec.Threads;
+import dev.netwright.runtime.model.Model;
 import dev.netwright.runtime.optim.Adam;
 import dev.netwright.runtime.optim.Optimizer;
 import dev.netwright.runtime.optim.Sgd;
 import dev.netwright.runtime.train.EpochResult;
-import dev.netwright.runtime.train.Threads;
 import dev.netwright.runtime.train.Trainer;
 import dev.netwright.samples.SimpleNetModel;
 import dev.netwright.samples.TinyClassics_DropoutNetModel;

@@ -6,15 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.netwright.runtime.Model;
 import dev.netwright.runtime.data.BatchLoader;
 import dev.netwright.runtime.data.Dataset;
+import dev.netwright.runtime.exec.Threads;
 import dev.netwright.runtime.io.Checkpoint;
 import dev.netwright.runtime.io.TrainingState;
+import dev.netwright.runtime.model.Model;
 import dev.netwright.runtime.optim.Optimizer;
 import dev.netwright.runtime.optim.Sgd;
 import dev.netwright.runtime.train.EpochResult;
-import dev.netwright.runtime.train.Threads;
 import dev.netwright.runtime.train.Trainer;
 import dev.netwright.runtime.train.TrainingDivergedException;
 import dev.netwright.samples.SimpleNetModel;

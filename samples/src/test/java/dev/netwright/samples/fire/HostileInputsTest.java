@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.netwright.runtime.Model;
-import dev.netwright.runtime.train.Threads;
+import dev.netwright.runtime.exec.Threads;
+import dev.netwright.runtime.model.Model;
 import dev.netwright.samples.InceptionNetModel;
 import dev.netwright.samples.SimpleNetModel;
 import dev.netwright.samples.TinyClassics_NormsModel;

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.netwright.runtime.Model;
 import dev.netwright.runtime.data.BatchLoader;
 import dev.netwright.runtime.data.Dataset;
+import dev.netwright.runtime.exec.Threads;
+import dev.netwright.runtime.model.Model;
 import dev.netwright.runtime.optim.Sgd;
 import dev.netwright.runtime.train.EpochResult;
-import dev.netwright.runtime.train.Threads;
 import dev.netwright.runtime.train.Trainer;
 import dev.netwright.samples.SimpleNetModel;
 import java.io.IOException;
@@ -68,7 +68,7 @@ class LongRunTest {
     assumeTrue(threads instanceof com.sun.management.ThreadMXBean, "needs HotSpot's allocation counter");
     var counter = (com.sun.management.ThreadMXBean) threads;
     Model net = make.get();
-    assertEquals(nativeThreads, ((dev.netwright.runtime.GeneratedModel<?>) net).parts(batch), name);
+    assertEquals(nativeThreads, ((dev.netwright.runtime.model.GeneratedModel<?>) net).parts(batch), name);
     int stepsPerEpoch = 100;
     int every = STEPS / SAMPLES;
     // step, allocated bytes, heap after GC, JavaCPP's physicalBytes, JavaCPP-tracked bytes, VmRSS

@@ -1,4 +1,4 @@
-package dev.netwright.runtime;
+package dev.netwright.runtime.model;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

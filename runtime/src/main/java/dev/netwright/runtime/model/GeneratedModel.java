@@ -1,5 +1,9 @@
-package dev.netwright.runtime;
+package dev.netwright.runtime.model;
 
+import dev.netwright.runtime.exec.BatchPlan;
+import dev.netwright.runtime.exec.Branches;
+import dev.netwright.runtime.exec.Lanes;
+import dev.netwright.runtime.exec.Part;
 import dev.netwright.runtime.kernel.Loss;
 import dev.netwright.runtime.kernel.MeanSquaredError;
 import dev.netwright.runtime.kernel.SigmoidCrossEntropy;
@@ -22,25 +26,13 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
   /** Batch sizes whose buffers are kept; the least recently used set beyond this is dropped. */
   private static final int CACHED_BATCH_SIZES = 4;
 
-  /** Buffers and kernels for one batch size, allocated once and reused by every step. */
-  protected abstract static class Batch {
-    /** Batch size. */
-    protected final int n;
-
-    /** The network input [N, C, H, W], copied from the caller's array. */
-    protected INDArray input;
-
-    /** The last node's output [N, ...]. */
-    protected INDArray output;
-
-    /** Gradient of the loss with respect to {@link #output}, allocated with the backward pass. */
-    protected INDArray outputGradient;
-
+  /**
+   * Buffers and kernels for one batch size, allocated once and reused by every step: the input,
+   * output and head that {@link Part} holds, and the node outputs and parameter gradients.
+   */
+  protected abstract static class Batch extends Part {
     /** Every node's output in forward order, named as {@link GeneratedModel#nodeNames()}. */
     protected INDArray[] nodeOutputs;
-
-    /** The head, or null for a network without one. */
-    protected Loss loss;
 
     /** The registry {@link #gradient} looks names up in; set before {@link #enableBackward}. */
     Parameters parameters;
@@ -51,23 +43,9 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
      */
     INDArray gradients;
 
-    /** Lanes this batch's {@link Branches} may use in the current forward pass; 1: in order. */
-    int lanes = 1;
-
     /** A buffer set for batch size {@code n}. */
     protected Batch(int n) {
-      this.n = n;
-    }
-
-    /** Allocates gradient buffers and arms the kernels' backward passes. */
-    protected abstract void enableBackward();
-
-    /**
-     * The branches of one block's forward pass, each with its native call count and multiply-adds
-     * per example (what balances them across lanes); made once, by the generated constructor.
-     */
-    protected final Branches branches(long[] calls, long[] multiplyAdds, Runnable... branches) {
-      return new Branches(this, calls, multiplyAdds, branches);
+      super(n);
     }
 
     /**
@@ -77,6 +55,25 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     protected final INDArray gradient(String name) {
       Parameters.Parameter p = parameters.get(name);
       return gradients == null ? p.gradient() : Parameters.view(gradients, p.offset(), p.shape());
+    }
+  }
+
+  /**
+   * One batch size's plan and what this model keeps beside it: the input view for the finiteness
+   * check and a binary head's labels, each made on first use, and whether loss has run.
+   */
+  private static final class Plan {
+    final int n;
+    final int parts;
+    final BatchPlan<Batch> exec;
+    java.nio.Buffer inputView;
+    INDArray binaryLabels;
+    boolean lossReady;
+
+    Plan(BatchPlan<Batch> exec) {
+      this.n = exec.n();
+      this.parts = exec.partCount();
+      this.exec = exec;
     }
   }
 
@@ -101,9 +98,9 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
   private final String summary;
   private final String diagram;
   // Keyed by batch size and part count; the most recent one is also kept aside (no boxing per step).
-  private final Map<Integer, BatchPlan> plans = new LinkedHashMap<>(8, 0.75f, true);
-  private BatchPlan recent;
-  private BatchPlan last;
+  private final Map<Integer, Plan> plans = new LinkedHashMap<>(8, 0.75f, true);
+  private Plan recent;
+  private Plan last;
   private boolean training = true;
   private long trainingSteps;
   private long dropoutSeed;
@@ -136,8 +133,8 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     }
     String[] names = nodeNames();
     for (int i = 0; i < names.length; i++) {
-      for (Batch part : last.parts) {
-        INDArray[] outputs = part.nodeOutputs;
+      for (int p = 0; p < last.parts; p++) {
+        INDArray[] outputs = last.exec.part(p).nodeOutputs;
         if (outputs != null && i < outputs.length && !finite(outputs[i])) {
           return names[i];
         }
@@ -272,8 +269,8 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
   public final INDArray forward(INDArray input) {
     checkInput(input);
     int n = (int) input.size(0);
-    BatchPlan plan = plan(n, partsFor(n));
-    plan.copyIn(input);
+    Plan plan = plan(n, partsFor(n));
+    plan.exec.copyIn(input);
     // The input the last forward's activations came from is gone: until this forward completes,
     // loss and backward have nothing consistent to work from (a refused input would reach the
     // weight gradients).
@@ -282,10 +279,10 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     if (training) {
       trainingSteps++;
     }
-    plan.forward();
+    plan.exec.forward();
     plan.lossReady = false;
     last = plan;
-    return plan.output;
+    return plan.exec.output();
   }
 
   /**
@@ -320,19 +317,19 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     return Math.max(1, Math.min(Math.min(Lanes.requested(), Lanes.MAX), n / MIN_PART));
   }
 
-  private BatchPlan plan(int n, int k) {
-    if (recent != null && recent.n == n && recent.parts.length == k) {
+  private Plan plan(int n, int k) {
+    if (recent != null && recent.n == n && recent.parts == k) {
       return recent;
     }
     int key = n * (Lanes.MAX + 1) + k;
-    BatchPlan plan = plans.get(key);
+    Plan plan = plans.get(key);
     if (plan == null) {
-      plan = k == 1
-          ? new BatchPlan(batch(n), small(n), this::forwardBatch, this::backwardBatch)
-          : split(n, k);
+      plan = new Plan(k == 1
+          ? new BatchPlan<>(batch(n), small(n), this::forwardBatch, this::backwardBatch)
+          : split(n, k));
       plans.put(key, plan);
       if (plans.size() > CACHED_BATCH_SIZES) {
-        BatchPlan dropped = plans.remove(plans.keySet().iterator().next());
+        Plan dropped = plans.remove(plans.keySet().iterator().next());
         if (dropped == recent) {
           recent = null;
         }
@@ -353,7 +350,7 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     return b;
   }
 
-  private BatchPlan split(int n, int k) {
+  private BatchPlan<Batch> split(int n, int k) {
     int[] sizes = BatchPlan.sizes(n, k);
     Batch[] parts = new Batch[k];
     for (int i = 0; i < k; i++) {
@@ -361,7 +358,7 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     }
     INDArray whole = create(shapeOf(n, inputShape));
     INDArray output = create(shapeOf(n, outputShape));
-    return new BatchPlan(parts, whole, output, head(n, output), this::forwardBatch, this::backwardBatch);
+    return new BatchPlan<>(parts, whole, output, head(n, output), this::forwardBatch, this::backwardBatch);
   }
 
   /** The head over a whole split batch's output, as the generated buffers make it for one part. */
@@ -400,20 +397,20 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
 
   @Override
   public final double loss(INDArray labels) {
-    BatchPlan b = requireForward("loss");
-    if (b.loss == null) {
+    Plan b = requireForward("loss");
+    if (b.exec.loss() == null) {
       throw new IllegalStateException(name + " has no head (head = NONE), so it has no loss;"
           + " call backward(outputGradient) with the gradient of your own loss");
     }
     INDArray target = labels(b, labels);
-    double value = b.loss.forward(target);
+    double value = b.exec.loss().forward(target);
     b.lossReady = true;
     return value;
   }
 
   /** The labels in the form the head reads, or an exception naming the expected shapes. */
-  private INDArray labels(BatchPlan b, INDArray labels) {
-    long[] output = b.output.shape();
+  private INDArray labels(Plan b, INDArray labels) {
+    long[] output = b.exec.output().shape();
     long[] oneHot = {b.n, classes};
     long[] got = labels == null ? null : labels.shape();
     if (head == HeadType.SIGMOID_BINARY_CROSS_ENTROPY && got != null && Arrays.equals(got, oneHot)) {
@@ -439,50 +436,51 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
 
   @Override
   public final void backward() {
-    BatchPlan b = requireForward("backward");
+    Plan b = requireForward("backward");
     if (!b.lossReady) {
       throw new IllegalStateException(name + ".backward() follows loss(labels); call loss first, or"
           + " backward(outputGradient) for a gradient of your own");
     }
-    ready(b);
-    b.loss.backward();
-    b.backward();
+    ready(b.exec);
+    b.exec.loss().backward();
+    b.exec.backward();
   }
 
   @Override
   public final void backward(INDArray outputGradient) {
-    BatchPlan b = requireForward("backward");
-    long[] expected = b.output.shape();
+    BatchPlan<Batch> b = requireForward("backward").exec;
+    long[] expected = b.output().shape();
     if (outputGradient == null || !Arrays.equals(outputGradient.shape(), expected)) {
       throw new IllegalArgumentException(name + ".backward expects an output gradient "
           + Arrays.toString(expected) + " (the shape of the last output), got "
           + (outputGradient == null ? "null" : Arrays.toString(outputGradient.shape())));
     }
     ready(b);
-    b.outputGradient.assign(outputGradient);
+    b.outputGradient().assign(outputGradient);
     b.backward();
   }
 
-  private void ready(BatchPlan b) {
-    if (b.backwardReady) {
+  private void ready(BatchPlan<Batch> b) {
+    if (b.backwardReady()) {
       return;
     }
     if (!b.split()) {
       b.enableBackward(null, null, null);
       return;
     }
-    INDArray whole = create(b.output.shape());
-    INDArray[] shadows = new INDArray[b.parts.length];
+    INDArray whole = create(b.output().shape());
+    INDArray[] shadows = new INDArray[b.partCount()];
     for (int i = 1; i < shadows.length; i++) {
       shadows[i] = create(parameters.gradients().shape());
+      b.part(i).gradients = shadows[i]; // part 0 writes the model's own
     }
     b.enableBackward(whole, parameters.gradients(), shadows);
-    if (b.loss != null) {
-      b.loss.withGradients(flat(whole, b.n));
+    if (b.loss() != null) {
+      b.loss().withGradients(flat(whole, b.n()));
     }
   }
 
-  private BatchPlan requireForward(String call) {
+  private Plan requireForward(String call) {
     if (last == null) {
       throw new IllegalStateException(name + "." + call + " needs a forward pass first");
     }
@@ -494,9 +492,10 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
    * train on garbage without a word. A scan of the copied input through a view made once, about
    * a microsecond per thousand values.
    */
-  private void checkFinite(BatchPlan b, INDArray given) {
+  private void checkFinite(Plan b, INDArray given) {
     if (b.inputView == null) {
-      b.inputView = dtype == DataType.FLOAT ? b.input.data().asNioFloat() : b.input.data().asNioDouble();
+      INDArray input = b.exec.input();
+      b.inputView = dtype == DataType.FLOAT ? input.data().asNioFloat() : input.data().asNioDouble();
     }
     int bad = -1;
     if (b.inputView instanceof java.nio.FloatBuffer f) {
@@ -518,7 +517,7 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     if (bad >= 0) {
       int hw = inputShape[1] * inputShape[2];
       int chw = inputShape[0] * hw;
-      double value = b.input.data().getDouble(bad);
+      double value = b.exec.input().data().getDouble(bad);
       long[] at = {bad / chw, bad % chw / hw, bad % hw / inputShape[2], bad % inputShape[2]};
       // A DOUBLE input can hold a finite value, e.g. 1e300, that overflows this FLOAT network's copy.
       double original = given.getDouble(at);

@@ -1,8 +1,11 @@
-package dev.netwright.runtime;
+package dev.netwright.samples;
 
 import dev.netwright.runtime.kernel.Dense;
 import dev.netwright.runtime.kernel.Relu;
 import dev.netwright.runtime.kernel.SigmoidCrossEntropy;
+import dev.netwright.runtime.model.GeneratedModel;
+import dev.netwright.runtime.model.HeadType;
+import dev.netwright.runtime.model.Parameters;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;

@@ -1,4 +1,4 @@
-package dev.netwright.runtime;
+package dev.netwright.runtime.exec;
 
 import dev.netwright.runtime.kernel.Accumulate;
 import dev.netwright.runtime.kernel.Copy;
@@ -10,7 +10,7 @@ import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The buffers of one batch size: a single generated {@link GeneratedModel.Batch}, or several that
+ * The buffers of one batch size: a single {@link Part} (the generated buffer set), or several that
  * each take a contiguous block of the examples and run side by side on {@link Lanes}.
  *
  * <p>A split batch computes what the whole batch would: the head sees all outputs at once (so a
@@ -18,27 +18,26 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * gradient, and the parameter gradients of parts 1.. are added into part 0's, which are the
  * model's. Only the order of the final sums differs. Networks whose examples interact in training
  * (batch statistics, dropout masks drawn over the whole batch) are not split in training.
+ *
+ * <p>Made and driven by the model base ({@code GeneratedModel}); not for user code.
+ *
+ * @param <P> the model's buffer set
  */
-final class BatchPlan {
-  final int n;
-  final GeneratedModel.Batch[] parts;
-  /** The whole batch's input, output and head; part 0's own arrays when there is one part. */
-  final INDArray input;
-  final INDArray output;
-  final Loss loss;
-  INDArray outputGradient;
-
-  /** A view of {@link #input}'s memory for the finiteness check, made on first use. */
-  java.nio.Buffer inputView;
-  /** 0/1 labels [N, 1] taken from one-hot [N, 2] labels, for a binary head; made on first use. */
-  INDArray binaryLabels;
-  boolean backwardReady;
-  boolean lossReady;
+public final class BatchPlan<P extends Part> {
+  private final int n;
+  // P's; an array of Part because a generic array cannot be made (part(i) casts, which costs nothing).
+  private final Part[] parts;
+  // The whole batch's input, output and head; part 0's own arrays when there is one part.
+  private final INDArray input;
+  private final INDArray output;
+  private final Loss loss;
+  private INDArray outputGradient;
+  private boolean backwardReady;
 
   /** Unsplit and small: its calls run on one native thread each, its branches side by side. */
   private final boolean narrow;
-  private final Consumer<GeneratedModel.Batch> forward;
-  private final Consumer<GeneratedModel.Batch> backward;
+  private final Consumer<P> forward;
+  private final Consumer<P> backward;
   private final Runnable[] forwardTasks;
   // copyIn's source: the address of the caller's array, set per call (no Pointer per call).
   private final Address from = new Address();
@@ -52,11 +51,10 @@ final class BatchPlan {
    * One batch, no split; {@code narrow}: its calls do so little work that they run on one native
    * thread, and its branches ({@link Branches}) side by side on as many lanes as the thread asks for.
    */
-  BatchPlan(GeneratedModel.Batch batch, boolean narrow, Consumer<GeneratedModel.Batch> forward,
-      Consumer<GeneratedModel.Batch> backward) {
+  public BatchPlan(P batch, boolean narrow, Consumer<P> forward, Consumer<P> backward) {
     this.n = batch.n;
     this.narrow = narrow;
-    this.parts = new GeneratedModel.Batch[] {batch};
+    this.parts = new Part[] {batch};
     this.input = batch.input;
     this.output = batch.output;
     this.loss = batch.loss;
@@ -69,8 +67,8 @@ final class BatchPlan {
    * Parts of sizes summing to {@code input.size(0)}, in order; {@code output} and {@code head}
    * are the whole batch's, allocated by the caller.
    */
-  BatchPlan(GeneratedModel.Batch[] parts, INDArray input, INDArray output, Loss head,
-      Consumer<GeneratedModel.Batch> forward, Consumer<GeneratedModel.Batch> backward) {
+  public BatchPlan(P[] parts, INDArray input, INDArray output, Loss head, Consumer<P> forward,
+      Consumer<P> backward) {
     this.n = (int) input.size(0);
     this.narrow = false;
     this.parts = parts.clone();
@@ -82,7 +80,7 @@ final class BatchPlan {
     this.forwardTasks = new Runnable[parts.length];
     long row = 0;
     for (int i = 0; i < parts.length; i++) {
-      GeneratedModel.Batch part = parts[i];
+      P part = parts[i];
       Copy in = new Copy(part.input, rows(input, row, part.n));
       Copy out = new Copy(rows(output, row, part.n), part.output);
       forwardTasks[i] = () -> {
@@ -94,12 +92,53 @@ final class BatchPlan {
     }
   }
 
+  /** Batch size, over all parts. */
+  public int n() {
+    return n;
+  }
+
+  /** Number of parts, 1 when the batch is not split. */
+  public int partCount() {
+    return parts.length;
+  }
+
+  /** Part {@code i}, in the order of the examples. */
+  @SuppressWarnings("unchecked")
+  public P part(int i) {
+    return (P) parts[i];
+  }
+
+  /** The whole batch's input [N, C, H, W]. */
+  public INDArray input() {
+    return input;
+  }
+
+  /** The whole batch's output [N, ...]. */
+  public INDArray output() {
+    return output;
+  }
+
+  /** The head over the whole batch's output, or null for a network without one. */
+  public Loss loss() {
+    return loss;
+  }
+
+  /** The gradient of the whole batch's output, once {@link #enableBackward} has run; else null. */
+  public INDArray outputGradient() {
+    return outputGradient;
+  }
+
+  /** Whether {@link #enableBackward} has run. */
+  public boolean backwardReady() {
+    return backwardReady;
+  }
+
   /**
    * input = given (same shape, checked by the caller): one memmove when given is an array of its own
    * in c order and of input's type (INDArray.assign costs about 380 bytes of garbage per call),
    * else assign, which converts types and walks any layout.
    */
-  void copyIn(INDArray given) {
+  public void copyIn(INDArray given) {
     if (given.isView() || given.ordering() != 'c' || given.dataType() != input.dataType()
         || given.data().length() != given.length()) {
       input.assign(given);
@@ -122,7 +161,7 @@ final class BatchPlan {
   }
 
   /** Sizes of k nearly equal blocks of n examples, larger ones first. */
-  static int[] sizes(int n, int k) {
+  public static int[] sizes(int n, int k) {
     int[] s = new int[k];
     for (int i = 0; i < k; i++) {
       s[i] = n / k + (i < n % k ? 1 : 0);
@@ -131,29 +170,30 @@ final class BatchPlan {
   }
 
   /** Whether the batch is split. */
-  boolean split() {
+  public boolean split() {
     return parts.length > 1;
   }
 
-  /** Runs the forward pass of every part from {@link #input}, filling {@link #output}. */
-  void forward() {
+  /** Runs the forward pass of every part from {@link #input()}, filling {@link #output()}. */
+  public void forward() {
     if (forwardTasks == null) {
       width();
-      forward.accept(parts[0]);
+      forward.accept(part(0));
     } else {
       Lanes.run(forwardTasks);
     }
   }
 
   /**
-   * Arms backward: parts 1.. get gradient buffers of their own ({@code shadowGradients[i]}, flat,
-   * laid out as the model's) and the whole batch an output gradient ({@code outputGradient}, only
-   * when split).
+   * Arms backward: every part allocates its gradient buffers (parts 1.. write their parameter
+   * gradients into {@code shadowGradients[i]}, flat, laid out as {@code modelGradients}, where the
+   * caller has pointed them), and the whole batch gets an output gradient
+   * ({@code wholeOutputGradient}, only when split; null arguments when not).
    */
-  void enableBackward(INDArray wholeOutputGradient, INDArray modelGradients, INDArray[] shadowGradients) {
-    for (int i = 0; i < parts.length; i++) {
-      parts[i].gradients = i == 0 ? null : shadowGradients[i];
-      parts[i].enableBackward();
+  public void enableBackward(INDArray wholeOutputGradient, INDArray modelGradients,
+      INDArray[] shadowGradients) {
+    for (Part part : parts) {
+      part.enableBackward();
     }
     if (!split()) {
       outputGradient = parts[0].outputGradient;
@@ -166,7 +206,7 @@ final class BatchPlan {
     backwardTasks = new Runnable[parts.length];
     long row = 0;
     for (int i = 0; i < parts.length; i++) {
-      GeneratedModel.Batch part = parts[i];
+      P part = part(i);
       Copy in = new Copy(part.outputGradient, rows(wholeOutputGradient, row, part.n));
       Pointer shadow = i == 0 ? null : shadowGradients[i].data().pointer();
       if (i > 0) {
@@ -184,11 +224,11 @@ final class BatchPlan {
     backwardReady = true;
   }
 
-  /** Back-propagates {@link #outputGradient} through every part and sums their parameter gradients. */
-  void backward() {
+  /** Back-propagates {@link #outputGradient()} through every part and sums their parameter gradients. */
+  public void backward() {
     if (backwardTasks == null) {
       width();
-      backward.accept(parts[0]);
+      backward.accept(part(0));
       return;
     }
     Lanes.run(backwardTasks);

@@ -1,4 +1,4 @@
-package dev.netwright.runtime;
+package dev.netwright.runtime.exec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;

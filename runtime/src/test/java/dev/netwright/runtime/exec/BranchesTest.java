@@ -1,4 +1,4 @@
-package dev.netwright.runtime;
+package dev.netwright.runtime.exec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class BranchesTest {
   /** A batch with no arrays: Branches reads only its size and lane count. */
-  private static final class Empty extends GeneratedModel.Batch {
+  private static final class Empty extends Part {
     Empty(int n) {
       super(n);
     }

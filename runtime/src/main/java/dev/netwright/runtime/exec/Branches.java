@@ -1,4 +1,4 @@
-package dev.netwright.runtime;
+package dev.netwright.runtime.exec;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,13 +25,13 @@ public final class Branches {
    */
   static final long CALL_COST = 500_000;
 
-  private final GeneratedModel.Batch batch;
+  private final Part batch;
   private final Runnable[] branches;
   private final long[] cost;
   // By lane count: one task per lane, each running its branches in their written order.
   private final Runnable[][] grouped;
 
-  Branches(GeneratedModel.Batch batch, long[] calls, long[] multiplyAdds, Runnable[] branches) {
+  Branches(Part batch, long[] calls, long[] multiplyAdds, Runnable[] branches) {
     if (calls.length != branches.length || multiplyAdds.length != branches.length || branches.length < 2) {
       throw new IllegalArgumentException("branches: " + branches.length + " branches with "
           + calls.length + " call counts and " + multiplyAdds.length + " multiply-add counts;"

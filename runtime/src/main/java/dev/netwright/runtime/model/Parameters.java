@@ -1,4 +1,4 @@
-package dev.netwright.runtime;
+package dev.netwright.runtime.model;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,7 +60,9 @@ public final class Parameters {
   /**
    * How a parameter starts: a rule over its fan-in and fan-out, drawn from the generator that
    * {@link #initialize(long)} seeds, so a seed always gives the same values. The constants' names
-   * are those of {@code dev.netwright.dsl.Init}.
+   * are those of {@code dev.netwright.dsl.Init} (whose DEFAULT the processor resolves), plus ZEROS
+   * and ONES for biases and batch norm; generated code names the one of the same name
+   * (DslNamesTest pins the pairs).
    */
   public static final class Init {
     /** U(±1/√fan-in): PyTorch's default for Conv2d and Linear weights and biases. */

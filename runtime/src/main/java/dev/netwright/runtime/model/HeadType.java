@@ -1,6 +1,9 @@
-package dev.netwright.runtime;
+package dev.netwright.runtime.model;
 
-/** The loss a generated network trains with (the DSL's {@code Head}). */
+/**
+ * The loss a generated network trains with: the DSL's {@code Head}, constant for constant, since
+ * generated code names the one of the same name (DslNamesTest pins the pairs).
+ */
 public enum HeadType {
   /** Softmax then cross-entropy against one-hot labels [N, classes]. */
   SOFTMAX_CROSS_ENTROPY,
