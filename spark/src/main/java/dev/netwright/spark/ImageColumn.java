@@ -30,13 +30,17 @@ public final class ImageColumn implements Serializable {
 
   private final String column;
   private final int[] shape;
-  private final Normalization normalization;
+  // Normalization is not Serializable: its two numbers travel, the record is rebuilt on arrival.
+  private final float mean;
+  private final float std;
+  private transient Normalization normalization;
   private final boolean encoded;
 
   private ImageColumn(String column, int[] shape, Normalization normalization, boolean encoded) {
     this.column = column;
     this.shape = shape;
-    this.normalization = normalization;
+    this.mean = normalization.mean();
+    this.std = normalization.std();
     this.encoded = encoded;
   }
 
@@ -76,6 +80,13 @@ public final class ImageColumn implements Serializable {
     return new ImageColumn(column, shape.clone(), normalization, encoded);
   }
 
+  private Normalization normalization() {
+    if (normalization == null) {
+      normalization = new Normalization(mean, std);
+    }
+    return normalization;
+  }
+
   /** The column's name. */
   public String name() {
     return column;
@@ -111,7 +122,7 @@ public final class ImageColumn implements Serializable {
       if (v == null) {
         throw new BadInputException("image column '" + column + "' in " + where + " holds a null at " + i);
       }
-      dst[offset + i] = v instanceof Byte b ? normalization.apply(b & 0xff) : ((Number) v).floatValue();
+      dst[offset + i] = v instanceof Byte b ? normalization().apply(b & 0xff) : ((Number) v).floatValue();
     }
   }
 
@@ -126,8 +137,6 @@ public final class ImageColumn implements Serializable {
           + e.getMessage(), e);
     }
     int plane = h * w;
-    float mean = normalization.mean();
-    float std = normalization.std();
     if (shape[0] == 3) {
       for (int i = 0; i < 3 * plane; i++) {
         dst[offset + i] = (rgb[i] - mean) / std;

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -54,7 +55,9 @@ public final class SparkData {
     StructType schema = new StructType()
         .add("image", DataTypes.createArrayType(DataTypes.FloatType, false), false, shape)
         .add("label", DataTypes.IntegerType, false);
-    return spark.createDataFrame(rows, schema).repartition(partitions);
+    // parallelize keeps the rows in order, so row i is example i of the data set everywhere.
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    return spark.createDataFrame(jsc.parallelize(rows, partitions), schema);
   }
 
   /**
