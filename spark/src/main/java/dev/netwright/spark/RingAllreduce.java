@@ -283,7 +283,13 @@ public final class RingAllreduce implements AutoCloseable {
     while (out.hasRemaining() || in.hasRemaining()) {
       boolean moved = false;
       if (out.hasRemaining()) {
-        int w = next.write(out);
+        int w;
+        try {
+          w = next.write(out);
+        } catch (IOException e) {
+          throw new IOException("rank " + rank + ": rank " + (rank + 1) % size + " closed its connection"
+              + " mid-allreduce (its task failed or was killed): " + e.getMessage(), e);
+        }
         bytesSent += w;
         moved |= w > 0;
       }
