@@ -13,13 +13,18 @@ final class Failures {
   static <T> T unwrap(Supplier<T> action) {
     try {
       return action.get();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared
       String bad = find(e, BadInputException.class);
       if (bad != null) {
         throw new BadInputException(bad, e);
       }
-      throw e;
+      throw unchecked(e);
     }
+  }
+
+  /** {@code e} itself when unchecked, else wrapped, keeping the Spark job's message. */
+  static RuntimeException unchecked(Exception e) {
+    return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
   }
 
   /**

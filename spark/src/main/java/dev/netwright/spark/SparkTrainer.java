@@ -159,8 +159,8 @@ public final class SparkTrainer {
         return report;
       } catch (TrainingDivergedException e) {
         throw e;
-      } catch (RuntimeException e) {
-        last = e;
+      } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared
+        last = Failures.unchecked(e);
         if (!config.quiet) {
           config.out.printf(Locale.ROOT, "epoch %d attempt %d of %d failed (%s); %s%n", epoch, attempt,
               config.attempts, Failures.root(e), attempt < config.attempts
