@@ -81,6 +81,11 @@ public final class EpochReport {
     return (long) outcomes.stream().mapToLong(EpochOutcome::allreduceNanos).average().orElse(0);
   }
 
+  /** The slowest replica's time in its task, from joining the ring to its report. */
+  public long replicaNanos() {
+    return outcomes.stream().mapToLong(EpochOutcome::nanos).max().orElse(0);
+  }
+
   /** Each replica's process, in rank order, e.g. "executor 1, pid 4242". */
   public List<String> workers() {
     return outcomes.stream().map(EpochOutcome::worker).collect(Collectors.toList());
@@ -101,7 +106,8 @@ public final class EpochReport {
 
   @Override
   public String toString() {
-    return String.format(Locale.ROOT, "epoch %d (attempt %d): %d replicas on %s, %,d bytes sent", epoch, attempt,
-        replicas(), workers(), bytesSent());
+    return String.format(Locale.ROOT, "epoch %d (attempt %d): %d replicas on %s, %,d bytes sent, job %.2f s,"
+        + " replicas %.2f s, allreduce %.2f s", epoch, attempt, replicas(), workers(), bytesSent(), nanos / 1e9,
+        replicaNanos() / 1e9, allreduceNanos() / 1e9);
   }
 }

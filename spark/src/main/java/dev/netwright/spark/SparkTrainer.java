@@ -143,6 +143,9 @@ public final class SparkTrainer {
       String job = String.format(Locale.ROOT, "%s epoch %d attempt %d", start.name(), epoch, attempt);
       EpochJob spec = new EpochJob(start, factory, plan, config.strategy, epoch, job,
           progress == null ? null : progress.address(), config.timeoutMillis);
+      // After a lost executor the cluster may need a few seconds to start another: a barrier
+      // stage needs every slot at once.
+      awaitSlots(jsc, plan.replicas());
       Broadcast<EpochJob> broadcast = jsc.broadcast(spec);
       long t0 = System.nanoTime();
       if (progress != null) {
@@ -175,6 +178,18 @@ public final class SparkTrainer {
     }
     throw new IllegalStateException("epoch " + epoch + " failed on all " + config.attempts + " attempts; the model"
         + " keeps the weights of epoch " + (epoch - 1) + ". Last failure: " + Failures.root(last), last);
+  }
+
+  private void awaitSlots(JavaSparkContext jsc, int replicas) {
+    long deadline = System.currentTimeMillis() + config.timeoutMillis;
+    while (jsc.defaultParallelism() < replicas && System.currentTimeMillis() < deadline) {
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for task slots", e);
+      }
+    }
   }
 
   private int resume(Model model, Optimizer optimizer) {
