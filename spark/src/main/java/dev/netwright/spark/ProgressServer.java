@@ -23,7 +23,6 @@ final class ProgressServer implements AutoCloseable {
   private final Thread reader;
   private volatile ProgressBar bar;
   private volatile Socket current;
-  private volatile long startNanos;
 
   ProgressServer(String host, PrintStream out) throws IOException {
     this.server = new ServerSocket();
@@ -41,7 +40,6 @@ final class ProgressServer implements AutoCloseable {
 
   /** Draws a new bar for one attempt at an epoch of {@code steps} steps. */
   void start(String task, int steps) {
-    startNanos = System.nanoTime();
     bar = new ProgressBarBuilder()
         .setTaskName(task)
         .setInitialMax(steps)
@@ -73,9 +71,8 @@ final class ProgressServer implements AutoCloseable {
           ProgressBar b = bar;
           if (b != null && images > 0) {
             b.stepTo(steps);
-            double seconds = (System.nanoTime() - startNanos) / 1e9;
-            b.setExtraMessage(String.format(Locale.ROOT, "rank 0: loss %.4f  acc %.1f%%  %,.0f img/s",
-                lossSum / images, 100.0 * correct / images, images / seconds));
+            b.setExtraMessage(String.format(Locale.ROOT, "rank 0: loss %.4f  acc %.1f%%", lossSum / images,
+                100.0 * correct / images));
           }
         }
       } catch (IOException e) {

@@ -3,6 +3,7 @@ package dev.netwright.spark;
 import dev.netwright.runtime.Model;
 import dev.netwright.runtime.Parameters;
 import dev.netwright.runtime.optim.Optimizer;
+import dev.netwright.runtime.train.Predictions;
 import dev.netwright.runtime.train.Threads;
 import dev.netwright.runtime.train.TrainingDivergedException;
 import java.io.IOException;
@@ -31,9 +32,9 @@ final class Replica {
   // plus the last batch's).
   private final Staged[] staged;
 
-  /** Arrays for one share size, with direct views to fill them without copies. */
+  /** Arrays for one share size, with direct views to fill them without copies, and the classes. */
   private record Staged(INDArray features, INDArray labels, FloatBuffer f32, DoubleBuffer f64, FloatBuffer l32,
-      DoubleBuffer l64) {}
+      DoubleBuffer l64, int[] classes) {}
 
   Replica(EpochJob job, int rank) {
     this.job = job;
@@ -74,7 +75,7 @@ final class Replica {
         INDArray output = model.forward(s.features());
         double loss = model.loss(s.labels());
         if (Double.isFinite(loss)) {
-          correct += countCorrect(output, s, n);
+          correct += Predictions.countCorrect(output, s.classes(), n);
           model.backward();
           lossSum += loss * n;
           images += n;
@@ -166,6 +167,7 @@ final class Replica {
       }
       float[] pixels = next._2().pixels();
       int label = next._2().label();
+      s.classes()[i] = label;
       if (s.f32() != null) {
         s.f32().put(i * imageSize, pixels);
         s.l32().put(i * classes + label, 1f);
@@ -194,23 +196,9 @@ final class Replica {
       boolean single = t == DataType.FLOAT;
       staged[n] = new Staged(features, labels,
           single ? features.data().asNioFloat() : null, single ? null : features.data().asNioDouble(),
-          single ? labels.data().asNioFloat() : null, single ? null : labels.data().asNioDouble());
+          single ? labels.data().asNioFloat() : null, single ? null : labels.data().asNioDouble(), new int[n]);
     }
     return staged[n];
   }
 
-  private int countCorrect(INDArray output, Staged s, int n) {
-    int right = 0;
-    for (int i = 0; i < n; i++) {
-      int best = 0;
-      for (int c = 1; c < classes; c++) {
-        if (output.getDouble(i, c) > output.getDouble(i, best)) {
-          best = c;
-        }
-      }
-      double truth = s.l32() != null ? s.l32().get(i * classes + best) : s.l64().get(i * classes + best);
-      right += truth == 1 ? 1 : 0;
-    }
-    return right;
-  }
 }

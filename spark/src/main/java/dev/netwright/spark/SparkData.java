@@ -41,14 +41,10 @@ public final class SparkData {
   public static org.apache.spark.sql.Dataset<Row> of(SparkSession spark, Dataset data, int partitions) {
     int size = data.imageSize();
     List<Row> rows = new ArrayList<>(data.size());
-    float[] image = new float[size];
     for (int i = 0; i < data.size(); i++) {
+      float[] image = new float[size]; // a primitive array: Spark converts it without boxing
       data.copyImage(i, image, 0);
-      Float[] boxed = new Float[size];
-      for (int j = 0; j < size; j++) {
-        boxed[j] = image[j];
-      }
-      rows.add(RowFactory.create(boxed, data.label(i)));
+      rows.add(RowFactory.create(image, data.label(i)));
     }
     Metadata shape = new MetadataBuilder()
         .putLongArray(ImageColumn.SHAPE, new long[] {data.channels(), data.height(), data.width()}).build();

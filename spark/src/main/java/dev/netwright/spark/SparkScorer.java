@@ -3,6 +3,7 @@ package dev.netwright.spark;
 import dev.netwright.runtime.HeadType;
 import dev.netwright.runtime.Model;
 import dev.netwright.runtime.data.Normalization;
+import dev.netwright.runtime.train.Predictions;
 import dev.netwright.runtime.train.Threads;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -18,6 +19,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -116,6 +118,7 @@ public final class SparkScorer {
     private final List<Row> pending = new ArrayList<>();
     private final List<Row> scored = new ArrayList<>();
     private final INDArray[] inputs;
+    private final double[] exp;
     private int next;
     private long row;
 
@@ -131,6 +134,7 @@ public final class SparkScorer {
       this.classes = classes;
       this.pixels = new float[batch * images.size()];
       this.inputs = new INDArray[batch + 1];
+      this.exp = new double[classes];
     }
 
     @Override
@@ -179,10 +183,7 @@ public final class SparkScorer {
       INDArray output = model.forward(input);
       for (int i = 0; i < n; i++) {
         float[] p = softmax(output, i);
-        int best = 0;
-        for (int c = 1; c < classes; c++) {
-          best = p[c] > p[best] ? c : best;
-        }
+        int best = Predictions.argmax(output, i);
         Row r = pending.get(i);
         Object[] values = new Object[r.length() + 2];
         for (int j = 0; j < r.length(); j++) {
@@ -202,20 +203,23 @@ public final class SparkScorer {
       return inputs[n];
     }
 
+    /** Softmax of row {@code i}, read from the output's buffer by strides (no per-value call). */
     private float[] softmax(INDArray output, int i) {
+      DataBuffer data = output.data(); // a view's buffer starts at the view's offset
+      long at = i * output.stride(0);
+      long step = output.stride(1);
       double max = Double.NEGATIVE_INFINITY;
       for (int c = 0; c < classes; c++) {
-        max = Math.max(max, output.getDouble(i, c));
+        max = Math.max(max, data.getDouble(at + c * step));
       }
       double sum = 0;
-      double[] e = new double[classes];
       for (int c = 0; c < classes; c++) {
-        e[c] = Math.exp(output.getDouble(i, c) - max);
-        sum += e[c];
+        exp[c] = Math.exp(data.getDouble(at + c * step) - max);
+        sum += exp[c];
       }
-      float[] p = new float[classes];
+      float[] p = new float[classes]; // goes into the row
       for (int c = 0; c < classes; c++) {
-        p[c] = (float) (e[c] / sum);
+        p[c] = (float) (exp[c] / sum);
       }
       return p;
     }
