@@ -39,7 +39,13 @@ final class EpochFunction extends AbstractFunction1<Iterator<Tuple2<Long, Exampl
     String host = SparkEnv.get().blockManager().blockManagerId().host();
     try {
       ServerSocketChannel server = RingAllreduce.listen(host);
-      List<String> addresses = Arrays.asList(context.allGather(RingAllreduce.address(server)));
+      List<String> addresses;
+      try {
+        addresses = Arrays.asList(context.allGather(RingAllreduce.address(server)));
+      } catch (RuntimeException e) { // join closes the socket from here on
+        server.close();
+        throw e;
+      }
       try (RingAllreduce ring = RingAllreduce.join(rank, addresses, server, j.job(), j.timeoutMillis(),
               context::isInterrupted);
           ProgressClient progress = rank == 0 ? ProgressClient.to(j.progress()) : ProgressClient.to(null)) {

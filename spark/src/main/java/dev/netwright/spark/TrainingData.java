@@ -3,8 +3,8 @@ package dev.netwright.spark;
 import dev.netwright.runtime.Model;
 import dev.netwright.runtime.data.BatchLoader;
 import dev.netwright.runtime.data.Normalization;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.sql.Dataset;
@@ -102,11 +102,26 @@ final class TrainingData {
       for (int p = 0; p < n; p++) {
         position[order[p]] = p;
       }
-      List<Tuple2<Long, Example>> out = new ArrayList<>();
-      it.forEachRemaining(t -> out.add(new Tuple2<>((long) position[Math.toIntExact(t._1())], t._2())));
-      return out.iterator();
+      return positioned(it, position);
     });
     return positioned.repartitionAndSortWithinPartitions(new SharePartitioner(plan));
+  }
+
+  /** The examples keyed by their positions, streamed: a partition is never held whole. */
+  private static Iterator<Tuple2<Long, Example>> positioned(Iterator<Tuple2<Long, Example>> examples,
+      int[] position) {
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return examples.hasNext();
+      }
+
+      @Override
+      public Tuple2<Long, Example> next() {
+        Tuple2<Long, Example> t = examples.next();
+        return new Tuple2<>((long) position[Math.toIntExact(t._1())], t._2());
+      }
+    };
   }
 
   /** Frees the cached examples. */

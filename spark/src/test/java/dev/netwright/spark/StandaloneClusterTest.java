@@ -45,6 +45,26 @@ class StandaloneClusterTest {
     return net;
   }
 
+  /**
+   * The first replica to get here writes its process id to {@code marker} and sleeps until it is
+   * killed; retries, and the other replica, find the marker and go on.
+   */
+  private static void pauseOnce(boolean now, String marker) {
+    if (!now) {
+      return;
+    }
+    try {
+      Files.writeString(Files.createFile(Path.of(marker)), Long.toString(ProcessHandle.current().pid()));
+      Thread.sleep(60_000);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      // not the first: train on
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   @Test
   void trainsAndScoresOnSeparateExecutorsAndSurvivesAKilledExecutor(@TempDir Path dir) throws Exception {
     Dataset data = SparkTests.bars(EXAMPLES, 3);
@@ -108,7 +128,7 @@ class StandaloneClusterTest {
         Path checkpoints = dir.resolve("faulty");
         List<Long> before = cluster.executors().stream().map(ProcessHandle::pid).toList();
         TinyNetModel survived = train(spark, data, checkpoints, faulty,
-            p -> new PausingSgd(p, 0.02, 0.9, marker, 188 + 100));
+            p -> new HookedSgd(p, 0.02, 0.9, steps -> pauseOnce(steps == 188 + 100, marker)));
         kill.join(10_000);
         assertEquals(null, killer.get());
         assertTrue(before.contains(killed.get(0)), "the killed process " + killed + " was an executor " + before);

@@ -4,26 +4,27 @@ import dev.netwright.runtime.Parameters;
 import dev.netwright.runtime.optim.Optimizer;
 import dev.netwright.runtime.optim.Sgd;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** SGD whose updates turn every weight infinite after a given step: a divergence on demand. */
-final class ExplodingSgd implements Optimizer {
+/**
+ * SGD that calls a hook with the step count after every step: the tests' way to make a replica
+ * diverge or stop at a chosen step. Build the hook inside the optimizer factory, so it is made
+ * on the executor and never serialized.
+ */
+final class HookedSgd implements Optimizer {
   private final Sgd sgd;
-  private final Parameters parameters;
-  private final long after;
+  private final LongConsumer afterStep;
 
-  ExplodingSgd(Parameters parameters, long after) {
-    this.sgd = new Sgd(parameters, 0.01, 0);
-    this.parameters = parameters;
-    this.after = after;
+  HookedSgd(Parameters parameters, double learningRate, double momentum, LongConsumer afterStep) {
+    this.sgd = new Sgd(parameters, learningRate, momentum);
+    this.afterStep = afterStep;
   }
 
   @Override
   public void step() {
     sgd.step();
-    if (sgd.steps() > after) {
-      parameters.values().assign(Double.POSITIVE_INFINITY);
-    }
+    afterStep.accept(sgd.steps());
   }
 
   @Override
