@@ -95,6 +95,20 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "No progress bar.")
   boolean quiet;
 
+  @Option(names = "--spark", arity = "0..1", paramLabel = "MASTER", fallbackValue = "",
+      description = "Train data-parallel on Spark: an embedded local[*] without a value (or, under"
+          + " spark-submit, its --master), else the master URL, e.g. local[2] or spark://host:7077.")
+  String spark;
+
+  @Option(names = "--local-sgd", paramLabel = "K", defaultValue = "0",
+      description = "With --spark: local SGD, averaging parameters every K steps; 0 sums gradients every"
+          + " step (synchronous, the default).")
+  int localSgd;
+
+  @Option(names = "--replicas", defaultValue = "0",
+      description = "With --spark: replicas (tasks), 0 for one per task slot (default: ${DEFAULT-VALUE}).")
+  int replicas;
+
   @Override
   public Integer call() throws IOException {
     if (resume && checkpointDir == null) {
@@ -106,6 +120,12 @@ final class TrainCommand implements Callable<Integer> {
     Cli.checkInput(model, train, data);
     if (limit > 0) {
       train = train.head(limit);
+    }
+    if (spark != null) {
+      return sparkRun(model, train, test);
+    }
+    if (localSgd != 0 || replicas != 0) {
+      throw new IllegalArgumentException("--local-sgd and --replicas are for training on Spark: add --spark");
     }
     Optimizer optim = optimizer(model);
     TrainingState from = resume ? resumeInto(model, optim) : null;
@@ -151,6 +171,24 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private int sparkRun(Model model, Dataset train, Dataset test) throws IOException {
+    if (threads > 0) {
+      throw new IllegalArgumentException("--threads is for one machine: on Spark every task runs one native thread");
+    }
+    out.println(model.summary());
+    out.printf(Locale.ROOT, "data: %s (%,d training, %,d test images)%n", data, train.size(), test.size());
+    boolean adam = optimizer == OptimizerKind.ADAM;
+    if (adam && momentum != null) {
+      throw new IllegalArgumentException("--momentum is SGD's; Adam keeps its own running averages");
+    }
+    SparkRun.Options options = new SparkRun.Options(spark, epochs, batchSize, seed != null ? seed : 0, localSgd,
+        replicas, checkpointDir, resume, quiet, optimizer,
+        learningRate != null ? learningRate : adam ? 1e-3 : 0.01, momentum != null ? momentum : 0.5);
+    try (Curves curveFile = curves == null ? null : Curves.open(curves, resume)) {
+      return SparkRun.train(options, model, train, test, data, curveFile, out);
+    }
   }
 
   /** Loads the saved run into the model and optimizer; checks that --seed, if given, is its seed. */

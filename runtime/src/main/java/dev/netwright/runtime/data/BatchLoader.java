@@ -78,10 +78,34 @@ public final class BatchLoader implements AutoCloseable {
     checkOpen();
     epoch++;
     SplittableRandom random = epochs.split(); // split every epoch, so epoch k's order is fixed
+    fill(order, shuffle ? random : null);
+    cursor = 0;
+  }
+
+  /**
+   * The order in which a shuffling loader over {@code size} examples with this {@code seed} serves
+   * them in epoch {@code epoch} (0 after construction, k after k resets): what a distributed
+   * trainer needs to draw the same global batches on every machine without a loader.
+   */
+  public static int[] order(int size, long seed, int epoch) {
+    if (size < 0 || epoch < 0) {
+      throw new IllegalArgumentException("order(" + size + ", seed, " + epoch + "): size and epoch count from 0");
+    }
+    SplittableRandom epochs = new SplittableRandom(seed);
+    for (int e = 0; e < epoch; e++) {
+      epochs.split();
+    }
+    int[] order = new int[size];
+    fill(order, epochs.split());
+    return order;
+  }
+
+  // 0, 1, 2, ... then, with a generator, a Fisher–Yates shuffle driven by it.
+  private static void fill(int[] order, SplittableRandom random) {
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    if (shuffle) {
+    if (random != null) {
       for (int i = order.length - 1; i > 0; i--) {
         int j = random.nextInt(i + 1);
         int t = order[i];
@@ -89,7 +113,6 @@ public final class BatchLoader implements AutoCloseable {
         order[j] = t;
       }
     }
-    cursor = 0;
   }
 
   /** The current epoch: 0 after construction, one more after each {@link #reset()}. */

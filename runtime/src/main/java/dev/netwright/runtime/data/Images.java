@@ -5,11 +5,13 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +19,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,51 +54,81 @@ public final class Images {
    *     decoded (truncated or damaged); the message names the file
    */
   public static float[] read(Path file, int height, int width) throws IOException {
+    checkSize(height, width);
+    if (Files.size(file) == 0) {
+      throw empty(file);
+    }
+    try (ImageInputStream in = new FileImageInputStream(file.toFile())) {
+      return resized(decode(file, in, () -> head(file)), height, width);
+    }
+  }
+
+  /**
+   * Decodes the encoded image {@code bytes} (e.g. a row of Spark's {@code binaryFile} source) as
+   * {@link #read(Path, int, int)} reads a file; {@code source} names it in errors.
+   *
+   * @throws DataFileException as {@link #read(Path, int, int)}, naming {@code source}
+   */
+  public static float[] read(byte[] bytes, Path source, int height, int width) throws IOException {
+    checkSize(height, width);
+    if (bytes.length == 0) {
+      throw empty(source);
+    }
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+      return resized(decode(source, in, () -> Arrays.copyOf(bytes, Math.min(16, bytes.length))), height, width);
+    }
+  }
+
+  private static void checkSize(int height, int width) {
     if (height <= 0 || width <= 0) {
       throw new IllegalArgumentException("image size " + height + "×" + width
           + " (height×width); expected positive sizes, e.g. 128×128");
     }
-    BufferedImage image = decode(file);
-    int h0 = image.getHeight();
-    int w0 = image.getWidth();
+  }
+
+  private static DataFileException empty(Path file) {
+    return new DataFileException(file, "empty file (0 bytes); " + EXPECTED + ": the download or "
+        + "copy probably failed");
+  }
+
+  private static float[] resized(BufferedImage image, int height, int width) {
     float[] chw = new float[3 * height * width];
-    resize(rgb(image), 3, h0, w0, chw, height, width);
+    resize(rgb(image), 3, image.getHeight(), image.getWidth(), chw, height, width);
     return chw;
   }
 
-  private static BufferedImage decode(Path file) throws IOException {
-    if (Files.size(file) == 0) {
-      throw new DataFileException(file, "empty file (0 bytes); " + EXPECTED + ": the download or "
-          + "copy probably failed");
+  /** The first bytes of what is being decoded, for an error message. */
+  private interface Head {
+    byte[] read() throws IOException;
+  }
+
+  private static BufferedImage decode(Path file, ImageInputStream in, Head head) throws IOException {
+    ImageReader reader = reader(file, in, head);
+    String format = reader.getFormatName().toUpperCase(Locale.ROOT);
+    List<String> warnings = new ArrayList<>();
+    reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+    BufferedImage image;
+    try {
+      reader.setInput(in, true, true);
+      image = reader.read(0);
+    } catch (IOException | RuntimeException e) {
+      // Damaged files make some decoders throw unchecked exceptions; all mean the same here.
+      throw new DataFileException(file, "cannot decode this " + format + " image (" + describe(e)
+          + "); the file is truncated or damaged: replace it (copy or download it again)", e);
+    } finally {
+      reader.dispose();
     }
-    try (ImageInputStream in = new FileImageInputStream(file.toFile())) {
-      ImageReader reader = reader(file, in);
-      String format = reader.getFormatName().toUpperCase(Locale.ROOT);
-      List<String> warnings = new ArrayList<>();
-      reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-      BufferedImage image;
-      try {
-        reader.setInput(in, true, true);
-        image = reader.read(0);
-      } catch (IOException | RuntimeException e) {
-        // Damaged files make some decoders throw unchecked exceptions; all mean the same here.
-        throw new DataFileException(file, "cannot decode this " + format + " image (" + describe(e)
-            + "); the file is truncated or damaged: replace it (copy or download it again)", e);
-      } finally {
-        reader.dispose();
+    for (String warning : warnings) {
+      String w = warning.toLowerCase(Locale.ROOT);
+      if (w.contains("truncated") || w.contains("premature end")) {
+        throw new DataFileException(file, "truncated " + format + " image: the decoder reports \""
+            + warning + "\"; replace the file (copy or download it again)");
       }
-      for (String warning : warnings) {
-        String w = warning.toLowerCase(Locale.ROOT);
-        if (w.contains("truncated") || w.contains("premature end")) {
-          throw new DataFileException(file, "truncated " + format + " image: the decoder reports \""
-              + warning + "\"; replace the file (copy or download it again)");
-        }
-      }
-      if (!warnings.isEmpty()) {
-        LOG.warn("{}: decoded with warnings: {}", file, String.join("; ", warnings));
-      }
-      return image;
     }
+    if (!warnings.isEmpty()) {
+      LOG.warn("{}: decoded with warnings: {}", file, String.join("; ", warnings));
+    }
+    return image;
   }
 
   private static String describe(Throwable e) {
@@ -105,7 +138,7 @@ public final class Images {
   }
 
   /** The first reader for one of the {@link #FORMATS} that recognises the content. */
-  private static ImageReader reader(Path file, ImageInputStream in) throws IOException {
+  private static ImageReader reader(Path file, ImageInputStream in, Head head) throws IOException {
     String other = null;
     for (Iterator<ImageReader> it = ImageIO.getImageReaders(in); it.hasNext(); ) {
       ImageReader reader = it.next();
@@ -119,15 +152,17 @@ public final class Images {
           + "to PNG");
     }
     throw new DataFileException(file, "not an image: no PNG, JPEG, GIF or BMP signature; the file "
-        + "starts with " + start(file) + ": remove it from the folder");
+        + "starts with " + start(head.read()) + ": remove it from the folder");
   }
 
   /** The first bytes, as text when they are printable, else in hex: enough to tell what it is. */
-  private static String start(Path file) throws IOException {
-    byte[] head;
+  private static byte[] head(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
-      head = in.readNBytes(16);
+      return in.readNBytes(16);
     }
+  }
+
+  private static String start(byte[] head) {
     StringBuilder text = new StringBuilder();
     StringBuilder hex = new StringBuilder();
     boolean printable = true;

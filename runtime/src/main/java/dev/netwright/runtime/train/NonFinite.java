@@ -15,14 +15,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * state. ReLU and max pooling can hide such a value from the loss for many steps (a NaN filter
  * pools to nothing), so a finite loss does not prove finite weights. Once per epoch, not per step.
  */
-final class NonFinite {
+public final class NonFinite {
   private NonFinite() {}
 
   /**
    * Where the first non-finite value is, e.g. "parameter 'conv1.weight' holds NaN at [0, 0, 1, 2]",
    * or null when every value is finite.
    */
-  static String find(Parameters parameters, Optimizer optimizer) {
+  public static String find(Parameters parameters, Optimizer optimizer) {
     // The flat buffers, not each parameter's view, so nothing is copied.
     long i = first(parameters.values());
     if (i >= 0) {

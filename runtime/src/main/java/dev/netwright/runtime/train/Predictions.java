@@ -9,7 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * op and no garbage per batch, unlike {@code argMax} or {@code getDouble(i, j)} (which boxes its
  * indices into a fresh {@code long[]} on every call).
  */
-final class Predictions {
+public final class Predictions {
   private Predictions() {}
 
   /** Checks that {@code output} is [n, classes] for n examples; the message is for the user. */
@@ -25,7 +25,7 @@ final class Predictions {
    * The column of the largest value in row {@code row}; the first on ties, NaN never wins. A
    * single column is the logit of a binary head: class 1 when it is positive (p > 0.5).
    */
-  static int argmax(INDArray output, int row) {
+  public static int argmax(INDArray output, int row) {
     // The buffer of a view already starts at the view's offset: index it by strides alone.
     DataBuffer data = output.data();
     long rowStride = output.stride(0);
@@ -48,7 +48,7 @@ final class Predictions {
   }
 
   /** How many of the first {@code n} rows predict the class given for them. */
-  static int countCorrect(INDArray output, int[] classes, int n) {
+  public static int countCorrect(INDArray output, int[] classes, int n) {
     int correct = 0;
     for (int i = 0; i < n; i++) {
       if (argmax(output, i) == classes[i]) {

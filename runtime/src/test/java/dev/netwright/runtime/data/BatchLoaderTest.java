@@ -92,6 +92,16 @@ class BatchLoaderTest {
   }
 
   @Test
+  void orderIsWhatAShufflingLoaderServesInThatEpoch() {
+    Dataset data = numbered(50);
+    List<List<Integer>> served = epochs(new BatchLoader(data, 8, true, 11, DataType.FLOAT), 4);
+    for (int epoch = 0; epoch < 4; epoch++) {
+      assertEquals(served.get(epoch), Arrays.stream(BatchLoader.order(50, 11, epoch)).boxed().toList(),
+          "epoch " + epoch);
+    }
+  }
+
+  @Test
   void epochOrderDoesNotDependOnTheBatchSize() {
     Dataset data = numbered(50);
     assertEquals(epochs(new BatchLoader(data, 8, true, 3, DataType.FLOAT), 2),

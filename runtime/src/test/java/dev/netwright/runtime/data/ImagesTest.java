@@ -82,6 +82,15 @@ class ImagesTest {
   }
 
   @Test
+  void encodedBytesDecodeAsTheirFileAndErrorsNameTheSource() throws IOException {
+    Path file = rgba(dir.resolve("a.png"), 7, 5, 0x80_20_40_60);
+    assertArrayEquals(Images.read(file, 4, 3), Images.read(Files.readAllBytes(file), Path.of("row 3"), 4, 3));
+    DataFileException e = assertThrows(DataFileException.class,
+        () -> Images.read("hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII), Path.of("row 3"), 4, 3));
+    assertTrue(e.getMessage().contains("row 3") && e.getMessage().contains("the text \"hello\""), e.getMessage());
+  }
+
+  @Test
   void jpegIsCloseToItsColour() throws IOException {
     Path file = solid(dir.resolve("a.jpg"), "jpg", 16, 16, 0x3366cc);
 
