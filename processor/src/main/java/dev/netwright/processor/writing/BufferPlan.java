@@ -66,8 +66,7 @@ final class BufferPlan {
    * @param init the initialiser's name (dev.netwright.dsl.Init), or ZEROS / ONES
    * @param buffer whether it is non-trainable state (no gradient)
    */
-  record Param(String name, String field, String gradField, long[] shape, int fanIn, int fanOut,
-      String init, boolean buffer) {}
+  record Param(String name, long[] shape, int fanIn, int fanOut, String init, boolean buffer) {}
 
   /** One layer of one node with the arrays it reads and writes. */
   static final class Step {
@@ -158,30 +157,28 @@ final class BufferPlan {
         Layer layer = rl.layer();
         if (layer instanceof Layer.Conv || layer instanceof Layer.Dense) {
           String prefix = mainTaken ? node.path() + "." + kindName(layer) : node.path();
-          String field = mainTaken ? base : node.name();
           mainTaken = true;
           long[][] shapes = paramShapes(rl);
           long k = shapes[0].length == 4 ? shapes[0][2] * shapes[0][3] : 1;
           int fanIn = (int) (shapes[0][1] * k);
           int fanOut = (int) (shapes[0][0] * k);
           String init = init(layer, network.init());
-          weight = param(names, prefix + ".weight", field + "Weight", shapes[0], fanIn, fanOut, init, false);
+          weight = param(prefix + ".weight", shapes[0], fanIn, fanOut, init, false);
           if (hasBias(layer)) {
-            bias = param(names, prefix + ".bias", field + "Bias", shapes[1], fanIn, fanOut,
+            bias = param(prefix + ".bias", shapes[1], fanIn, fanOut,
                 init.equals("PYTORCH") ? "PYTORCH" : "ZEROS", false);
           }
         } else if (layer instanceof Layer.BatchNorm b) {
           norms++;
           String prefix = hasMain ? node.path() + ".bn" + (norms > 1 ? norms : "")
               : node.path() + (norms > 1 ? ".bn" + norms : "");
-          String field = names.newName(base);
           long[] c = {rl.out().channels()};
           if (b.affine()) {
-            weight = param(names, prefix + ".weight", field + "Weight", c, 1, 1, "ONES", false);
-            bias = param(names, prefix + ".bias", field + "Bias", c, 1, 1, "ZEROS", false);
+            weight = param(prefix + ".weight", c, 1, 1, "ONES", false);
+            bias = param(prefix + ".bias", c, 1, 1, "ZEROS", false);
           }
-          mean = param(names, prefix + ".running_mean", field + "RunningMean", c, 1, 1, "ZEROS", true);
-          var = param(names, prefix + ".running_var", field + "RunningVar", c, 1, 1, "ONES", true);
+          mean = param(prefix + ".running_mean", c, 1, 1, "ZEROS", true);
+          var = param(prefix + ".running_var", c, 1, 1, "ONES", true);
         }
         String kernel = layer instanceof Layer.Flatten ? null : names.newName(base);
         Step step = new Step(node, rl, ins, out, kernel, weight, bias);
@@ -206,14 +203,12 @@ final class BufferPlan {
     planGradientWriters(names);
   }
 
-  private Param param(NameAllocator names, String name, String field, long[] shape, int fanIn,
-      int fanOut, String init, boolean buffer) {
+  private Param param(String name, long[] shape, int fanIn, int fanOut, String init, boolean buffer) {
     if (params.stream().anyMatch(q -> q.name().equals(name))) {
       // Node paths are unique and a layer node's path is never a block's, so this cannot happen.
       throw new IllegalStateException("two parameters are named '" + name + "'");
     }
-    Param p = new Param(name, names.newName(field), buffer ? null : names.newName(field + "Grad"),
-        shape, fanIn, fanOut, init, buffer);
+    Param p = new Param(name, shape, fanIn, fanOut, init, buffer);
     params.add(p);
     return p;
   }
