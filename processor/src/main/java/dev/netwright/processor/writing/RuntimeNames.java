@@ -1,0 +1,42 @@
+package dev.netwright.processor.writing;
+
+import com.palantir.javapoet.ClassName;
+import dev.netwright.dsl.Head;
+
+/**
+ * The classes generated code names, all in one place: the runtime's, ND4J's and javac's. The
+ * processor never loads them; it only writes their names.
+ */
+final class RuntimeNames {
+  private static final String RUNTIME = "dev.netwright.runtime";
+  private static final String KERNEL = RUNTIME + ".kernel";
+
+  static final ClassName GENERATED_MODEL = ClassName.get(RUNTIME, "GeneratedModel");
+  static final ClassName BATCH = GENERATED_MODEL.nestedClass("Batch");
+  static final ClassName PARAMETERS = ClassName.get(RUNTIME, "Parameters");
+  static final ClassName INIT = PARAMETERS.nestedClass("Init");
+  static final ClassName HEAD_TYPE = ClassName.get(RUNTIME, "HeadType");
+  static final ClassName BRANCHES = ClassName.get(RUNTIME, "Branches");
+  static final ClassName WINDOW = kernel("Window");
+  static final ClassName ACCUMULATE = kernel("Accumulate");
+  static final ClassName INDARRAY = ClassName.get("org.nd4j.linalg.api.ndarray", "INDArray");
+  static final ClassName DATA_TYPE = ClassName.get("org.nd4j.linalg.api.buffer", "DataType");
+  static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
+
+  private RuntimeNames() {}
+
+  /** The kernel class {@code simpleName} (a layer's {@code kernelClass()}). */
+  static ClassName kernel(String simpleName) {
+    return ClassName.get(KERNEL, simpleName);
+  }
+
+  /** The loss kernel of {@code head}, or null for a network without a head. */
+  static ClassName loss(Head head) {
+    return switch (head) {
+      case SOFTMAX_CROSS_ENTROPY -> kernel("SoftmaxCrossEntropy");
+      case SIGMOID_BINARY_CROSS_ENTROPY -> kernel("SigmoidCrossEntropy");
+      case MEAN_SQUARED_ERROR -> kernel("MeanSquaredError");
+      case NONE -> null;
+    };
+  }
+}
