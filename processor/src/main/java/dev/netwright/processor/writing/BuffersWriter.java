@@ -13,6 +13,7 @@ import dev.netwright.processor.layer.Layer;
 import dev.netwright.processor.writing.BufferPlan.Act;
 import dev.netwright.processor.writing.BufferPlan.Kind;
 import dev.netwright.processor.writing.BufferPlan.Step;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -20,6 +21,9 @@ import javax.lang.model.element.Modifier;
 
 /** Writes the nested {@code Buffers} class: every array and kernel for one batch size. */
 final class BuffersWriter {
+  /** Indentation of a statement in a method of {@code Buffers}. */
+  private static final int INDENT = 6;
+
   private final BufferPlan plan;
   private final ResolvedNetwork network;
   private final ClassName buffers;
@@ -39,19 +43,19 @@ final class BuffersWriter {
   TypeSpec write() {
     TypeSpec.Builder type = TypeSpec.classBuilder(buffers).addModifiers(Modifier.FINAL)
         .superclass(RuntimeNames.BATCH)
-        .addJavadoc("Activations, gradients and kernels for one batch size, allocated once.\n");
+        .addJavadoc("Activations, gradients and kernels for one batch size, allocated once. A gradient\n"
+            + "follows its activation, with its shape.\n");
     for (Act a : plan.acts) {
       if (a.kind == Kind.OWN || a.kind == Kind.FLAT_VIEW) {
         type.addField(FieldSpec.builder(RuntimeNames.INDARRAY, a.field)
             .addJavadoc("$L $L.\n", a.description, dims(a.shape)).build());
       }
       if (a.gradField != null && a.kind != Kind.ALIAS) {
-        type.addField(FieldSpec.builder(RuntimeNames.INDARRAY, a.gradField)
-            .addJavadoc("Gradient of the $L $L.\n", a.description, dims(a.shape)).build());
+        type.addField(RuntimeNames.INDARRAY, a.gradField);
       }
       if (a.partField != null) {
         type.addField(FieldSpec.builder(RuntimeNames.INDARRAY, a.partField)
-            .addJavadoc("A later contribution to the gradient of the $L, added in.\n", a.description)
+            .addJavadoc("Later contributions to {@code $N}, added in.\n", a.gradField)
             .build());
       }
       if (a.accumulator != null) {
@@ -61,9 +65,7 @@ final class BuffersWriter {
     }
     for (Step s : plan.steps) {
       if (s.kernel != null) {
-        type.addField(FieldSpec.builder(RuntimeNames.kernel(s.layer.layer().kernelClass()), s.kernel)
-            .addJavadoc("$L $L of node $L.\n", s.layer.layer().label(), s.layer.out(), s.node.name())
-            .build());
+        type.addField(RuntimeNames.kernel(s.layer.layer().kernelClass()), s.kernel);
       }
     }
     for (Sections.Section section : sections) {
@@ -95,19 +97,24 @@ final class BuffersWriter {
         body.add("$N = $N.reshape(n, $L)", s.out.field, s.in.field, s.out.shape.size());
       }
       if (s.kernel != null) {
-        body.add("$N = $L", s.kernel, newKernel(s));
+        body.add("$L", newKernel(s));
       }
     }
     for (Sections.Section section : sections) {
-      body.add("$N = branches(new long[] {$L}, new long[] {$L}, $L)", section.field(),
-          section.branches().stream().map(b -> CodeBlock.of("$L", b.calls())).collect(CodeBlock.joining(", ")),
-          section.branches().stream().map(b -> CodeBlock.of("$LL", b.multiplyAdds())).collect(CodeBlock.joining(", ")),
-          section.branches().stream().map(b -> CodeBlock.of("() -> $N(this)", b.method())).collect(CodeBlock.joining(", ")));
+      List<Sections.Branch> branches = section.branches();
+      List<CodeBlock> args = new ArrayList<>();
+      args.add(CodeBlock.of("new long[] {$L}",
+          branches.stream().map(b -> CodeBlock.of("$L", b.calls())).collect(CodeBlock.joining(", "))));
+      args.add(CodeBlock.of("new long[] {$L}",
+          branches.stream().map(b -> CodeBlock.of("$LL", b.multiplyAdds())).collect(CodeBlock.joining(", "))));
+      branches.forEach(b -> args.add(CodeBlock.of("() -> $N(this)", b.method())));
+      // The branches' methods start a line of their own.
+      body.add("$L", Lines.list(INDENT, CodeBlock.of("$N = branches(", section.field()), args, ")", 2));
     }
     body.into(m, type, "allocate");
     m.addStatement("output = $N", plan.output.field);
-    m.addStatement("nodeOutputs = new $T[] {$L}", RuntimeNames.INDARRAY, plan.nodeOutputs.stream()
-        .map(a -> CodeBlock.of("$N", a.field)).collect(CodeBlock.joining(", ")));
+    m.addStatement("$L", Lines.list(INDENT, CodeBlock.of("nodeOutputs = new $T[] {", RuntimeNames.INDARRAY),
+        plan.nodeOutputs.stream().map(a -> CodeBlock.of("$N", a.field)).toList(), "}"));
     ClassName loss = RuntimeNames.loss(network.head());
     Shape out = network.output().out();
     if (hasProbabilities(network.head())) {
@@ -134,14 +141,15 @@ final class BuffersWriter {
     };
   }
 
+  /** {@code kernel = new Kernel(...)} or {@code kernel = Kernel.factory(...)}. */
   private static CodeBlock newKernel(Step s) {
     Layer layer = s.layer.layer();
     KernelCall call = layer.newKernel(new KernelWiring(s));
-    CodeBlock args = CodeBlock.join(call.arguments(), ", ");
     ClassName kernel = RuntimeNames.kernel(layer.kernelClass());
-    return call.factory() == null
-        ? CodeBlock.of("new $T($L)", kernel, args)
-        : CodeBlock.of("$T.$N($L)", kernel, call.factory(), args);
+    CodeBlock head = call.factory() == null
+        ? CodeBlock.of("$N = new $T(", s.kernel, kernel)
+        : CodeBlock.of("$N = $T.$N(", s.kernel, kernel, call.factory());
+    return Lines.list(INDENT, head, call.arguments(), ")");
   }
 
   private MethodSpec enableBackward(TypeSpec.Builder type) {
@@ -164,7 +172,8 @@ final class BuffersWriter {
         }
       }
       if (a.accumulator != null) {
-        body.add("$N = new $T($N, $N)", a.accumulator, RuntimeNames.ACCUMULATE, a.gradField, a.partField);
+        body.add("$L", Lines.list(INDENT, CodeBlock.of("$N = new $T(", a.accumulator, RuntimeNames.ACCUMULATE),
+            List.of(CodeBlock.of("$N", a.gradField), CodeBlock.of("$N", a.partField)), ")"));
       }
     }
     if (plan.output.gradField != null) {
@@ -179,8 +188,8 @@ final class BuffersWriter {
       if (s.layer.parameters() > 0 && s.dxTargets.get(0) == null && s.ins.get(0).kind == Kind.INPUT) {
         body.comment("No input gradient: nothing before $L learns.", s.node.name());
       }
-      body.add("$N.withGradients($L)", s.kernel,
-          CodeBlock.join(s.layer.layer().gradients(new KernelWiring(s)), ", "));
+      body.add("$L", Lines.list(INDENT, CodeBlock.of("$N.withGradients(", s.kernel),
+          s.layer.layer().gradients(new KernelWiring(s)), ")"));
     }
     if (network.head() == Head.MEAN_SQUARED_ERROR && !network.output().out().flat()) {
       body.add("loss.withGradients(outputGradient.reshape(n, $L))", network.output().out().size());

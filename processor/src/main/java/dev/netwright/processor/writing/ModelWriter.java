@@ -35,6 +35,7 @@ public final class ModelWriter {
   private final ClassName model;
   private final ClassName buffers;
   private final BufferPlan plan;
+  private final DataFlow flow;
   private final List<Sections.Section> sections;
   private final String summary;
   private final String diagram;
@@ -49,6 +50,7 @@ public final class ModelWriter {
       names.newName(reserved);
     }
     this.plan = new BufferPlan(network, names);
+    this.flow = new DataFlow(plan);
     this.sections = Sections.find(network, plan, names);
     this.summary = SummaryWriter.table(network);
     this.diagram = DotWriter.write(network);
@@ -144,19 +146,60 @@ public final class ModelWriter {
   }
 
   /**
-   * A string literal, or for one past what a class file's constant holds (65,535 bytes of UTF-8),
-   * the pieces joined when the class loads.
+   * A string literal, a line of {@code text} per line of code (a long one broken into pieces that
+   * fit), or for one past what a class file's constant holds (65,535 bytes of UTF-8), the pieces
+   * joined when the class loads.
    */
   static CodeBlock longString(String text) {
     int piece = 8_000;
     if (text.length() <= piece) {
-      return CodeBlock.of("$S", text);
+      return literal(text);
     }
     List<CodeBlock> pieces = new ArrayList<>();
     for (int from = 0; from < text.length(); from += piece) {
-      pieces.add(CodeBlock.of("$S", text.substring(from, Math.min(from + piece, text.length()))));
+      pieces.add(literal(text.substring(from, Math.min(from + piece, text.length()))));
     }
     return CodeBlock.of("String.join(\"\",\n    $L)", CodeBlock.join(pieces, ",\n    "));
+  }
+
+  /** {@code text} as literals joined by {@code +}: one per line, a line too long in several. */
+  private static CodeBlock literal(String text) {
+    List<CodeBlock> parts = new ArrayList<>();
+    for (String line : text.split("(?<=\n)")) {
+      // The first part follows the field's declaration on its line; the others follow "      + ".
+      int width = parts.isEmpty() ? 60 : Lines.WIDTH - 10;
+      while (escapedLength(line) > width) {
+        int cut = cut(line, width);
+        parts.add(CodeBlock.of("$S", line.substring(0, cut)));
+        line = line.substring(cut);
+        width = Lines.WIDTH - 10;
+      }
+      parts.add(CodeBlock.of("$S", line));
+    }
+    return CodeBlock.join(parts, "\n    + ");
+  }
+
+  /** Where to break {@code line} so that its head fits {@code width} escaped: after a space if any. */
+  private static int cut(String line, int width) {
+    int end = 0;
+    for (int used = 0; end < line.length() && used + escaped(line.charAt(end)) <= width; end++) {
+      used += escaped(line.charAt(end));
+    }
+    if (end > 1 && Character.isHighSurrogate(line.charAt(end - 1))) {
+      end--;
+    }
+    int space = line.lastIndexOf(' ', end - 1);
+    return space > width / 2 ? space + 1 : Math.max(end, 1);
+  }
+
+  private static int escapedLength(String s) {
+    return s.chars().map(c -> escaped((char) c)).sum();
+  }
+
+  /** Characters {@code c} takes inside a Java string literal. */
+  private static int escaped(char c) {
+    return c == '"' || c == '\\' || c == '\n' || c == '\t' || c == '\r' || c == '\b' || c == '\f' ? 2
+        : Character.isISOControl(c) ? 6 : 1;
   }
 
   /** 8490 as {@code 8_490}, for long literals people read. */
@@ -173,8 +216,8 @@ public final class ModelWriter {
     Shape out = network.output().out();
     String outDims = Arrays.stream(out.dims()).mapToObj(Integer::toString).collect(Collectors.joining(", "));
     MethodSpec.Builder m = MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
-        .addJavadoc("A network of element type {@code dtype} (FLOAT, or DOUBLE for gradient checks),"
-            + " initialised from {@code seed} as PyTorch initialises Conv2d and Linear.\n")
+        .addJavadoc("A network of element type {@code dtype} (FLOAT, or DOUBLE for gradient checks),\n"
+            + "initialised from {@code seed} as PyTorch initialises Conv2d and Linear.\n")
         .addParameter(RuntimeNames.DATA_TYPE, "dtype").addParameter(long.class, "seed")
         .addStatement("super($S, dtype, newParameters(dtype), new int[] {$L, $L, $L}, new int[] {$L},\n"
                 + "$L, $T.$L, SUMMARY, DIAGRAM)",
@@ -195,13 +238,13 @@ public final class ModelWriter {
       Parameter spec = p.spec();
       String dims = Arrays.stream(spec.shape()).mapToObj(Long::toString).collect(Collectors.joining(", "));
       if (spec.buffer()) {
-        adds.add(CodeBlock.of("p.buffer($S, $L, $L);\n", p.name(), spec.fill().value(), dims));
+        adds.add(CodeBlock.of("p.buffer($S,$W$L,$W$L);\n", p.name(), spec.fill().value(), dims));
       } else if (spec.init() == Init.PYTORCH) {
-        adds.add(CodeBlock.of("p.add($S, $L, $L);\n", p.name(), spec.fanIn(), dims));
+        adds.add(CodeBlock.of("p.add($S,$W$L,$W$L);\n", p.name(), spec.fanIn(), dims));
       } else {
         String init = spec.init() != null ? spec.init().name() : spec.fill().name();
-        adds.add(CodeBlock.of("p.add($S, $T.$L, $L, $L, $L);\n", p.name(), RuntimeNames.INIT, init, spec.fanIn(),
-            spec.fanOut(), dims));
+        adds.add(CodeBlock.of("p.add($S,$W$T.$L,$W$L,$W$L,$W$L);\n", p.name(), RuntimeNames.INIT, init,
+            spec.fanIn(), spec.fanOut(), dims));
       }
     }
     // Static helpers take the builder: a very large network's registry spans several methods.
@@ -222,11 +265,10 @@ public final class ModelWriter {
   }
 
   private MethodSpec nodeNames() {
-    String names = network.nodes().stream().map(n -> CodeBlock.of("$S", n.name()).toString())
-        .collect(Collectors.joining(", "));
+    List<CodeBlock> names = network.nodes().stream().map(n -> CodeBlock.of("$S", n.name())).toList();
     return MethodSpec.methodBuilder("nodeNames").addAnnotation(Override.class)
         .addModifiers(Modifier.PROTECTED).returns(String[].class)
-        .addStatement("return new String[] {$L}", names).build();
+        .addStatement("$L", Lines.list(4, CodeBlock.of("return new String[] {"), names, "}")).build();
   }
 
   private MethodSpec forward() {
@@ -248,7 +290,9 @@ public final class ModelWriter {
         node = s.node;
         m.addComment("$L: $L -> $L", node.name(), s.layer.in(), node.out());
       }
-      forwardCall(m, s);
+      if (s.kernel != null) {
+        DataFlow.call(m, forwardCall(s), flow.forward(s));
+      }
     }
     return m.build();
   }
@@ -257,25 +301,33 @@ public final class ModelWriter {
     return sections.stream().filter(s -> s.from() == step).findFirst().orElse(null);
   }
 
+  /**
+   * A branch runs as a chain, each call reading what the one before it wrote: its Javadoc shows
+   * the arrays in order, from the fork's.
+   */
   private MethodSpec branch(Sections.Branch branch) {
+    List<String> chain = new ArrayList<>();
+    chain.add(flow.forward(branch.steps().get(0)).replaceFirst("^.* <- ", ""));
     MethodSpec.Builder m = MethodSpec.methodBuilder(branch.method()).addModifiers(Modifier.PRIVATE)
-        .addParameter(buffers, "b")
-        .addJavadoc("Forward of the branch $L.\n", branch.title());
+        .addParameter(buffers, "b");
     ResolvedNode node = null;
     for (Step s : branch.steps()) {
       if (s.node != node) {
         node = s.node;
         m.addComment("$L: $L -> $L", node.name(), s.layer.in(), node.out());
       }
-      forwardCall(m, s);
+      if (s.kernel != null) {
+        m.addStatement("$L", forwardCall(s));
+        chain.add(flow.forward(s).replaceFirst(" <- .*$", ""));
+      }
     }
+    String text = "Forward of one branch, a call per arrow: " + String.join(" -> ", chain) + ".";
+    m.addJavadoc("$L\n", String.join("\n", Lines.words(text, Lines.WIDTH - 20)));
     return m.build();
   }
 
-  private static void forwardCall(MethodSpec.Builder m, Step s) {
-    if (s.kernel != null) {
-      m.addStatement("b.$N.forward($L)", s.kernel, CodeBlock.join(s.layer.layer().forwardArguments(), ", "));
-    }
+  private CodeBlock forwardCall(Step s) {
+    return CodeBlock.of("b.$N.forward($L)", s.kernel, CodeBlock.join(s.layer.layer().forwardArguments(), ", "));
   }
 
   /** Multiply-adds per example over the forward's native calls: how small its calls are. */
@@ -308,9 +360,9 @@ public final class ModelWriter {
         m.addComment("$L: gradient of $L back to $L", node.name(), node.out(), node.layers().get(0).in());
       }
       if (BuffersWriter.runsBackward(s)) {
-        m.addStatement("b.$N.backward()", s.kernel);
+        DataFlow.call(m, CodeBlock.of("b.$N.backward()", s.kernel), flow.backward(s));
         for (Act a : s.accumulate) {
-          m.addStatement("b.$N.run()", a.accumulator);
+          DataFlow.call(m, CodeBlock.of("b.$N.run()", a.accumulator), DataFlow.accumulate(a));
         }
       }
     }

@@ -1,7 +1,9 @@
 package dev.netwright.processor.writing;
 
 import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
 import dev.netwright.dsl.Head;
+import java.util.List;
 
 /**
  * The classes generated code names, all in one place: the runtime's, ND4J's and javac's. The
@@ -10,6 +12,10 @@ import dev.netwright.dsl.Head;
 final class RuntimeNames {
   private static final String RUNTIME = "dev.netwright.runtime";
   private static final String KERNEL = RUNTIME + ".kernel";
+
+  /** The packages whose classes generated code imports, nested packages first. */
+  private static final List<String> IMPORTED = List.of(KERNEL, RUNTIME, "org.nd4j.linalg.api.ndarray",
+      "org.nd4j.linalg.api.buffer");
 
   static final ClassName GENERATED_MODEL = ClassName.get(RUNTIME, "GeneratedModel");
   static final ClassName BATCH = GENERATED_MODEL.nestedClass("Batch");
@@ -38,5 +44,14 @@ final class RuntimeNames {
       case MEAN_SQUARED_ERROR -> kernel("MeanSquaredError");
       case NONE -> null;
     };
+  }
+
+  /** Columns {@code code} takes in the generated file, where the classes it names are imported. */
+  static int width(CodeBlock code) {
+    String text = code.toString();
+    for (String imported : IMPORTED) {
+      text = text.replace(imported + ".", "");
+    }
+    return text.length();
   }
 }
