@@ -11,7 +11,7 @@ import dev.netwright.processor.source.Attributes;
 import java.util.List;
 
 /** {@code @Dropout}: inverted dropout with probability {@code p}, seeded, identity at inference. */
-public record DropoutLayer(Real p, Location at) implements Layer {
+record DropoutLayer(Real p, Location at) implements Layer {
   private static final Attribute<Double> P = Attribute.of(Dropout.class, "value", double.class);
 
   static DropoutLayer parse(Attributes a) {

@@ -9,7 +9,7 @@ import dev.netwright.processor.source.Attributes;
 import java.util.List;
 
 /** {@code @Flatten}: [C, H, W] to [C·H·W] in PyTorch's order; a view of its input, no kernel. */
-public record FlattenLayer(Location at) implements Layer {
+record FlattenLayer(Location at) implements Layer {
   static FlattenLayer parse(Attributes a) {
     return new FlattenLayer(a.location());
   }

@@ -10,7 +10,7 @@ import dev.netwright.processor.source.Attributes;
 import java.util.List;
 
 /** {@code @GlobalAvgPool}: [C, H, W] to [C] by averaging. */
-public record GlobalAvgPoolLayer(Location at) implements Layer {
+record GlobalAvgPoolLayer(Location at) implements Layer {
   static GlobalAvgPoolLayer parse(Attributes a) {
     return new GlobalAvgPoolLayer(a.location());
   }

@@ -14,7 +14,7 @@ import dev.netwright.processor.source.Attributes;
 import java.util.List;
 
 /** {@code @Lrn}: local response normalization across channels (AlexNet, GoogLeNet). */
-public record LrnLayer(Value depthRadius, Real bias, Real alpha, Real beta, Location at) implements Layer {
+record LrnLayer(Value depthRadius, Real bias, Real alpha, Real beta, Location at) implements Layer {
   private static final Attribute<Integer> DEPTH_RADIUS = Attribute.of(Lrn.class, "depthRadius", int.class);
   private static final Attribute<Double> BIAS = Attribute.of(Lrn.class, "bias", double.class);
   private static final Attribute<Double> ALPHA = Attribute.of(Lrn.class, "alpha", double.class);

@@ -8,7 +8,7 @@ import dev.netwright.processor.source.Attributes;
 import java.util.List;
 
 /** {@code @Sigmoid}: element-wise sigmoid, in place when that is safe. */
-public record SigmoidLayer(Location at) implements Layer {
+record SigmoidLayer(Location at) implements Layer {
   static SigmoidLayer parse(Attributes a) {
     return new SigmoidLayer(a.location());
   }

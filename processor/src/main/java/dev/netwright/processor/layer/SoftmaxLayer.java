@@ -10,7 +10,7 @@ import dev.netwright.processor.source.Attributes;
 import java.util.List;
 
 /** {@code @Softmax}: normalises the features of a flat output, row by row. */
-public record SoftmaxLayer(Location at) implements Layer {
+record SoftmaxLayer(Location at) implements Layer {
   static SoftmaxLayer parse(Attributes a) {
     return new SoftmaxLayer(a.location());
   }

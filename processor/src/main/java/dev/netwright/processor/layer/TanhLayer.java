@@ -8,7 +8,7 @@ import dev.netwright.processor.source.Attributes;
 import java.util.List;
 
 /** {@code @Tanh}: element-wise tanh, in place when that is safe. */
-public record TanhLayer(Location at) implements Layer {
+record TanhLayer(Location at) implements Layer {
   static TanhLayer parse(Attributes a) {
     return new TanhLayer(a.location());
   }

@@ -48,19 +48,19 @@ final class BuffersWriter {
     for (Act a : plan.acts) {
       if (a.kind == Kind.OWN || a.kind == Kind.FLAT_VIEW) {
         type.addField(FieldSpec.builder(RuntimeNames.INDARRAY, a.field)
-            .addJavadoc("$L $L.\n", a.description, dims(a.shape)).build());
+            .addJavadoc(javadoc("$L $L.", a.description, dims(a.shape))).build());
       }
       if (a.gradField != null && a.kind != Kind.ALIAS) {
         type.addField(RuntimeNames.INDARRAY, a.gradField);
       }
       if (a.partField != null) {
         type.addField(FieldSpec.builder(RuntimeNames.INDARRAY, a.partField)
-            .addJavadoc("Later contributions to {@code $N}, added in.\n", a.gradField)
+            .addJavadoc(javadoc("Later contributions to {@code $N}, added in.", a.gradField))
             .build());
       }
       if (a.accumulator != null) {
         type.addField(FieldSpec.builder(RuntimeNames.ACCUMULATE, a.accumulator)
-            .addJavadoc("Adds {@code $N} into {@code $N}.\n", a.partField, a.gradField).build());
+            .addJavadoc(javadoc("Adds {@code $N} into {@code $N}.", a.partField, a.gradField)).build());
       }
     }
     for (Step s : plan.steps) {
@@ -70,7 +70,7 @@ final class BuffersWriter {
     }
     for (Sections.Section section : sections) {
       type.addField(FieldSpec.builder(RuntimeNames.BRANCHES, section.field())
-          .addJavadoc("The $L branches into node $L.\n", section.branches().size(), section.merge().name())
+          .addJavadoc(javadoc("The $L branches into node $L.", section.branches().size(), section.merge().name()))
           .build());
     }
     if (hasProbabilities(network.head())) {
@@ -198,6 +198,11 @@ final class BuffersWriter {
     }
     body.into(m, type, "enableBackward");
     return m.build();
+  }
+
+  /** A field's Javadoc, in lines that fit. */
+  private static CodeBlock javadoc(String format, Object... args) {
+    return CodeBlock.of("$L", Lines.javadoc(INDENT - 2, CodeBlock.of(format, args).toString()));
   }
 
   /** n, C, H, W or n, F: the arguments of create(...). */

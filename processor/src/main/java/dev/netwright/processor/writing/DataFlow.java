@@ -5,6 +5,7 @@ import com.palantir.javapoet.MethodSpec;
 import dev.netwright.processor.writing.BufferPlan.Act;
 import dev.netwright.processor.writing.BufferPlan.Kind;
 import dev.netwright.processor.writing.BufferPlan.Step;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,16 @@ final class DataFlow {
   /** "out <- in, ...": what a forward call writes and reads. */
   String forward(Step s) {
     return show(s.out.field) + " <- " + String.join(", ", s.ins.stream().map(a -> show(a.field)).toList());
+  }
+
+  /**
+   * "in -> out -> out2": the arrays a chain of single-input steps goes through, from the one its
+   * first step reads, one arrow per call.
+   */
+  String chain(List<Step> steps) {
+    List<String> arrays = new ArrayList<>(List.of(show(steps.get(0).in.field)));
+    steps.stream().filter(s -> s.kernel != null).forEach(s -> arrays.add(show(s.out.field)));
+    return String.join(" -> ", arrays);
   }
 
   /**

@@ -18,7 +18,8 @@ final class Lines {
 
   /**
    * {@code head} (a statement's text up to its list, "x = new Conv2d("), the {@code items}
-   * separated by commas, then {@code tail}; the statement starts at column {@code indent}.
+   * separated by commas, then {@code tail}; the statement starts at column {@code indent}. Where
+   * the head leaves no room for the first item, the list starts on the next line.
    */
   static CodeBlock list(int indent, CodeBlock head, List<CodeBlock> items, String tail) {
     return list(indent, head, items, tail, -1);
@@ -31,7 +32,8 @@ final class Lines {
     for (int i = 0; i < items.size(); i++) {
       String after = i == items.size() - 1 ? tail + ";" : ",";
       int width = RuntimeNames.width(items.get(i)) + after.length();
-      if (i > 0 && (i == breakBefore || column + 1 + width > WIDTH)) {
+      int space = i > 0 ? 1 : 0;
+      if (i == breakBefore || column + space + width > WIDTH && column > indent + CONTINUATION) {
         out.add("\n");
         column = indent + CONTINUATION;
       } else if (i > 0) {
@@ -61,5 +63,10 @@ final class Lines {
     }
     lines.add(line);
     return lines;
+  }
+
+  /** {@code text} as the lines of a Javadoc at column {@code indent}, ending by column 100 where words allow. */
+  static String javadoc(int indent, String text) {
+    return String.join("\n", words(text, 100 - indent - " * ".length())) + "\n";
   }
 }

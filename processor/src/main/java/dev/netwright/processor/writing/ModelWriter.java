@@ -306,8 +306,6 @@ public final class ModelWriter {
    * the arrays in order, from the fork's.
    */
   private MethodSpec branch(Sections.Branch branch) {
-    List<String> chain = new ArrayList<>();
-    chain.add(flow.forward(branch.steps().get(0)).replaceFirst("^.* <- ", ""));
     MethodSpec.Builder m = MethodSpec.methodBuilder(branch.method()).addModifiers(Modifier.PRIVATE)
         .addParameter(buffers, "b");
     ResolvedNode node = null;
@@ -318,11 +316,10 @@ public final class ModelWriter {
       }
       if (s.kernel != null) {
         m.addStatement("$L", forwardCall(s));
-        chain.add(flow.forward(s).replaceFirst(" <- .*$", ""));
       }
     }
-    String text = "Forward of one branch, a call per arrow: " + String.join(" -> ", chain) + ".";
-    m.addJavadoc("$L\n", String.join("\n", Lines.words(text, Lines.WIDTH - 20)));
+    String text = "Forward of one branch, a call per arrow: " + flow.chain(branch.steps()) + ".";
+    m.addJavadoc("$L", Lines.javadoc(2, text));
     return m.build();
   }
 
