@@ -1,14 +1,10 @@
 package dev.netwright.processor.layer;
 
 import com.palantir.javapoet.CodeBlock;
-import dev.netwright.processor.graph.ResolvedLayer;
 import java.util.List;
 
 /** One layer's buffers and parameters as generated code names them, for its kernel's arguments. */
 public interface Wiring {
-  /** The layer with its shapes. */
-  ResolvedLayer resolved();
-
   /** The name of the field holding the kernel. */
   String kernelField();
 

@@ -1,7 +1,6 @@
 package dev.netwright.processor.writing;
 
 import com.palantir.javapoet.CodeBlock;
-import dev.netwright.processor.graph.ResolvedLayer;
 import dev.netwright.processor.layer.Wiring;
 import dev.netwright.processor.writing.BufferPlan.Param;
 import dev.netwright.processor.writing.BufferPlan.Step;
@@ -15,11 +14,6 @@ final class KernelWiring implements Wiring {
 
   KernelWiring(Step step) {
     this.step = step;
-  }
-
-  @Override
-  public ResolvedLayer resolved() {
-    return step.layer;
   }
 
   @Override
