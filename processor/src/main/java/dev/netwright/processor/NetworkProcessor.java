@@ -2,6 +2,7 @@ package dev.netwright.processor;
 
 import com.google.auto.service.AutoService;
 import com.palantir.javapoet.ClassName;
+import dev.netwright.dsl.Network;
 import dev.netwright.processor.graph.GraphBuilder;
 import dev.netwright.processor.graph.Messages;
 import dev.netwright.processor.graph.Problem;
@@ -31,9 +32,12 @@ import javax.tools.StandardLocation;
  */
 @AutoService(Processor.class)
 public final class NetworkProcessor extends AbstractProcessor {
+  /** The DSL's package, with its dot: every annotation in it is the processor's. */
+  private static final String DSL = Network.class.getPackageName() + ".";
+
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of("dev.netwright.dsl.*");
+    return Set.of(DSL + "*");
   }
 
   @Override
@@ -49,7 +53,7 @@ public final class NetworkProcessor extends AbstractProcessor {
     }
     // The layer annotations mean nothing to any other processor: claim them.
     boolean onlyOurs = annotations.stream()
-        .allMatch(a -> a.getQualifiedName().toString().startsWith("dev.netwright.dsl."));
+        .allMatch(a -> a.getQualifiedName().toString().startsWith(DSL));
     NetworkParser parser =
         new NetworkParser(processingEnv.getElementUtils(), processingEnv.getTypeUtils());
     TypeElement block = processingEnv.getElementUtils().getTypeElement(NetworkParser.BLOCK);

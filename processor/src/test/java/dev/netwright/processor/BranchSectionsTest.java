@@ -28,7 +28,8 @@ class BranchSectionsTest {
     assertThat(model).contains("// mix: 4 branches, side by side when the batch is small\n    b.mixBranches.run();\n"
         + "    // mix: [16, 12, 12] -> [88, 12, 12]\n    b.mixConcat.forward();");
     // Native calls per tower (1x1; 1x1 then 5x5; 1x1, 3x3, 3x3; pool then 1x1) and multiply-adds.
-    assertThat(model).contains("mixBranches = branches(new long[] {1, 2, 3, 2}, new long[] {23040L,"
+    assertThat(model.replaceAll("\\s+", " ")).contains(
+        "mixBranches = branches(new long[] {1, 2, 3, 2}, new long[] {23040L,"
         + " 1405440L, 1267200L, 34560L}, () -> forwardMixBranch1x1(this), () -> forwardMixBranch5x5_2(this),"
         + " () -> forwardMixBranch3x3_3(this), () -> forwardMixBranch_pool(this));");
     assertThat(model).contains("private void forwardMixBranch3x3_3(Buffers b) {\n"

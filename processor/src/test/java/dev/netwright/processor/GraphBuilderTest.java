@@ -5,15 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.netwright.dsl.Head;
+import dev.netwright.dsl.Init;
 import dev.netwright.processor.graph.Geometry;
 import dev.netwright.processor.graph.GraphBuilder;
-import dev.netwright.processor.graph.Layer;
 import dev.netwright.processor.graph.Location;
 import dev.netwright.processor.graph.NetworkSpec;
 import dev.netwright.processor.graph.NetworkSpec.NodeSpec;
 import dev.netwright.processor.graph.ResolvedNetwork;
 import dev.netwright.processor.graph.Shape;
 import dev.netwright.processor.graph.Value;
+import dev.netwright.processor.layer.ConvLayer;
+import dev.netwright.processor.layer.DenseLayer;
+import dev.netwright.processor.layer.Layer;
+import dev.netwright.processor.layer.PoolLayer;
+import dev.netwright.processor.layer.ReluLayer;
+import dev.netwright.processor.layer.WindowPadding;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -25,20 +32,20 @@ class GraphBuilderTest {
     return Value.written(x, HERE);
   }
 
-  private static Layer.Padding valid() {
-    return new Layer.Padding(Layer.Padding.Mode.VALID, Value.implied(0, HERE));
+  private static WindowPadding valid() {
+    return new WindowPadding(WindowPadding.Mode.VALID, Value.implied(0, HERE));
   }
 
-  private static Layer.Padding same() {
-    return new Layer.Padding(Layer.Padding.Mode.SAME, Value.implied(0, HERE));
+  private static WindowPadding same() {
+    return new WindowPadding(WindowPadding.Mode.SAME, Value.implied(0, HERE));
   }
 
-  private static Layer conv(int filters, int k, int s, Layer.Padding p) {
-    return new Layer.Conv(v(filters), v(k), v(s), p, true, false, "DEFAULT", HERE);
+  private static Layer conv(int filters, int k, int s, WindowPadding p) {
+    return new ConvLayer(v(filters), v(k), v(s), p, true, false, Init.DEFAULT, HERE);
   }
 
-  private static Layer maxPool(int k, Layer.Padding p, int s) {
-    return new Layer.Pool(true, v(k), v(s), p, false, false, HERE);
+  private static Layer maxPool(int k, WindowPadding p, int s) {
+    return new PoolLayer(true, v(k), v(s), p, false, false, HERE);
   }
 
   private static NodeSpec node(String name, Layer... layers) {
@@ -47,15 +54,15 @@ class GraphBuilderTest {
 
   private static GraphBuilder.Resolution resolve(int c, int h, int w, boolean head, NodeSpec... nodes) {
     return GraphBuilder.resolve(new NetworkSpec("T", HERE, v(c), v(h), v(w), null,
-        head ? "SOFTMAX_CROSS_ENTROPY" : "NONE", "PYTORCH", List.of(nodes)));
+        head ? Head.SOFTMAX_CROSS_ENTROPY : Head.NONE, Init.PYTORCH, List.of(nodes)));
   }
 
   @Test
   void simpleNetShapesParametersAndMultiplyAdds() {
     ResolvedNetwork n = resolve(1, 28, 28, true,
-        node("conv1", conv(10, 5, 1, valid()), maxPool(2, valid(), 2), new Layer.Relu(HERE)),
-        node("conv2", conv(20, 5, 1, valid()), maxPool(2, valid(), 2), new Layer.Relu(HERE)),
-        node("fc", new Layer.Dense(v(10), v(320), true, "DEFAULT", HERE))).network();
+        node("conv1", conv(10, 5, 1, valid()), maxPool(2, valid(), 2), new ReluLayer(HERE)),
+        node("conv2", conv(20, 5, 1, valid()), maxPool(2, valid(), 2), new ReluLayer(HERE)),
+        node("fc", new DenseLayer(v(10), v(320), true, Init.DEFAULT, HERE))).network();
     assertEquals(Shape.map(10, 12, 12), n.nodes().get(0).out());
     assertEquals(Shape.map(20, 4, 4), n.nodes().get(1).out());
     assertEquals(Shape.flat(10), n.output().out());
@@ -79,19 +86,19 @@ class GraphBuilderTest {
 
   @Test
   void explicitPaddingFollowsPyTorch() {
-    Layer.Padding pad2 = new Layer.Padding(Layer.Padding.Mode.EXPLICIT, v(2));
+    WindowPadding pad2 = new WindowPadding(WindowPadding.Mode.EXPLICIT, v(2));
     ResolvedNetwork n = resolve(16, 12, 12, false, node("b", conv(24, 5, 1, pad2))).network();
     assertEquals(Shape.map(24, 12, 12), n.output().out());
   }
 
   @Test
   void floorRoundingDropsTheRemainder() {
-    Layer floorPool = new Layer.Pool(true, v(3), v(2), new Layer.Padding(Layer.Padding.Mode.EXPLICIT, v(1)),
+    Layer floorPool = new PoolLayer(true, v(3), v(2), new WindowPadding(WindowPadding.Mode.EXPLICIT, v(1)),
         true, false, HERE);
     ResolvedNetwork n = resolve(64, 112, 112, false, node("pool", floorPool)).network();
     assertEquals(Shape.map(64, 56, 56), n.output().out()); // ResNet's stem pooling
     GraphBuilder.Resolution exact = resolve(64, 112, 112, false,
-        node("pool", new Layer.Pool(true, v(3), v(2), new Layer.Padding(Layer.Padding.Mode.EXPLICIT, v(1)),
+        node("pool", new PoolLayer(true, v(3), v(2), new WindowPadding(WindowPadding.Mode.EXPLICIT, v(1)),
             false, false, HERE)));
     assertFalse(exact.clean());
     assertEquals("inexact-output", exact.problems().get(0).message().tag());
@@ -102,7 +109,7 @@ class GraphBuilderTest {
     GraphBuilder.Resolution r = resolve(1, 8, 8, true,
         node("a", conv(4, 9, 1, valid())),
         node("b", conv(4, 3, 1, valid())),
-        node("fc", new Layer.Dense(v(10), null, true, "DEFAULT", HERE)));
+        node("fc", new DenseLayer(v(10), null, true, Init.DEFAULT, HERE)));
     assertNull(r.network());
     assertEquals(1, r.problems().size());
     assertTrue(r.problems().get(0).text().startsWith("[netwright/window-too-large]"));

@@ -1,8 +1,17 @@
 package dev.netwright.processor.graph;
 
-import dev.netwright.processor.graph.Layer.Padding;
+import dev.netwright.dsl.Init;
+import dev.netwright.dsl.ResidualVariant;
 import dev.netwright.processor.graph.NetworkSpec.NodeSpec;
 import dev.netwright.processor.graph.NetworkSpec.Ref;
+import dev.netwright.processor.layer.AddLayer;
+import dev.netwright.processor.layer.BatchNormLayer;
+import dev.netwright.processor.layer.ConcatLayer;
+import dev.netwright.processor.layer.ConvLayer;
+import dev.netwright.processor.layer.Layer;
+import dev.netwright.processor.layer.PoolLayer;
+import dev.netwright.processor.layer.ReluLayer;
+import dev.netwright.processor.layer.WindowPadding;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -44,21 +53,11 @@ final class BlockExpander {
   static List<Unit> expand(String path, String outputName, BlockSpec block, String input, Shape in)
       throws Failure {
     BlockExpander x = new BlockExpander(path, outputName, block.at());
-    if (block instanceof BlockSpec.Vgg v) {
-      x.vgg(v, input);
-    } else if (block instanceof BlockSpec.Inception i) {
-      x.inception(i, input);
-    } else if (block instanceof BlockSpec.InceptionA a) {
-      x.inceptionA(a, input);
-    } else if (block instanceof BlockSpec.Residual r) {
-      x.residual(r, input, in);
-    } else {
-      x.user((BlockSpec.User) block, input);
-    }
+    block.expand(x, input, in);
     return x.units;
   }
 
-  private void vgg(BlockSpec.Vgg v, String input) {
+  void vgg(BlockSpec.Vgg v, String input) {
     String previous = input;
     for (int i = 1; i <= v.convs().value(); i++) {
       previous = unit("conv" + i, List.of(previous), conv(v.filters(), 3, 1, same()), relu());
@@ -66,7 +65,7 @@ final class BlockExpander {
     output(List.of(previous), pool(true, 2, 2, valid(), true));
   }
 
-  private void inception(BlockSpec.Inception i, String input) {
+  void inception(BlockSpec.Inception i, String input) {
     List<String> branches = new ArrayList<>();
     branches.add(unit("conv1x1", List.of(input), conv(i.conv1x1(), 1, 1, same()), relu()));
     if (i.naive()) {
@@ -81,10 +80,10 @@ final class BlockExpander {
       branches.add(unit("poolProjection", List.of(input), pool(true, 3, 1, same(), false),
           conv(i.poolProjection(), 1, 1, same()), relu()));
     }
-    output(branches, new Layer.Concat(at));
+    output(branches, new ConcatLayer(at));
   }
 
-  private void inceptionA(BlockSpec.InceptionA a, String input) {
+  void inceptionA(BlockSpec.InceptionA a, String input) {
     String b1 = unit("branch1x1", List.of(input), conv(a.conv1x1(), 1, 1, valid()));
     String b5 = unit("branch5x5_1", List.of(input), conv(a.reduce5x5(), 1, 1, valid()));
     b5 = unit("branch5x5_2", List.of(b5), conv(a.conv5x5(), 5, 1, explicit(2)));
@@ -92,19 +91,23 @@ final class BlockExpander {
     b3 = unit("branch3x3_2", List.of(b3), conv(a.conv3x3(), 3, 1, explicit(1)));
     b3 = unit("branch3x3_3", List.of(b3), conv(a.conv3x3(), 3, 1, explicit(1)));
     String bp = unit("branch_pool", List.of(input),
-        new Layer.Pool(false, implied(3), implied(1), explicit(1), false, true, at),
+        new PoolLayer(false, implied(3), implied(1), explicit(1), false, true, at),
         conv(a.poolProjection(), 1, 1, valid()));
-    output(List.of(b1, b5, b3, bp), new Layer.Concat(at));
+    output(List.of(b1, b5, b3, bp), new ConcatLayer(at));
   }
 
-  private void residual(BlockSpec.Residual r, String input, Shape in) throws Failure {
-    boolean pre = r.variant().equals("PRE_ACTIVATION");
+  void residual(BlockSpec.Residual r, String input, Shape in) throws Failure {
+    boolean pre = r.variant() == ResidualVariant.PRE_ACTIVATION;
     boolean bn = r.batchNorm() || pre;
-    boolean bottleneck = r.variant().equals("BOTTLENECK");
+    boolean bottleneck = r.variant() == ResidualVariant.BOTTLENECK;
     Value out = bottleneck ? Value.implied(r.filters().value() * r.expansion().value(), r.filters().at())
         : r.filters();
     boolean differs = in.channels() != out.value() || r.stride().value() != 1;
-    boolean project = r.projection().equals("ALWAYS") || (r.projection().equals("AUTO") && differs);
+    boolean project = switch (r.projection()) {
+      case ALWAYS -> true;
+      case AUTO -> differs;
+      case NEVER -> false;
+    };
     if (differs && !project) {
       throw new Failure(Messages.residualShape(path, in, out.value(), r.stride().value()), r.projectionAt());
     }
@@ -136,9 +139,9 @@ final class BlockExpander {
     }
     bias = true;
     if (pre) {
-      output(List.of(body, shortcut), new Layer.Add(at));
+      output(List.of(body, shortcut), new AddLayer(at));
     } else {
-      output(List.of(body, shortcut), new Layer.Add(at), relu());
+      output(List.of(body, shortcut), new AddLayer(at), relu());
     }
   }
 
@@ -155,10 +158,10 @@ final class BlockExpander {
   }
 
   private Layer batchNorm() {
-    return new Layer.BatchNorm(new Real(0.1, at), new Real(1e-5, at), true, at);
+    return BatchNormLayer.standard(at);
   }
 
-  private void user(BlockSpec.User u, String input) {
+  void user(BlockSpec.User u, String input) {
     Map<String, String> renamed = new HashMap<>();
     renamed.put(NetworkSpec.INPUT, input);
     String previous = input;
@@ -199,32 +202,32 @@ final class BlockExpander {
     return Value.implied(v, at);
   }
 
-  private Padding same() {
-    return new Padding(Padding.Mode.SAME, implied(0));
+  private WindowPadding same() {
+    return new WindowPadding(WindowPadding.Mode.SAME, implied(0));
   }
 
-  private Padding valid() {
-    return new Padding(Padding.Mode.VALID, implied(0));
+  private WindowPadding valid() {
+    return new WindowPadding(WindowPadding.Mode.VALID, implied(0));
   }
 
-  private Padding explicit(int pad) {
-    return new Padding(Padding.Mode.EXPLICIT, implied(pad));
+  private WindowPadding explicit(int pad) {
+    return new WindowPadding(WindowPadding.Mode.EXPLICIT, implied(pad));
   }
 
-  private Layer conv(Value filters, int k, int s, Padding p) {
-    return new Layer.Conv(filters, implied(k), implied(s), p, bias, false, "DEFAULT", at);
+  private Layer conv(Value filters, int k, int s, WindowPadding p) {
+    return new ConvLayer(filters, implied(k), implied(s), p, bias, false, Init.DEFAULT, at);
   }
 
   /** A strided convolution rounds down as torchvision's ResNet does. */
-  private Layer convFloor(Value filters, int k, Value stride, Padding p) {
-    return new Layer.Conv(filters, implied(k), stride, p, bias, true, "DEFAULT", at);
+  private Layer convFloor(Value filters, int k, Value stride, WindowPadding p) {
+    return new ConvLayer(filters, implied(k), stride, p, bias, true, Init.DEFAULT, at);
   }
 
-  private Layer pool(boolean max, int k, int s, Padding p, boolean floor) {
-    return new Layer.Pool(max, implied(k), implied(s), p, floor, false, at);
+  private Layer pool(boolean max, int k, int s, WindowPadding p, boolean floor) {
+    return new PoolLayer(max, implied(k), implied(s), p, floor, false, at);
   }
 
   private Layer relu() {
-    return new Layer.Relu(at);
+    return new ReluLayer(at);
   }
 }

@@ -2,6 +2,8 @@ package dev.netwright.processor.graph;
 
 import dev.netwright.processor.graph.NetworkSpec.NodeSpec;
 import dev.netwright.processor.graph.NetworkSpec.Ref;
+import dev.netwright.processor.layer.Layer;
+import dev.netwright.processor.layer.LayerInput;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -71,7 +73,7 @@ public final class GraphBuilder {
         nodes.addAll(resolved);
         blocks.addAll(expanded);
       } catch (Failure f) {
-        problems.add(f.problem);
+        problems.add(f.problem());
         failed.add(node.name());
       }
     }
@@ -83,7 +85,7 @@ public final class GraphBuilder {
       network = new ResolvedNetwork(spec.name(), input, List.copyOf(nodes), spec.head(),
           classes(spec, nodes), spec.init(), List.copyOf(blocks));
     } catch (Failure f) {
-      problems.add(f.problem);
+      problems.add(f.problem());
       return new Resolution(null, problems);
     }
     problems.addAll(NodeRules.unused(spec, network));
@@ -95,8 +97,8 @@ public final class GraphBuilder {
     // Where the user wrote the last node: a block's output node stands inside the block's source.
     Location at = spec.nodes().get(spec.nodes().size() - 1).at();
     Value written = spec.classes();
-    switch (spec.head()) {
-      case "SOFTMAX_CROSS_ENTROPY": {
+    return switch (spec.head()) {
+      case SOFTMAX_CROSS_ENTROPY -> {
         if (!last.out().flat()) {
           throw new Failure(Messages.headNeedsFlat(last.name(), last.out()), at);
         }
@@ -104,27 +106,26 @@ public final class GraphBuilder {
         if (written != null && written.value() != outputs) {
           throw new Failure(Messages.classesMismatch(written.value(), last.name(), last.out()), written.at());
         }
-        return outputs;
+        yield outputs;
       }
-      case "SIGMOID_BINARY_CROSS_ENTROPY": {
+      case SIGMOID_BINARY_CROSS_ENTROPY -> {
         if (!last.out().flat() || last.out().channels() != 1) {
           throw new Failure(Messages.binaryHead(last.name(), last.out()), at);
         }
         if (written != null && written.value() != 2) {
           throw new Failure(Messages.binaryClasses(written.value()), written.at());
         }
-        return 2;
+        yield 2;
       }
-      case "MEAN_SQUARED_ERROR": {
+      case MEAN_SQUARED_ERROR -> {
         int outputs = last.out().flat() ? last.out().channels() : 0;
         if (written != null && written.value() != outputs) {
           throw new Failure(Messages.classesMismatch(written.value(), last.name(), last.out()), written.at());
         }
-        return outputs;
+        yield outputs;
       }
-      default:
-        return written == null ? 0 : written.value();
-    }
+      case NONE -> written == null ? 0 : written.value();
+    };
   }
 
   /**
@@ -167,9 +168,15 @@ public final class GraphBuilder {
       if (inputs.size() < 2) {
         throw new Failure(Messages.mergeInputs(node.name(), first.label(), inputs.size()), node.at());
       }
-      ResolvedLayer merged = Merges.resolve(first, node, inputs, shapes);
-      layers.add(merged);
-      shape = merged.out();
+      List<LayerInput.Input> merged = new ArrayList<>();
+      for (int k = 0; k < inputs.size(); k++) {
+        // Where input k is named: its parameter, or the node when its inputs were implied.
+        Location at = k < node.inputs().size() ? node.inputs().get(k).at() : node.at();
+        merged.add(new LayerInput.Input(inputs.get(k), shapes.get(inputs.get(k)), at));
+      }
+      ResolvedLayer resolved = first.resolve(new LayerInput(node.name(), null, merged));
+      layers.add(resolved);
+      shape = resolved.out();
       from = "the " + first.label() + " before it";
       start = 1;
     } else {
@@ -182,12 +189,27 @@ public final class GraphBuilder {
           : "its input '" + inputs.get(0) + "'";
     }
     for (Layer layer : node.layers().subList(start, node.layers().size())) {
-      ResolvedLayer resolved = LayerShapes.resolve(layer, node.name(), shape, from);
+      ResolvedLayer resolved = resolve(layer, new LayerInput(node.name(), from,
+          List.of(new LayerInput.Input(null, shape, node.at()))));
       layers.add(resolved);
       shape = resolved.out();
       from = "the " + layer.label() + " before it";
     }
     return new ResolvedNode(node.name(), path, node.at(), List.copyOf(inputs), List.copyOf(layers), shape,
         block);
+  }
+
+  /** {@code layer} over {@code input}, refused when an example or its parameters outgrow an int. */
+  private static ResolvedLayer resolve(Layer layer, LayerInput input) throws Failure {
+    ResolvedLayer resolved = layer.resolve(input);
+    if (resolved.out().size() > Integer.MAX_VALUE) {
+      throw new Failure(Messages.tooLarge(layer.label(), input.node(), input.shape(), "an output of "
+          + resolved.out() + " = " + resolved.out().size() + " values"), layer.at());
+    }
+    if (resolved.parameters() > Integer.MAX_VALUE) {
+      throw new Failure(Messages.tooLarge(layer.label(), input.node(), input.shape(),
+          resolved.parameters() + " parameters"), layer.at());
+    }
+    return resolved;
   }
 }

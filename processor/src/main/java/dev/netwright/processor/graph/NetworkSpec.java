@@ -1,16 +1,18 @@
 package dev.netwright.processor.graph;
 
+import dev.netwright.dsl.Head;
+import dev.netwright.dsl.Init;
+import dev.netwright.processor.layer.Layer;
 import java.util.List;
 
 /**
  * A network as written, before any shape is known: what the source stage hands the graph stage.
  *
  * @param classes the written {@code classes} value, or null when left to the last node
- * @param head the head's name (dev.netwright.dsl.Head)
- * @param init the network's weight initialiser (dev.netwright.dsl.Init)
+ * @param init the network's weight initialiser; DEFAULT is PyTorch's
  */
 public record NetworkSpec(String name, Location at, Value channels, Value height, Value width,
-    Value classes, String head, String init, List<NodeSpec> nodes) {
+    Value classes, Head head, Init init, List<NodeSpec> nodes) {
 
   /** A reference to an input by name: an earlier node, or "input" for the network input. */
   public record Ref(String name, Location at) {}

@@ -1,5 +1,7 @@
 package dev.netwright.processor.graph;
 
+import dev.netwright.processor.layer.Layer;
+
 /**
  * A layer with its shapes known.
  *

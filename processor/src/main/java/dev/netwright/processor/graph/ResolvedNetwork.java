@@ -1,20 +1,21 @@
 package dev.netwright.processor.graph;
 
+import dev.netwright.dsl.Head;
+import dev.netwright.dsl.Init;
 import java.util.List;
 
 /**
  * A network with every shape resolved and validated: what the writers generate from.
  *
- * @param head the head's name (dev.netwright.dsl.Head)
  * @param classes the number of classes the head scores, 0 without a head
- * @param init the network's weight initialiser (dev.netwright.dsl.Init)
+ * @param init the network's weight initialiser; DEFAULT is PyTorch's
  * @param blocks every expanded block, in order, by path
  */
-public record ResolvedNetwork(String name, Shape input, List<ResolvedNode> nodes, String head,
-    int classes, String init, List<Block> blocks) {
+public record ResolvedNetwork(String name, Shape input, List<ResolvedNode> nodes, Head head,
+    int classes, Init init, List<Block> blocks) {
   /** Whether the network has a loss of its own. */
   public boolean hasHead() {
-    return !head.equals("NONE");
+    return head != Head.NONE;
   }
 
   /** Non-trainable scalars over all nodes. */

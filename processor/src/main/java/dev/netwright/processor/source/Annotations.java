@@ -1,75 +1,91 @@
 package dev.netwright.processor.source;
 
+import dev.netwright.processor.graph.Real;
 import dev.netwright.processor.graph.Value;
+import java.lang.annotation.Annotation;
 import java.util.Map;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.util.Elements;
 
 /** Reads one annotation's values, keeping where each written value stands in the source. */
-final class Annotations {
+final class Annotations implements Attributes {
   private final Element element;
   private final AnnotationMirror mirror;
+  private final String type;
   private final Map<? extends ExecutableElement, ? extends AnnotationValue> written;
   private final Map<? extends ExecutableElement, ? extends AnnotationValue> all;
 
   Annotations(Elements elements, Element element, AnnotationMirror mirror) {
     this.element = element;
     this.mirror = mirror;
+    this.type = qualifiedName(mirror);
     this.written = mirror.getElementValues();
     this.all = elements.getElementValuesWithDefaults(mirror);
   }
 
-  /** The location of the whole annotation. */
-  JavacLocation location() {
+  /** The qualified name of {@code mirror}'s annotation type. */
+  static String qualifiedName(AnnotationMirror mirror) {
+    return ((TypeElement) mirror.getAnnotationType().asElement()).getQualifiedName().toString();
+  }
+
+  /** Whether this is an annotation of type {@code annotation}. */
+  boolean is(Class<? extends Annotation> annotation) {
+    return type.equals(annotation.getCanonicalName());
+  }
+
+  @Override
+  public JavacLocation location() {
     return new JavacLocation(element, mirror, null);
   }
 
-  /** Whether the user wrote {@code name}. */
-  boolean isWritten(String name) {
-    return find(written, name) != null;
+  @Override
+  public boolean isWritten(Attribute<?> attribute) {
+    return find(written, attribute) != null;
   }
 
-  /** An int value, located at the value when written and at the annotation otherwise. */
-  Value intValue(String name) {
-    AnnotationValue v = find(written, name);
+  @Override
+  public Value intValue(Attribute<Integer> attribute) {
+    AnnotationValue v = find(written, attribute);
     if (v != null) {
       return Value.written(as(Number.class, v).intValue(), new JavacLocation(element, mirror, v));
     }
-    AnnotationValue d = find(all, name);
+    AnnotationValue d = find(all, attribute);
     return Value.implied(as(Number.class, d).intValue(), location());
   }
 
-  /** Where {@code name} was written, or the annotation when it was not. */
-  JavacLocation valueLocation(String name) {
-    AnnotationValue v = find(written, name);
+  @Override
+  public JavacLocation valueLocation(Attribute<?> attribute) {
+    AnnotationValue v = find(written, attribute);
     return v == null ? location() : new JavacLocation(element, mirror, v);
   }
 
-  /** A real value, located at the value when written and at the annotation otherwise. */
-  dev.netwright.processor.graph.Real realValue(String name) {
-    AnnotationValue v = find(written, name);
-    AnnotationValue value = v != null ? v : find(all, name);
-    return new dev.netwright.processor.graph.Real(as(Number.class, value).doubleValue(),
+  @Override
+  public Real realValue(Attribute<Double> attribute) {
+    AnnotationValue v = find(written, attribute);
+    AnnotationValue value = v != null ? v : find(all, attribute);
+    return new Real(as(Number.class, value).doubleValue(),
         v != null ? new JavacLocation(element, mirror, v) : location());
   }
 
-  /** A boolean value. */
-  boolean booleanValue(String name) {
-    return as(Boolean.class, find(all, name));
+  @Override
+  public boolean booleanValue(Attribute<Boolean> attribute) {
+    return as(Boolean.class, find(all, attribute));
   }
 
-  /** The constant name of an enum value, e.g. "SAME". */
-  String enumValue(String name) {
-    return as(VariableElement.class, find(all, name)).getSimpleName().toString();
+  @Override
+  public <E extends Enum<E>> E enumValue(Attribute<E> attribute) {
+    String constant = as(VariableElement.class, find(all, attribute)).getSimpleName().toString();
+    return Enum.valueOf(attribute.type(), constant);
   }
 
   /** A nested annotation value. */
-  AnnotationMirror annotationValue(String name) {
-    return as(AnnotationMirror.class, find(all, name));
+  AnnotationMirror annotationValue(Attribute<? extends Annotation> attribute) {
+    return as(AnnotationMirror.class, find(all, attribute));
   }
 
   /**
@@ -93,10 +109,13 @@ final class Annotations {
     }
   }
 
-  private static AnnotationValue find(
-      Map<? extends ExecutableElement, ? extends AnnotationValue> values, String name) {
+  private AnnotationValue find(Map<? extends ExecutableElement, ? extends AnnotationValue> values,
+      Attribute<?> attribute) {
+    if (!is(attribute.annotation())) {
+      throw new IllegalStateException("reading " + attribute + " from @" + type);
+    }
     for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e : values.entrySet()) {
-      if (e.getKey().getSimpleName().contentEquals(name)) {
+      if (e.getKey().getSimpleName().contentEquals(attribute.name())) {
         return e.getValue();
       }
     }

@@ -1,7 +1,12 @@
 package dev.netwright.processor.source;
 
+import dev.netwright.dsl.Block;
+import dev.netwright.dsl.Head;
+import dev.netwright.dsl.Init;
+import dev.netwright.dsl.Input;
+import dev.netwright.dsl.Network;
+import dev.netwright.dsl.Node;
 import dev.netwright.processor.graph.BlockSpec;
-import dev.netwright.processor.graph.Layer;
 import dev.netwright.processor.graph.Location;
 import dev.netwright.processor.graph.Messages;
 import dev.netwright.processor.graph.NetworkSpec;
@@ -10,6 +15,8 @@ import dev.netwright.processor.graph.NetworkSpec.Ref;
 import dev.netwright.processor.graph.NodeRules;
 import dev.netwright.processor.graph.Problem;
 import dev.netwright.processor.graph.Value;
+import dev.netwright.processor.layer.Layer;
+import dev.netwright.processor.layer.Layers;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -36,9 +43,15 @@ import javax.lang.model.util.Types;
  * job. A block is parsed and its problems reported once, however often it is used.
  */
 public final class NetworkParser {
-  static final String DSL = "dev.netwright.dsl.";
-  public static final String NETWORK = DSL + "Network";
-  public static final String BLOCK = DSL + "Block";
+  public static final String NETWORK = Network.class.getCanonicalName();
+  public static final String BLOCK = Block.class.getCanonicalName();
+  private static final Attribute<Input> INPUT = Attribute.of(Network.class, "input", Input.class);
+  private static final Attribute<Integer> CLASSES = Attribute.of(Network.class, "classes", int.class);
+  private static final Attribute<Head> HEAD = Attribute.of(Network.class, "head", Head.class);
+  private static final Attribute<Init> INIT = Attribute.of(Network.class, "init", Init.class);
+  private static final Attribute<Integer> CHANNELS = Attribute.of(Input.class, "channels", int.class);
+  private static final Attribute<Integer> HEIGHT = Attribute.of(Input.class, "height", int.class);
+  private static final Attribute<Integer> WIDTH = Attribute.of(Input.class, "width", int.class);
 
   /** The outcome: the spec when the declaration is well formed, and every problem found. */
   public record Parsed(NetworkSpec spec, List<Problem> problems) {}
@@ -56,7 +69,7 @@ public final class NetworkParser {
   public NetworkParser(Elements elements, Types types) {
     this.elements = elements;
     this.types = types;
-    this.nodeType = elements.getTypeElement(DSL + "Node").asType();
+    this.nodeType = elements.getTypeElement(Node.class.getCanonicalName()).asType();
   }
 
   /** Parses {@code element}, annotated with {@code @Network}. */
@@ -77,11 +90,11 @@ public final class NetworkParser {
       return new Parsed(null, problems);
     }
     Annotations net = new Annotations(elements, element, network);
-    Annotations input = new Annotations(elements, element, net.annotationValue("input"));
-    Value classes = net.isWritten("classes") ? net.intValue("classes") : null;
+    Annotations input = new Annotations(elements, element, net.annotationValue(INPUT));
+    Value classes = net.isWritten(CLASSES) ? net.intValue(CLASSES) : null;
     String name = element.getSimpleName().toString();
-    NetworkSpec spec = new NetworkSpec(name, at, input.intValue("channels"), input.intValue("height"),
-        input.intValue("width"), classes, net.enumValue("head"), net.enumValue("init"), nodes);
+    NetworkSpec spec = new NetworkSpec(name, at, input.intValue(CHANNELS), input.intValue(HEIGHT),
+        input.intValue(WIDTH), classes, net.enumValue(HEAD), net.enumValue(INIT), nodes);
     return new Parsed(spec, problems);
   }
 
@@ -225,7 +238,7 @@ public final class NetworkParser {
     BlockSpec block = null;
     for (AnnotationMirror m : method.getAnnotationMirrors()) {
       Annotations a = new Annotations(elements, method, m);
-      Layer layer = LayerParser.parse(a, qualifiedName(m));
+      Layer layer = Layers.parse(qualifiedName(m), a);
       if (layer != null) {
         layers.add(layer);
       }
@@ -265,7 +278,7 @@ public final class NetworkParser {
   }
 
   private static String qualifiedName(AnnotationMirror m) {
-    return ((TypeElement) m.getAnnotationType().asElement()).getQualifiedName().toString();
+    return Annotations.qualifiedName(m);
   }
 
   private static AnnotationMirror mirror(Element element, String annotation) {

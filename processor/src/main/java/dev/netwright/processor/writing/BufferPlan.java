@@ -1,17 +1,19 @@
 package dev.netwright.processor.writing;
 
-import dev.netwright.processor.graph.Layer;
 import dev.netwright.processor.graph.NetworkSpec;
 import dev.netwright.processor.graph.ResolvedLayer;
 import dev.netwright.processor.graph.ResolvedNetwork;
 import dev.netwright.processor.graph.ResolvedNode;
 import dev.netwright.processor.graph.Shape;
+import dev.netwright.processor.layer.Layer;
+import dev.netwright.processor.layer.Parameter;
 import com.palantir.javapoet.NameAllocator;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,14 +62,8 @@ final class BufferPlan {
     }
   }
 
-  /**
-   * A learned parameter of one layer, or a non-trainable buffer (batch-norm running statistics).
-   *
-   * @param init the initialiser's name (dev.netwright.dsl.Init), or ZEROS / ONES
-   * @param buffer whether it is non-trainable state (no gradient)
-   */
-  record Param(String name, String field, String gradField, long[] shape, int fanIn, int fanOut,
-      String init, boolean buffer) {}
+  /** A parameter of one layer under its full name ("conv1.bn.weight"). */
+  record Param(String name, Parameter spec) {}
 
   /** One layer of one node with the arrays it reads and writes. */
   static final class Step {
@@ -77,28 +73,25 @@ final class BufferPlan {
     final Act in;
     final List<Act> ins;
     final Act out;
+    /** The kernel's field, null for a view (flatten). */
     final String kernel;
-    final Param weight;
-    final Param bias;
-    /** Batch-norm running mean and variance, else null. */
-    Param runningMean;
-    Param runningVar;
+    /** The layer's parameters by their name within the layer ("weight"), in registration order. */
+    final Map<String, Param> params;
     boolean live;
     /** Per input, the gradient field backward writes, or null when that input needs none. */
     final List<String> dxTargets = new ArrayList<>();
     /** Activations whose gradient buffer must take this step's contribution after backward. */
     final List<Act> accumulate = new ArrayList<>();
 
-    Step(ResolvedNode node, ResolvedLayer layer, List<Act> ins, Act out, String kernel, Param weight,
-        Param bias) {
+    Step(ResolvedNode node, ResolvedLayer layer, List<Act> ins, Act out, String kernel,
+        Map<String, Param> params) {
       this.node = node;
       this.layer = layer;
       this.in = ins.get(0);
       this.ins = ins;
       this.out = out;
       this.kernel = kernel;
-      this.weight = weight;
-      this.bias = bias;
+      this.params = params;
     }
   }
 
@@ -123,71 +116,43 @@ final class BufferPlan {
     for (ResolvedNode node : network.nodes()) {
       List<Act> nodeIns = node.inputs().stream().map(nodeOutputs::get).toList();
       Act act = nodeIns.get(0);
-      boolean mainTaken = false;
-      int norms = 0;
-      boolean hasMain = node.layers().stream()
-          .anyMatch(l -> l.layer() instanceof Layer.Conv || l.layer() instanceof Layer.Dense);
+      List<List<Parameter>> declared = new ArrayList<>();
+      for (ResolvedLayer rl : node.layers()) {
+        declared.add(rl.layer().parameters(rl, network.init()));
+      }
+      List<String> prefixes = parameterPrefixes(node, declared);
       for (int j = 0; j < node.layers().size(); j++) {
         ResolvedLayer rl = node.layers().get(j);
-        String base = node.name() + capitalize(kindName(rl.layer()));
-        String what = node.name() + " " + rl.layer().label();
+        Layer layer = rl.layer();
+        String base = node.name() + capitalize(layer.kindName());
+        String what = node.name() + " " + layer.label();
         Act in = act;
-        if (rl.layer() instanceof Layer.Dense && !in.shape.flat()) {
+        if (layer.flattensInput() && !in.shape.flat()) {
           in = new Act(Kind.FLAT_VIEW, in, Shape.flat((int) in.shape.size()),
               names.newName(base + "In"), what + " input, flattened");
           in.requiresGrad = in.source.requiresGrad;
           acts.add(in);
         }
         boolean sharedInput = j == 0 && nodeConsumers.getOrDefault(node.inputs().get(0), 0) > 1;
-        List<Act> ins = rl.layer().merges() ? nodeIns : List.of(in);
+        List<Act> ins = layer.merges() ? nodeIns : List.of(in);
         Act out;
-        if (rl.layer() instanceof Layer.Flatten) {
+        if (layer.kernelClass() == null) {
           out = new Act(Kind.FLAT_VIEW, in, rl.out(), names.newName(base + "Out"), what + " output");
-        } else if (inPlace(rl.layer(), in.producer) && in.kind == Kind.OWN && !sharedInput) {
+        } else if (inPlace(layer, in) && !sharedInput) {
           out = new Act(Kind.ALIAS, in, rl.out(), in.field, what + " output, in place");
         } else {
           out = new Act(Kind.OWN, null, rl.out(), names.newName(base + "Out"), what + " output");
         }
-        out.requiresGrad = rl.layer().hasParameters() || ins.stream().anyMatch(a -> a.requiresGrad);
-        out.producer = rl.layer();
+        out.requiresGrad = rl.parameters() > 0 || ins.stream().anyMatch(a -> a.requiresGrad);
+        out.producer = layer;
         acts.add(out);
-        Param weight = null;
-        Param bias = null;
-        Param mean = null;
-        Param var = null;
-        Layer layer = rl.layer();
-        if (layer instanceof Layer.Conv || layer instanceof Layer.Dense) {
-          String prefix = mainTaken ? node.path() + "." + kindName(layer) : node.path();
-          String field = mainTaken ? base : node.name();
-          mainTaken = true;
-          long[][] shapes = paramShapes(rl);
-          long k = shapes[0].length == 4 ? shapes[0][2] * shapes[0][3] : 1;
-          int fanIn = (int) (shapes[0][1] * k);
-          int fanOut = (int) (shapes[0][0] * k);
-          String init = init(layer, network.init());
-          weight = param(names, prefix + ".weight", field + "Weight", shapes[0], fanIn, fanOut, init, false);
-          if (hasBias(layer)) {
-            bias = param(names, prefix + ".bias", field + "Bias", shapes[1], fanIn, fanOut,
-                init.equals("PYTORCH") ? "PYTORCH" : "ZEROS", false);
-          }
-        } else if (layer instanceof Layer.BatchNorm b) {
-          norms++;
-          String prefix = hasMain ? node.path() + ".bn" + (norms > 1 ? norms : "")
-              : node.path() + (norms > 1 ? ".bn" + norms : "");
-          String field = names.newName(base);
-          long[] c = {rl.out().channels()};
-          if (b.affine()) {
-            weight = param(names, prefix + ".weight", field + "Weight", c, 1, 1, "ONES", false);
-            bias = param(names, prefix + ".bias", field + "Bias", c, 1, 1, "ZEROS", false);
-          }
-          mean = param(names, prefix + ".running_mean", field + "RunningMean", c, 1, 1, "ZEROS", true);
-          var = param(names, prefix + ".running_var", field + "RunningVar", c, 1, 1, "ONES", true);
+        Map<String, Param> params = new LinkedHashMap<>();
+        for (Parameter p : declared.get(j)) {
+          params.put(p.name(), param(prefixes.get(j) + "." + p.name(), p));
         }
-        String kernel = layer instanceof Layer.Flatten ? null : names.newName(base);
-        Step step = new Step(node, rl, ins, out, kernel, weight, bias);
-        step.runningMean = mean;
-        step.runningVar = var;
-        steps.add(step);
+        checkCounts(rl, declared.get(j));
+        String kernel = layer.kernelClass() == null ? null : names.newName(base);
+        steps.add(new Step(node, rl, ins, out, kernel, params));
         act = out;
       }
       nodeOutputs.put(node.name(), act);
@@ -206,52 +171,60 @@ final class BufferPlan {
     planGradientWriters(names);
   }
 
-  private Param param(NameAllocator names, String name, String field, long[] shape, int fanIn,
-      int fanOut, String init, boolean buffer) {
+  private Param param(String name, Parameter spec) {
     if (params.stream().anyMatch(q -> q.name().equals(name))) {
       // Node paths are unique and a layer node's path is never a block's, so this cannot happen.
       throw new IllegalStateException("two parameters are named '" + name + "'");
     }
-    Param p = new Param(name, names.newName(field), buffer ? null : names.newName(field + "Grad"),
-        shape, fanIn, fanOut, init, buffer);
+    Param p = new Param(name, spec);
     params.add(p);
     return p;
   }
 
-  /** The initialiser of a convolution or dense layer's weights, DEFAULT resolved. */
-  private static String init(Layer layer, String network) {
-    String own = layer instanceof Layer.Conv c ? c.init() : ((Layer.Dense) layer).init();
-    String chosen = own.equals("DEFAULT") ? network : own;
-    return chosen.equals("DEFAULT") ? "PYTORCH" : chosen; // DEFAULT on the network is PyTorch's
+  /**
+   * Where each layer of {@code node} names its parameters (null for a layer without any): the
+   * node's primary layer (else its first layer with parameters) under the node's own path, the
+   * others under their scope, numbered from the second of a scope on ("conv1.bn", "conv1.bn2").
+   */
+  private static List<String> parameterPrefixes(ResolvedNode node, List<List<Parameter>> declared) {
+    int owner = -1;
+    for (int j = 0; j < declared.size() && owner < 0; j++) {
+      owner = node.layers().get(j).layer().primary() ? j : -1;
+    }
+    for (int j = 0; j < declared.size() && owner < 0; j++) {
+      owner = declared.get(j).isEmpty() ? -1 : j;
+    }
+    List<String> prefixes = new ArrayList<>();
+    Map<String, Integer> scopes = new HashMap<>();
+    for (int j = 0; j < declared.size(); j++) {
+      if (declared.get(j).isEmpty()) {
+        prefixes.add(null);
+        continue;
+      }
+      String scope = node.layers().get(j).layer().parameterScope();
+      int k = scopes.merge(scope, 1, Integer::sum);
+      prefixes.add(j == owner ? node.path() : node.path() + "." + scope + (k > 1 ? k : ""));
+    }
+    return prefixes;
+  }
+
+  /** The parameters a layer declares must be those its shape rule counted. */
+  private static void checkCounts(ResolvedLayer rl, List<Parameter> declared) {
+    long learned = declared.stream().filter(p -> !p.buffer()).mapToLong(Parameter::size).sum();
+    long state = declared.stream().filter(Parameter::buffer).mapToLong(Parameter::size).sum();
+    if (learned != rl.parameters() || state != rl.buffers()) {
+      throw new IllegalStateException(rl.layer().label() + " declares " + learned + " parameters and "
+          + state + " buffer values, but its shape rule counts " + rl.parameters() + " and " + rl.buffers());
+    }
   }
 
   /**
-   * Whether {@code layer} may overwrite its input: its backward needs only its own output (ReLU,
-   * sigmoid, tanh), and the backward of the layer that wrote the input never reads that output
-   * (convolution, dense, pooling, merges, batch norm read their inputs; ReLU's mask survives a
-   * second ReLU).
+   * Whether the layer reading {@code in} may overwrite it: it runs in place, and the layer that
+   * wrote {@code in} into an array of its own never reads it again.
    */
-  private static boolean inPlace(Layer layer, Layer producer) {
-    boolean elementWise = layer instanceof Layer.Relu
-        || (layer instanceof Layer.Activation a && a.kind() != Layer.Activation.Kind.SOFTMAX);
-    boolean producerKeepsNoOutput = producer instanceof Layer.Conv || producer instanceof Layer.Dense
-        || producer instanceof Layer.Pool || producer instanceof Layer.Concat
-        || producer instanceof Layer.Add || producer instanceof Layer.GlobalAvgPool
-        || producer instanceof Layer.BatchNorm
-        || (producer instanceof Layer.Relu && layer instanceof Layer.Relu);
-    return elementWise && producerKeepsNoOutput;
-  }
-
-  private static long[][] paramShapes(ResolvedLayer rl) {
-    if (rl.layer() instanceof Layer.Conv) {
-      long k = rl.geometry().kernel();
-      return new long[][] {{rl.out().channels(), rl.in().channels(), k, k}, {rl.out().channels()}};
-    }
-    return new long[][] {{rl.out().channels(), rl.in().size()}, {rl.out().channels()}};
-  }
-
-  private static boolean hasBias(Layer layer) {
-    return layer instanceof Layer.Conv c ? c.bias() : ((Layer.Dense) layer).bias();
+  private static boolean inPlace(Layer layer, Act in) {
+    return layer.inPlace() && in.kind == Kind.OWN && in.producer != null
+        && in.producer.outputOverwritableBy(layer);
   }
 
   /** A step is live when the output depends on it; backward skips the others. */
@@ -313,7 +286,7 @@ final class BufferPlan {
   /** Whether backward calls this step's kernel: it learns, or something before it does. */
   static boolean runsBackward(Step s) {
     return s.live && s.kernel != null
-        && (s.layer.layer().hasParameters() || s.ins.stream().anyMatch(a -> a.requiresGrad));
+        && (s.layer.parameters() > 0 || s.ins.stream().anyMatch(a -> a.requiresGrad));
   }
 
   /**
@@ -326,22 +299,6 @@ final class BufferPlan {
       a = a.source;
     }
     return a;
-  }
-
-  static String kindName(Layer layer) {
-    if (layer instanceof Layer.Pool p) {
-      return p.max() ? "maxPool" : "avgPool";
-    }
-    if (layer instanceof Layer.BatchNorm) {
-      return "batchNorm";
-    }
-    if (layer instanceof Layer.GlobalAvgPool) {
-      return "globalAvgPool";
-    }
-    if (layer instanceof Layer.Lrn) {
-      return "lrn";
-    }
-    return layer.label();
   }
 
   static String capitalize(String s) {

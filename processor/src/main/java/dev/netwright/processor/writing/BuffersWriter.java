@@ -5,13 +5,15 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
-import dev.netwright.processor.graph.Layer;
+import dev.netwright.dsl.Head;
 import dev.netwright.processor.graph.ResolvedNetwork;
 import dev.netwright.processor.graph.Shape;
+import dev.netwright.processor.layer.KernelCall;
+import dev.netwright.processor.layer.Layer;
 import dev.netwright.processor.writing.BufferPlan.Act;
 import dev.netwright.processor.writing.BufferPlan.Kind;
-import dev.netwright.processor.writing.BufferPlan.Param;
 import dev.netwright.processor.writing.BufferPlan.Step;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -19,26 +21,8 @@ import javax.lang.model.element.Modifier;
 
 /** Writes the nested {@code Buffers} class: every array and kernel for one batch size. */
 final class BuffersWriter {
-  private static final ClassName CONV = ClassName.get(ModelWriter.RUNTIME + ".kernel", "Conv2d");
-  private static final ClassName POOL = ClassName.get(ModelWriter.RUNTIME + ".kernel", "Pool2d");
-  private static final ClassName RELU = ClassName.get(ModelWriter.RUNTIME + ".kernel", "Relu");
-  private static final ClassName DENSE = ClassName.get(ModelWriter.RUNTIME + ".kernel", "Dense");
-  private static final ClassName CONCAT = ClassName.get(ModelWriter.RUNTIME + ".kernel", "Concat");
-  private static final ClassName ADD = ClassName.get(ModelWriter.RUNTIME + ".kernel", "Add");
-  static final ClassName ACCUMULATE = ClassName.get(ModelWriter.RUNTIME + ".kernel", "Accumulate");
-  private static final String KERNEL = ModelWriter.RUNTIME + ".kernel";
-  private static final ClassName BATCH_NORM = ClassName.get(KERNEL, "BatchNorm");
-  private static final ClassName LRN = ClassName.get(KERNEL, "Lrn");
-  private static final ClassName DROPOUT = ClassName.get(KERNEL, "Dropout");
-  private static final ClassName GAP = ClassName.get(KERNEL, "GlobalAvgPool");
-  private static final ClassName SIGMOID = ClassName.get(KERNEL, "Sigmoid");
-  private static final ClassName TANH = ClassName.get(KERNEL, "Tanh");
-  private static final ClassName SOFTMAX = ClassName.get(KERNEL, "Softmax");
-  private static final ClassName SOFTMAX_CE = ClassName.get(KERNEL, "SoftmaxCrossEntropy");
-  private static final ClassName SIGMOID_CE = ClassName.get(KERNEL, "SigmoidCrossEntropy");
-  private static final ClassName MSE = ClassName.get(KERNEL, "MeanSquaredError");
-
-  private static final ClassName BRANCHES = ClassName.get(ModelWriter.EXEC, "Branches");
+  /** Indentation of a statement in a method of {@code Buffers}. */
+  private static final int INDENT = 6;
 
   private final BufferPlan plan;
   private final ResolvedNetwork network;
@@ -52,52 +36,45 @@ final class BuffersWriter {
     this.sections = sections;
   }
 
-  /** Whether the layer's forward differs between training and inference. */
-  static boolean usesMode(Layer layer) {
-    return layer instanceof Layer.BatchNorm || layer instanceof Layer.Dropout;
-  }
-
   static boolean runsBackward(Step s) {
     return BufferPlan.runsBackward(s);
   }
 
   TypeSpec write() {
     TypeSpec.Builder type = TypeSpec.classBuilder(buffers).addModifiers(Modifier.FINAL)
-        .superclass(ModelWriter.batchType())
-        .addJavadoc("Activations, gradients and kernels for one batch size, allocated once.\n");
+        .superclass(RuntimeNames.BATCH)
+        .addJavadoc("Activations, gradients and kernels for one batch size, allocated once. A gradient\n"
+            + "follows its activation, with its shape.\n");
     for (Act a : plan.acts) {
       if (a.kind == Kind.OWN || a.kind == Kind.FLAT_VIEW) {
-        type.addField(FieldSpec.builder(ModelWriter.indarray(), a.field)
-            .addJavadoc("$L $L.\n", a.description, dims(a.shape)).build());
+        type.addField(FieldSpec.builder(RuntimeNames.INDARRAY, a.field)
+            .addJavadoc(javadoc("$L $L.", a.description, dims(a.shape))).build());
       }
       if (a.gradField != null && a.kind != Kind.ALIAS) {
-        type.addField(FieldSpec.builder(ModelWriter.indarray(), a.gradField)
-            .addJavadoc("Gradient of the $L $L.\n", a.description, dims(a.shape)).build());
+        type.addField(RuntimeNames.INDARRAY, a.gradField);
       }
       if (a.partField != null) {
-        type.addField(FieldSpec.builder(ModelWriter.indarray(), a.partField)
-            .addJavadoc("A later contribution to the gradient of the $L, added in.\n", a.description)
+        type.addField(FieldSpec.builder(RuntimeNames.INDARRAY, a.partField)
+            .addJavadoc(javadoc("Later contributions to {@code $N}, added in.", a.gradField))
             .build());
       }
       if (a.accumulator != null) {
-        type.addField(FieldSpec.builder(ACCUMULATE, a.accumulator)
-            .addJavadoc("Adds {@code $N} into {@code $N}.\n", a.partField, a.gradField).build());
+        type.addField(FieldSpec.builder(RuntimeNames.ACCUMULATE, a.accumulator)
+            .addJavadoc(javadoc("Adds {@code $N} into {@code $N}.", a.partField, a.gradField)).build());
       }
     }
     for (Step s : plan.steps) {
       if (s.kernel != null) {
-        type.addField(FieldSpec.builder(kernelType(s.layer.layer()), s.kernel)
-            .addJavadoc("$L $L of node $L.\n", s.layer.layer().label(), s.layer.out(), s.node.name())
-            .build());
+        type.addField(RuntimeNames.kernel(s.layer.layer().kernelClass()), s.kernel);
       }
     }
     for (Sections.Section section : sections) {
-      type.addField(FieldSpec.builder(BRANCHES, section.field())
-          .addJavadoc("The $L branches into node $L.\n", section.branches().size(), section.merge().name())
+      type.addField(FieldSpec.builder(RuntimeNames.BRANCHES, section.field())
+          .addJavadoc(javadoc("The $L branches into node $L.", section.branches().size(), section.merge().name()))
           .build());
     }
-    if (network.head().equals("SOFTMAX_CROSS_ENTROPY") || network.head().equals("SIGMOID_BINARY_CROSS_ENTROPY")) {
-      type.addField(FieldSpec.builder(ModelWriter.indarray(), "probs")
+    if (hasProbabilities(network.head())) {
+      type.addField(FieldSpec.builder(RuntimeNames.INDARRAY, "probs")
           .addJavadoc("The head's probabilities $L.\n", dims(network.output().out())).build());
     }
     type.addMethod(constructor(type)).addMethod(enableBackward(type));
@@ -111,7 +88,7 @@ final class BuffersWriter {
         .addStatement("input = create(n, $L, $L, $L)", in.channels(), in.height(), in.width());
     Body body = new Body();
     for (Step s : plan.steps) {
-      if (s.in.kind == Kind.FLAT_VIEW && s.layer.layer() instanceof Layer.Dense && !produced(s.in)) {
+      if (s.in.kind == Kind.FLAT_VIEW && !produced(s.in)) {
         body.add("$N = $N.reshape(n, $L)", s.in.field, s.in.source.field, s.in.shape.size());
       }
       if (s.out.kind == Kind.OWN) {
@@ -120,37 +97,33 @@ final class BuffersWriter {
         body.add("$N = $N.reshape(n, $L)", s.out.field, s.in.field, s.out.shape.size());
       }
       if (s.kernel != null) {
-        body.add("$N = $L", s.kernel, newKernel(s));
+        body.add("$L", newKernel(s));
       }
     }
     for (Sections.Section section : sections) {
-      body.add("$N = branches(new long[] {$L}, new long[] {$L}, $L)", section.field(),
-          section.branches().stream().map(b -> CodeBlock.of("$L", b.calls())).collect(CodeBlock.joining(", ")),
-          section.branches().stream().map(b -> CodeBlock.of("$LL", b.multiplyAdds())).collect(CodeBlock.joining(", ")),
-          section.branches().stream().map(b -> CodeBlock.of("() -> $N(this)", b.method())).collect(CodeBlock.joining(", ")));
+      List<Sections.Branch> branches = section.branches();
+      List<CodeBlock> args = new ArrayList<>();
+      args.add(CodeBlock.of("new long[] {$L}",
+          branches.stream().map(b -> CodeBlock.of("$L", b.calls())).collect(CodeBlock.joining(", "))));
+      args.add(CodeBlock.of("new long[] {$L}",
+          branches.stream().map(b -> CodeBlock.of("$LL", b.multiplyAdds())).collect(CodeBlock.joining(", "))));
+      branches.forEach(b -> args.add(CodeBlock.of("() -> $N(this)", b.method())));
+      // The branches' methods start a line of their own.
+      body.add("$L", Lines.list(INDENT, CodeBlock.of("$N = branches(", section.field()), args, ")", 2));
     }
     body.into(m, type, "allocate");
     m.addStatement("output = $N", plan.output.field);
-    m.addStatement("nodeOutputs = new $T[] {$L}", ModelWriter.indarray(), plan.nodeOutputs.stream()
-        .map(a -> CodeBlock.of("$N", a.field)).collect(CodeBlock.joining(", ")));
-    switch (network.head()) {
-      case "SOFTMAX_CROSS_ENTROPY":
-        m.addStatement("probs = create($L)", args(network.output().out()));
-        m.addStatement("loss = new $T(probs, output)", SOFTMAX_CE);
-        break;
-      case "SIGMOID_BINARY_CROSS_ENTROPY":
-        m.addStatement("probs = create($L)", args(network.output().out()));
-        m.addStatement("loss = new $T(probs, output)", SIGMOID_CE);
-        break;
-      case "MEAN_SQUARED_ERROR":
-        if (network.output().out().flat()) {
-          m.addStatement("loss = new $T(output)", MSE);
-        } else {
-          m.addStatement("loss = new $T(output.reshape(n, $L))", MSE, network.output().out().size());
-        }
-        break;
-      default:
-        break;
+    m.addStatement("$L", Lines.list(INDENT, CodeBlock.of("nodeOutputs = new $T[] {", RuntimeNames.INDARRAY),
+        plan.nodeOutputs.stream().map(a -> CodeBlock.of("$N", a.field)).toList(), "}"));
+    ClassName loss = RuntimeNames.loss(network.head());
+    Shape out = network.output().out();
+    if (hasProbabilities(network.head())) {
+      m.addStatement("probs = create($L)", args(out));
+      m.addStatement("loss = new $T(probs, output)", loss);
+    } else if (loss != null && out.flat()) {
+      m.addStatement("loss = new $T(output)", loss);
+    } else if (loss != null) {
+      m.addStatement("loss = new $T(output.reshape(n, $L))", loss, out.size());
     }
     return m.build();
   }
@@ -160,55 +133,23 @@ final class BuffersWriter {
     return plan.steps.stream().anyMatch(s -> s.out == act);
   }
 
-  private CodeBlock newKernel(Step s) {
+  /** Whether the head keeps its probabilities (a classifier's). */
+  private static boolean hasProbabilities(Head head) {
+    return switch (head) {
+      case SOFTMAX_CROSS_ENTROPY, SIGMOID_BINARY_CROSS_ENTROPY -> true;
+      case MEAN_SQUARED_ERROR, NONE -> false;
+    };
+  }
+
+  /** {@code kernel = new Kernel(...)} or {@code kernel = Kernel.factory(...)}. */
+  private static CodeBlock newKernel(Step s) {
     Layer layer = s.layer.layer();
-    CodeBlock bias = value(s.bias);
-    if (layer instanceof Layer.Conv) {
-      return CodeBlock.of("new $T($N, $N, $L, $L, $L)", CONV, s.out.field, s.in.field,
-          value(s.weight), bias, ModelWriter.window(s.layer.geometry()));
-    }
-    if (layer instanceof Layer.Pool p) {
-      if (p.max()) {
-        return CodeBlock.of("$T.max($N, $N, $L)", POOL, s.out.field, s.in.field,
-            ModelWriter.window(s.layer.geometry()));
-      }
-      boolean countPadding = p.countPadding() && p.padding().mode() == Layer.Padding.Mode.EXPLICIT;
-      return CodeBlock.of("$T.avg($N, $N, $L, $L)", POOL, s.out.field, s.in.field,
-          ModelWriter.window(s.layer.geometry()), countPadding);
-    }
-    if (layer instanceof Layer.Dense) {
-      return CodeBlock.of("new $T($N, $N, $L, $L)", DENSE, s.out.field, s.in.field, value(s.weight), bias);
-    }
-    if (layer.merges()) {
-      return CodeBlock.of("new $T($N, $L)", layer instanceof Layer.Concat ? CONCAT : ADD, s.out.field,
-          s.ins.stream().map(a -> CodeBlock.of("$N", a.field)).collect(CodeBlock.joining(", ")));
-    }
-    if (layer instanceof Layer.BatchNorm b) {
-      return CodeBlock.of("new $T($N, $N, $L, $L, $L, $L, $L, $L)", BATCH_NORM, s.out.field, s.in.field,
-          value(s.weight), value(s.bias), value(s.runningMean), value(s.runningVar),
-          b.momentum().value(), b.eps().value());
-    }
-    if (layer instanceof Layer.Lrn l) {
-      return CodeBlock.of("new $T($N, $N, $L, $L, $L, $L)", LRN, s.out.field, s.in.field,
-          l.depthRadius().value(), l.bias().value(), l.alpha().value(), l.beta().value());
-    }
-    if (layer instanceof Layer.Dropout d) {
-      // A salt per kernel; the mask of each forward also depends on the model's dropoutKey().
-      return CodeBlock.of("new $T($N, $N, $L, $LL)", DROPOUT, s.out.field, s.in.field,
-          d.p().value(), (long) s.kernel.hashCode() * 0x9E3779B97F4A7C15L);
-    }
-    if (layer instanceof Layer.GlobalAvgPool) {
-      return CodeBlock.of("new $T($N, $N)", GAP, s.out.field, s.in.field);
-    }
-    if (layer instanceof Layer.Activation a) {
-      ClassName type = switch (a.kind()) {
-        case SIGMOID -> SIGMOID;
-        case TANH -> TANH;
-        case SOFTMAX -> SOFTMAX;
-      };
-      return CodeBlock.of("new $T($N, $N)", type, s.out.field, s.in.field);
-    }
-    return CodeBlock.of("new $T($N, $N)", RELU, s.out.field, s.in.field);
+    KernelCall call = layer.newKernel(new KernelWiring(s));
+    ClassName kernel = RuntimeNames.kernel(layer.kernelClass());
+    CodeBlock head = call.factory() == null
+        ? CodeBlock.of("$N = new $T(", s.kernel, kernel)
+        : CodeBlock.of("$N = $T.$N(", s.kernel, kernel, call.factory());
+    return Lines.list(INDENT, head, call.arguments(), ")");
   }
 
   private MethodSpec enableBackward(TypeSpec.Builder type) {
@@ -231,7 +172,8 @@ final class BuffersWriter {
         }
       }
       if (a.accumulator != null) {
-        body.add("$N = new $T($N, $N)", a.accumulator, ACCUMULATE, a.gradField, a.partField);
+        body.add("$L", Lines.list(INDENT, CodeBlock.of("$N = new $T(", a.accumulator, RuntimeNames.ACCUMULATE),
+            List.of(CodeBlock.of("$N", a.gradField), CodeBlock.of("$N", a.partField)), ")"));
       }
     }
     if (plan.output.gradField != null) {
@@ -243,21 +185,13 @@ final class BuffersWriter {
       if (!runsBackward(s)) {
         continue;
       }
-      List<CodeBlock> dx = s.dxTargets.stream()
-          .map(t -> t == null ? CodeBlock.of("null") : CodeBlock.of("$N", t)).toList();
-      if (s.weight != null && s.dxTargets.get(0) == null && s.ins.get(0).kind == Kind.INPUT) {
+      if (s.layer.parameters() > 0 && s.dxTargets.get(0) == null && s.ins.get(0).kind == Kind.INPUT) {
         body.comment("No input gradient: nothing before $L learns.", s.node.name());
       }
-      if (s.weight != null || s.layer.layer() instanceof Layer.BatchNorm) {
-        body.add("$N.withGradients($L, $L, $L, $N)", s.kernel, dx.get(0), gradient(s.weight),
-            gradient(s.bias), s.out.gradField);
-      } else if (s.layer.layer().merges()) {
-        body.add("$N.withGradients($N, $L)", s.kernel, s.out.gradField, CodeBlock.join(dx, ", "));
-      } else {
-        body.add("$N.withGradients($L, $N)", s.kernel, dx.get(0), s.out.gradField);
-      }
+      body.add("$L", Lines.list(INDENT, CodeBlock.of("$N.withGradients(", s.kernel),
+          s.layer.layer().gradients(new KernelWiring(s)), ")"));
     }
-    if (network.head().equals("MEAN_SQUARED_ERROR") && !network.output().out().flat()) {
+    if (network.head() == Head.MEAN_SQUARED_ERROR && !network.output().out().flat()) {
       body.add("loss.withGradients(outputGradient.reshape(n, $L))", network.output().out().size());
     } else if (network.hasHead()) {
       body.add("loss.withGradients(outputGradient)");
@@ -266,55 +200,9 @@ final class BuffersWriter {
     return m.build();
   }
 
-  /** The parameter's value, as code: looked up by name once per batch size. */
-  private static CodeBlock value(Param p) {
-    if (p == null) {
-      return CodeBlock.of("null");
-    }
-    return p.buffer() ? CodeBlock.of("buffer($S)", p.name()) : CodeBlock.of("value($S)", p.name());
-  }
-
-  /** The parameter's gradient, as code. */
-  private static CodeBlock gradient(Param p) {
-    return p == null ? CodeBlock.of("null") : CodeBlock.of("gradient($S)", p.name());
-  }
-
-  private static ClassName kernelType(Layer layer) {
-    if (layer instanceof Layer.BatchNorm) {
-      return BATCH_NORM;
-    }
-    if (layer instanceof Layer.Lrn) {
-      return LRN;
-    }
-    if (layer instanceof Layer.Dropout) {
-      return DROPOUT;
-    }
-    if (layer instanceof Layer.GlobalAvgPool) {
-      return GAP;
-    }
-    if (layer instanceof Layer.Activation a) {
-      return switch (a.kind()) {
-        case SIGMOID -> SIGMOID;
-        case TANH -> TANH;
-        case SOFTMAX -> SOFTMAX;
-      };
-    }
-    if (layer instanceof Layer.Conv) {
-      return CONV;
-    }
-    if (layer instanceof Layer.Pool) {
-      return POOL;
-    }
-    if (layer instanceof Layer.Dense) {
-      return DENSE;
-    }
-    if (layer instanceof Layer.Concat) {
-      return CONCAT;
-    }
-    if (layer instanceof Layer.Add) {
-      return ADD;
-    }
-    return RELU;
+  /** A field's Javadoc, in lines that fit. */
+  private static CodeBlock javadoc(String format, Object... args) {
+    return CodeBlock.of("$L", Lines.javadoc(INDENT - 2, CodeBlock.of(format, args).toString()));
   }
 
   /** n, C, H, W or n, F: the arguments of create(...). */

@@ -47,7 +47,7 @@ final class DotWriter {
             .append("; style=\"rounded,dashed\"; fontname=\"Helvetica\"; fontsize=10;\n");
         open.push(p);
       }
-      String layers = node.layers().stream().map(SummaryWriter::describe).collect(Collectors.joining("\n"));
+      String layers = node.layers().stream().map(l -> l.layer().describe(l)).collect(Collectors.joining("\n"));
       out.append(indent(open.size())).append(quote(node.name())).append(" [label=")
           .append(quote(node.name() + "\n" + layers + "\n" + node.out())).append("];\n");
       shapes.put(node.name(), node.out());

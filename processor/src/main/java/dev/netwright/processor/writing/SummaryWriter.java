@@ -1,7 +1,5 @@
 package dev.netwright.processor.writing;
 
-import dev.netwright.processor.graph.Geometry;
-import dev.netwright.processor.graph.Layer;
 import dev.netwright.processor.graph.ResolvedLayer;
 import dev.netwright.processor.graph.ResolvedNetwork;
 import dev.netwright.processor.graph.ResolvedNode;
@@ -50,7 +48,7 @@ final class SummaryWriter {
           : "(output)";
       for (ResolvedLayer layer : node.layers()) {
         rows.add(new String[] {
-          first ? indent(open.size()) + label : "", describe(layer), layer.out().toString(),
+          first ? indent(open.size()) + label : "", layer.layer().describe(layer), layer.out().toString(),
           number(layer.parameters()), number(layer.multiplyAdds())
         });
         first = false;
@@ -79,10 +77,10 @@ final class SummaryWriter {
         .append(number(network.buffers())).append(")\n");
     out.append("Mult-adds per example: ").append(number(network.multiplyAdds())).append('\n');
     out.append("Head: ").append(switch (network.head()) {
-      case "SOFTMAX_CROSS_ENTROPY" -> "softmax cross-entropy over " + network.classes() + " classes";
-      case "SIGMOID_BINARY_CROSS_ENTROPY" -> "sigmoid binary cross-entropy (class 1 when p > 0.5)";
-      case "MEAN_SQUARED_ERROR" -> "mean squared error";
-      default -> "none (backward takes the output gradient)";
+      case SOFTMAX_CROSS_ENTROPY -> "softmax cross-entropy over " + network.classes() + " classes";
+      case SIGMOID_BINARY_CROSS_ENTROPY -> "sigmoid binary cross-entropy (class 1 when p > 0.5)";
+      case MEAN_SQUARED_ERROR -> "mean squared error";
+      case NONE -> "none (backward takes the output gradient)";
     }).append('\n');
     return out.toString();
   }
@@ -98,67 +96,6 @@ final class SummaryWriter {
 
   private static String indent(int depth) {
     return "  ".repeat(depth);
-  }
-
-  static String describe(ResolvedLayer rl) {
-    Layer layer = rl.layer();
-    Geometry g = rl.geometry();
-    if (layer instanceof Layer.Conv c) {
-      return "Conv2d " + rl.in().channels() + "->" + rl.out().channels() + " " + window(g, c.padding())
-          + (c.bias() ? "" : " no bias");
-    }
-    if (layer instanceof Layer.Pool p) {
-      String kind = p.max() ? "MaxPool " : "AvgPool ";
-      return kind + window(g, p.padding())
-          + (!p.max() && p.padding().mode() == Layer.Padding.Mode.EXPLICIT && !p.countPadding()
-              ? " excl. pad" : "");
-    }
-    if (layer instanceof Layer.Dense d) {
-      return "Dense " + rl.in().size() + "->" + rl.out().channels()
-          + (rl.in().flat() ? "" : " (flattens " + rl.in() + ")") + (d.bias() ? "" : " no bias");
-    }
-    if (layer instanceof Layer.Flatten) {
-      return "Flatten";
-    }
-    if (layer instanceof Layer.Concat) {
-      return "Concat";
-    }
-    if (layer instanceof Layer.BatchNorm b) {
-      return "BatchNorm" + (rl.in().flat() ? "1d" : "2d") + " eps " + b.eps().value() + " momentum "
-          + b.momentum().value() + (b.affine() ? "" : " no affine");
-    }
-    if (layer instanceof Layer.Lrn l) {
-      return "LRN radius " + l.depthRadius().value() + " k " + l.bias().value() + " alpha "
-          + l.alpha().value() + " beta " + l.beta().value();
-    }
-    if (layer instanceof Layer.Dropout d) {
-      return "Dropout " + d.p().value();
-    }
-    if (layer instanceof Layer.GlobalAvgPool) {
-      return "GlobalAvgPool";
-    }
-    if (layer instanceof Layer.Activation a) {
-      return switch (a.kind()) {
-        case SIGMOID -> "Sigmoid";
-        case TANH -> "Tanh";
-        case SOFTMAX -> "Softmax";
-      };
-    }
-    if (layer instanceof Layer.Add) {
-      return "Add";
-    }
-    return "ReLU";
-  }
-
-  private static String window(Geometry g, Layer.Padding padding) {
-    String pad;
-    if (padding.mode() == Layer.Padding.Mode.SAME) {
-      pad = "SAME" + (g.same() ? " (pad " + g.padTop() + "/" + g.padBottom() + ", " + g.padLeft()
-          + "/" + g.padRight() + ")" : " (pad " + g.padTop() + ")");
-    } else {
-      pad = padding.mode() == Layer.Padding.Mode.EXPLICIT ? "pad " + g.padTop() : "VALID";
-    }
-    return g.kernel() + "x" + g.kernel() + " s" + g.stride() + " " + pad;
   }
 
   private static String number(long n) {

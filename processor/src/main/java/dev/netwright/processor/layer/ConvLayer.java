@@ -1,0 +1,112 @@
+package dev.netwright.processor.layer;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.netwright.dsl.Conv;
+import dev.netwright.dsl.Init;
+import dev.netwright.dsl.Padding;
+import dev.netwright.dsl.Rounding;
+import dev.netwright.processor.graph.Failure;
+import dev.netwright.processor.graph.Geometry;
+import dev.netwright.processor.graph.Location;
+import dev.netwright.processor.graph.Problem;
+import dev.netwright.processor.graph.ResolvedLayer;
+import dev.netwright.processor.graph.Shape;
+import dev.netwright.processor.graph.Value;
+import dev.netwright.processor.source.Attribute;
+import dev.netwright.processor.source.Attributes;
+import java.util.List;
+
+/**
+ * {@code @Conv}: PyTorch's Conv2d, weights [filters, in, kernel, kernel].
+ *
+ * @param floor whether windows that do not tile the input are dropped (rounding = FLOOR)
+ * @param init the weights' initialiser; DEFAULT is the network's
+ */
+public record ConvLayer(Value filters, Value kernel, Value stride, WindowPadding padding, boolean bias,
+    boolean floor, Init init, Location at) implements Layer {
+  private static final Attribute<Integer> FILTERS = Attribute.of(Conv.class, "filters", int.class);
+  private static final Attribute<Integer> KERNEL = Attribute.of(Conv.class, "kernel", int.class);
+  private static final Attribute<Integer> STRIDE = Attribute.of(Conv.class, "stride", int.class);
+  private static final Attribute<Padding> PADDING = Attribute.of(Conv.class, "padding", Padding.class);
+  private static final Attribute<Integer> PAD = Attribute.of(Conv.class, "pad", int.class);
+  private static final Attribute<Boolean> BIAS = Attribute.of(Conv.class, "bias", boolean.class);
+  private static final Attribute<Rounding> ROUNDING = Attribute.of(Conv.class, "rounding", Rounding.class);
+  private static final Attribute<Init> INIT = Attribute.of(Conv.class, "init", Init.class);
+
+  static ConvLayer parse(Attributes a) {
+    return new ConvLayer(a.intValue(FILTERS), a.intValue(KERNEL), a.intValue(STRIDE),
+        WindowPadding.parse(a.enumValue(PADDING), a.intValue(PAD)), a.booleanValue(BIAS),
+        Windows.floor(a.enumValue(ROUNDING)), a.enumValue(INIT), a.location());
+  }
+
+  @Override
+  public String label() {
+    return "conv";
+  }
+
+  @Override
+  public String kindName() {
+    return "conv";
+  }
+
+  @Override
+  public Problem check(String node) {
+    return Checks.first(
+        Checks.positive(filters, "filters", node,
+            "Write the number of output channels, e.g. filters = 16."),
+        Checks.positive(kernel, "kernel", node, "Write the window size, e.g. kernel = 3."),
+        Checks.positive(stride, "stride", node, "Write the step between windows, e.g. stride = 1."),
+        Checks.padding(padding, "convolution", node, 0));
+  }
+
+  @Override
+  public ResolvedLayer resolve(LayerInput input) throws Failure {
+    Checks.requireSpatial(this, input);
+    Shape in = input.shape();
+    Geometry g = Windows.resolve("convolution", input.node(), in, kernel, stride, padding, floor);
+    Shape out = Windows.out(filters.value(), in, g);
+    long weights = (long) filters.value() * in.channels() * g.kernel() * g.kernel();
+    long params = weights + (bias ? filters.value() : 0);
+    return new ResolvedLayer(this, in, out, g, params, weights * out.height() * out.width());
+  }
+
+  @Override
+  public String describe(ResolvedLayer r) {
+    return "Conv2d " + r.in().channels() + "->" + r.out().channels() + " "
+        + Windows.describe(r.geometry(), padding) + (bias ? "" : " no bias");
+  }
+
+  @Override
+  public List<Parameter> parameters(ResolvedLayer r, Init network) {
+    long k = r.geometry().kernel();
+    int fanIn = (int) (r.in().channels() * k * k);
+    int fanOut = (int) (r.out().channels() * k * k);
+    long[] weight = {r.out().channels(), r.in().channels(), k, k};
+    return Parameter.weightAndBias(weight, fanIn, fanOut, bias, init, network);
+  }
+
+  @Override
+  public boolean primary() {
+    return true;
+  }
+
+  @Override
+  public String kernelClass() {
+    return "Conv2d";
+  }
+
+  @Override
+  public KernelCall newKernel(Wiring w) {
+    return KernelCall.of(w.out(), w.in(), w.value("weight"), w.value("bias"), w.window());
+  }
+
+  @Override
+  public List<CodeBlock> gradients(Wiring w) {
+    return List.of(w.inGradients().get(0), w.gradient("weight"), w.gradient("bias"), w.outGradient());
+  }
+
+  @Override
+  public boolean outputOverwritableBy(Layer next) {
+    return true;
+  }
+}

@@ -1,0 +1,60 @@
+package dev.netwright.processor.layer;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.netwright.processor.graph.Location;
+import dev.netwright.processor.graph.Problem;
+import dev.netwright.processor.graph.ResolvedLayer;
+import dev.netwright.processor.source.Attributes;
+import java.util.List;
+
+/** {@code @Sigmoid}: element-wise sigmoid, in place when that is safe. */
+record SigmoidLayer(Location at) implements Layer {
+  static SigmoidLayer parse(Attributes a) {
+    return new SigmoidLayer(a.location());
+  }
+
+  @Override
+  public String label() {
+    return "sigmoid";
+  }
+
+  @Override
+  public String kindName() {
+    return "sigmoid";
+  }
+
+  @Override
+  public Problem check(String node) {
+    return null;
+  }
+
+  @Override
+  public ResolvedLayer resolve(LayerInput input) {
+    return new ResolvedLayer(this, input.shape(), input.shape(), null, 0, 0);
+  }
+
+  @Override
+  public String describe(ResolvedLayer r) {
+    return "Sigmoid";
+  }
+
+  @Override
+  public String kernelClass() {
+    return "Sigmoid";
+  }
+
+  @Override
+  public KernelCall newKernel(Wiring w) {
+    return KernelCall.of(w.out(), w.in());
+  }
+
+  @Override
+  public List<CodeBlock> gradients(Wiring w) {
+    return List.of(w.inGradients().get(0), w.outGradient());
+  }
+
+  @Override
+  public boolean inPlace() {
+    return true;
+  }
+}
