@@ -35,7 +35,8 @@ final class Cli {
     if (!Arrays.equals(image, model.inputShape())) {
       throw new IllegalArgumentException(model.name() + " takes " + Arrays.toString(model.inputShape())
           + " images (channels, height, width) but " + dir + " holds " + Arrays.toString(image)
-          + " images: pick a network for this data: SimpleNet, InceptionNet and ResNet take the 1x28x28 images of MNIST and Fashion-MNIST");
+          + " images: pick a network for this data (SimpleNet, InceptionNet and ResNet take the 1x28x28 images"
+          + " of MNIST and Fashion-MNIST), or data for this network");
     }
     if (model.classes() != data.classes()) {
       throw new IllegalArgumentException(model.name() + " scores " + model.classes() + " classes but "

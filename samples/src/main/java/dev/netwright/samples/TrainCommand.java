@@ -42,7 +42,8 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   @Option(names = {"-n", "--network"}, defaultValue = "SimpleNet",
-      description = "Sample network (default: ${DEFAULT-VALUE}).")
+      description = "A sample network, or your own by its class on the class path, e.g."
+          + " com.example.MyNet (default: ${DEFAULT-VALUE}).")
   String network;
 
   @Option(names = {"-d", "--data"}, paramLabel = "DIR", defaultValue = Cli.FASHION_MNIST,
