@@ -1,6 +1,8 @@
 package dev.netwright.samples;
 
 import dev.netwright.runtime.data.Dataset;
+import dev.netwright.runtime.data.IdxDirectory;
+import dev.netwright.runtime.data.Normalization;
 import dev.netwright.runtime.model.Model;
 import dev.netwright.runtime.train.ClassNames;
 import java.nio.file.Path;
@@ -27,6 +29,17 @@ final class Cli {
   /** Class {@code c} as "9 Ankle boot", or "9" without names. */
   static String label(List<String> names, int c) {
     return names.isEmpty() ? String.valueOf(c) : c + " " + names.get(c);
+  }
+
+  /**
+   * The IDX split {@code split} ("train" or "t10k") of {@code dir} as data for {@code model}: labels
+   * 0 to classes - 1 of its classes (a user's network may score other than MNIST's ten); ten for
+   * a network without classes, which {@link #checkInput} then refuses.
+   */
+  static Dataset idx(Path dir, String split, Model model) throws java.io.IOException {
+    int classes = model.classes() > 0 ? model.classes() : IdxDirectory.CLASSES;
+    return split.equals("train") ? IdxDirectory.train(dir, Normalization.MNIST, classes)
+        : IdxDirectory.test(dir, Normalization.MNIST, classes);
   }
 
   /** Fails with a message for the user when {@code data}'s images are not {@code model}'s input. */
