@@ -9,6 +9,10 @@ import dev.netwright.runtime.data.BatchLoader;
 import dev.netwright.runtime.data.Dataset;
 import dev.netwright.runtime.data.IdxDirectory;
 import dev.netwright.runtime.data.Normalization;
+import dev.netwright.dsl.Dense;
+import dev.netwright.dsl.Input;
+import dev.netwright.dsl.Network;
+import dev.netwright.dsl.Node;
 import dev.netwright.runtime.io.Npz;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,6 +94,20 @@ class ExportCommandTest {
         + " holds [1, 28, 28] images"), r.toString());
     assertFalse(r.out.contains("epoch"), r.toString());
     assertFalse(Files.exists(dir.resolve("last.ckpt")));
+  }
+
+  /** Fashion-MNIST's image shape, but five classes where the data has ten. */
+  @Network(input = @Input(channels = 1, height = 28, width = 28), classes = 5)
+  interface FiveClasses {
+    @Dense(5) Node fc();
+  }
+
+  @Test
+  void labelsPastTheNetworksClassesAreNamedBeforeTrainingStarts() {
+    CliRun r = CliRun.of("train", "--network", "dev.netwright.samples.ExportCommandTest.FiveClasses", "--data", DATA);
+    assertEquals(1, r.status, r.toString());
+    assertTrue(r.err.contains("is outside [0, 5); expected class indices 0 to 4: is classes = 5 right for this data"
+        + " set? (FiveClasses scores 5 classes; the labels run up to 9)"), r.toString());
   }
 
   @Test
