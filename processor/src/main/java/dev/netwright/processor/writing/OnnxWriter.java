@@ -146,10 +146,10 @@ final class OnnxWriter {
     b.add("$Z.in($L)", strings(inputs)).add("$Z.out($L)", strings(outputs));
     for (OnnxNode.Attribute a : attributes) {
       switch (a.kind()) {
-        case INT -> b.add("$Z.integer($S,$W$L)", a.name(), a.ints()[0]);
-        case INTS -> b.add("$Z.ints($S,$W$L)", a.name(), CodeBlock.join(
-            Arrays.stream(a.ints()).mapToObj(v -> CodeBlock.of("$L", v)).toList(), ",$W"));
-        case FLOAT -> b.add("$Z.real($S,$W$Lf)", a.name(), (float) a.real());
+        case INT -> b.add("$Z.integer($S, $L)", a.name(), a.ints()[0]);
+        case INTS -> b.add("$Z.ints($S, $L)", a.name(),
+            Arrays.stream(a.ints()).mapToObj(Long::toString).collect(Collectors.joining(", ")));
+        case FLOAT -> b.add("$Z.real($S, $Lf)", a.name(), (float) a.real());
       }
     }
     return b.add(";\n").build();
