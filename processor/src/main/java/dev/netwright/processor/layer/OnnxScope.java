@@ -8,9 +8,6 @@ import java.util.List;
  * tensors or nodes of the graph share a name.
  */
 public interface OnnxScope {
-  /** The node's path, for messages. */
-  String node();
-
   /** The tensors the layer reads, one per input (a [C, H, W] tensor for a dense layer, unflattened). */
   List<String> inputs();
 

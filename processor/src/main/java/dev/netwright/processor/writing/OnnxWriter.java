@@ -3,7 +3,6 @@ package dev.netwright.processor.writing;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
-import dev.netwright.dsl.Head;
 import dev.netwright.processor.graph.ResolvedNetwork;
 import dev.netwright.processor.graph.ResolvedNode;
 import dev.netwright.processor.layer.OnnxNode;
@@ -172,11 +171,6 @@ final class OnnxWriter {
       this.step = step;
       this.base = base;
       this.output = output;
-    }
-
-    @Override
-    public String node() {
-      return step.node.path();
     }
 
     @Override
