@@ -12,11 +12,22 @@ final class Ast {
   private Ast() {}
 
   /** One layer annotation. */
-  sealed interface Layer permits Conv, Pool, Simple, Dense, BatchNorm, Lrn, Dropout {}
+  sealed interface Layer permits Conv, Pool, Simple, Dense, BatchNorm, GroupNorm, Lrn, Dropout {}
 
   /** {@code @Conv}; padding is null, "VALID" or "SAME"; rounding null, "EXACT" or "FLOOR". */
   record Conv(int filters, int kernel, Integer stride, String padding, Integer pad, Boolean bias,
-      String rounding, String init) implements Layer {}
+      String rounding, String init, Integer groups) implements Layer {
+    /** A convolution that leaves groups out. */
+    Conv(int filters, int kernel, Integer stride, String padding, Integer pad, Boolean bias, String rounding,
+        String init) {
+      this(filters, kernel, stride, padding, pad, bias, rounding, init, null);
+    }
+
+    /** The groups it has: 1 when left out. */
+    int groupCount() {
+      return groups == null ? 1 : groups;
+    }
+  }
 
   /** {@code @MaxPool} or {@code @AvgPool}. */
   record Pool(boolean max, int size, Integer stride, String padding, Integer pad, String rounding,
@@ -46,6 +57,9 @@ final class Ast {
 
   /** {@code @BatchNorm}; doubles are rendered as written Java expressions by {@link #lit}. */
   record BatchNorm(Double momentum, Double eps, Boolean affine) implements Layer {}
+
+  /** {@code @GroupNorm}; groups is required. */
+  record GroupNorm(int groups, Double eps, Boolean affine) implements Layer {}
 
   /** {@code @Lrn}. */
   record Lrn(Integer depthRadius, Double bias, Double alpha, Double beta) implements Layer {}

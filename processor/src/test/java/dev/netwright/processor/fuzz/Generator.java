@@ -227,7 +227,7 @@ final class Generator {
     if (l instanceof Ast.Dense) {
       return "fc";
     }
-    if (l instanceof Ast.BatchNorm) {
+    if (l instanceof Ast.BatchNorm || l instanceof Ast.GroupNorm) {
       return "norm";
     }
     if (l instanceof Ast.Dropout) {

@@ -421,10 +421,17 @@ final class Oracle {
     /** The tag of the first bad number of a layer, or null. */
     private static String numbers(Layer l) {
       if (l instanceof Ast.Conv c) {
-        if (c.filters() <= 0 || c.kernel() <= 0 || (c.stride() != null && c.stride() <= 0)) {
+        if (c.filters() <= 0 || c.kernel() <= 0 || (c.stride() != null && c.stride() <= 0)
+            || c.groupCount() <= 0) {
           return "non-positive";
         }
-        return padding(c.padding(), c.pad(), 0);
+        String padding = padding(c.padding(), c.pad(), 0);
+        // The filters split into groups as the input channels do, and they are known before any shape.
+        return padding != null ? padding : c.filters() % c.groupCount() != 0 ? "groups" : null;
+      }
+      if (l instanceof Ast.GroupNorm g) {
+        double eps = g.eps() == null ? 1e-5 : g.eps();
+        return g.groups() <= 0 ? "non-positive" : eps > 0 && Double.isFinite(eps) ? null : "out-of-range";
       }
       if (l instanceof Ast.Pool p) {
         if (p.size() <= 0 || (p.stride() != null && p.stride() <= 0)) {

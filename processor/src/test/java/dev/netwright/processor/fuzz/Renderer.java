@@ -143,6 +143,7 @@ final class Renderer {
       if (c.init() != null) {
         a.add("init = Init." + c.init());
       }
+      opt(a, "groups", c.groups());
       return annotation("Conv", a, r);
     }
     if (l instanceof Ast.Pool p) {
@@ -179,6 +180,13 @@ final class Renderer {
       optReal(a, "eps", b.eps());
       opt(a, "affine", b.affine());
       return a.isEmpty() ? "@BatchNorm" : annotation("BatchNorm", a, r);
+    }
+    if (l instanceof Ast.GroupNorm g) {
+      List<String> a = new ArrayList<>();
+      a.add("groups = " + g.groups());
+      optReal(a, "eps", g.eps());
+      opt(a, "affine", g.affine());
+      return annotation("GroupNorm", a, r);
     }
     if (l instanceof Ast.Lrn n) {
       List<String> a = new ArrayList<>();

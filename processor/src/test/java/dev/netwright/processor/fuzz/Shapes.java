@@ -69,6 +69,7 @@ final class Shapes {
   static Shape layer(Layer layer, Shape in, Loc at, String node) throws Fail {
     if (layer instanceof Ast.Conv c) {
       spatial(in, at, "conv in '" + node + "'");
+      groups(in, c.groupCount(), at, "conv");
       long[] h = axis(in.h(), c.kernel(), c.stride() == null ? 1 : c.stride(), c.padding(), c.pad(),
           "FLOOR".equals(c.rounding()), at, "height");
       long[] w = axis(in.w(), c.kernel(), c.stride() == null ? 1 : c.stride(), c.padding(), c.pad(),
@@ -111,7 +112,18 @@ final class Shapes {
       spatial(in, at, "LRN");
       return in;
     }
+    if (layer instanceof Ast.GroupNorm g) {
+      groups(in, g.groups(), at, "group norm"); // a flat [F] is F channels
+      return in;
+    }
     return in; // batch norm, dropout
+  }
+
+  /** PyTorch's rule for groups of channels: they must split the input's channels evenly. */
+  private static void groups(Shape in, int groups, Loc at, String what) throws Fail {
+    if (groups > 0 && in.c() % groups != 0) {
+      throw Fail.of("groups", at, what + " in " + groups + " groups on " + in);
+    }
   }
 
   /** The output of a built-in block on {@code in}, placed nowhere; for the generator. */
