@@ -1,8 +1,5 @@
 package dev.netwright.runtime.kernel;
 
-import static org.nd4j.linalg.indexing.NDArrayIndex.all;
-import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
-
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -121,8 +118,7 @@ final class GroupedConv {
     Concat.SampleCopy[] copies = new Concat.SampleCopy[groups];
     long in = grouped.size(1);
     for (int g = 0; g < groups; g++) {
-      INDArray block = whole.get(interval(g * rowsPerGroup(), (g + 1) * rowsPerGroup()),
-          interval(g * in, (g + 1) * in), all(), all());
+      INDArray block = Checks.slice(rows(whole, g), 1, g * in, (g + 1) * in);
       copies[g] = fromWhole ? Concat.SampleCopy.of(NAME, block, rows(grouped, g))
           : Concat.SampleCopy.of(NAME, rows(grouped, g), block);
     }
@@ -136,13 +132,12 @@ final class GroupedConv {
   /** Group g's output channels of a [O, ...] array (weights, bias and their gradients). */
   private INDArray rows(INDArray a, int g) {
     long size = rowsPerGroup();
-    return a.rank() == 1 ? a.get(interval(g * size, (g + 1) * size))
-        : a.get(interval(g * size, (g + 1) * size), all(), all(), all());
+    return Checks.slice(a, 0, g * size, (g + 1) * size);
   }
 
   /** Group g's channels of an [N, C, H, W] array. */
   private INDArray channels(INDArray a, int g) {
     long size = a.size(1) / groups;
-    return a.get(all(), interval(g * size, (g + 1) * size), all(), all());
+    return Checks.slice(a, 1, g * size, (g + 1) * size);
   }
 }

@@ -448,6 +448,43 @@ class Conv2dTest {
     }
   }
 
+  /**
+   * Weights, bias and their gradients as Parameters makes them: views into flat buffers, here
+   * ending near the buffer's end, where ND4J's get(interval) on such a view loses the last group.
+   */
+  @Test
+  void groupedParametersAsViewsOfFlatBuffersGiveTheSameResults() {
+    Window window = new Window(3, 3, 1, 1, 1, 1, false);
+    for (int c : new int[] {32, 64}) { // 8 channels per group (diagonal), 16 of 64 (per group)
+      long weights = 32L * (c / 4) * 9;
+      long end = 928 + weights + 32;
+      INDArray values = Reference.random(DataType.DOUBLE, 5, end + 64);
+      INDArray gradients = Nd4j.create(DataType.DOUBLE, end + 64);
+      INDArray w = values.get(interval(928, 928 + weights)).reshape(32, c / 4, 3, 3);
+      INDArray b = values.get(interval(928 + weights, end));
+      INDArray dw = gradients.get(interval(928, 928 + weights)).reshape(32, c / 4, 3, 3);
+      INDArray db = gradients.get(interval(928 + weights, end));
+      INDArray x = Reference.random(DataType.DOUBLE, 6, 2, c, 5, 4);
+      INDArray dy = Reference.random(DataType.DOUBLE, 7, 2, 32, 5, 4);
+      INDArray y = Nd4j.create(DataType.DOUBLE, 2, 32, 5, 4);
+      INDArray dx = Nd4j.create(DataType.DOUBLE, x.shape());
+      Conv2d viewed = new Conv2d(y, x, w, b, window, 4).withGradients(dx, dw, db, dy);
+      viewed.forward();
+      viewed.backward();
+      INDArray yRef = Nd4j.create(DataType.DOUBLE, y.shape());
+      INDArray[] ref = {Nd4j.create(DataType.DOUBLE, x.shape()), Nd4j.create(DataType.DOUBLE, w.shape()),
+          Nd4j.create(DataType.DOUBLE, 32)};
+      Conv2d plain = new Conv2d(yRef, x, w.dup(), b.dup(), window, 4).withGradients(ref[0], ref[1], ref[2], dy);
+      plain.forward();
+      plain.backward();
+      Reference.assertClose(c + " channels y", Reference.conv(x, w, b, window), y, 1e-12);
+      Reference.assertClose(c + " channels y", yRef, y, 1e-12);
+      Reference.assertClose(c + " channels dx", ref[0], dx, 1e-12);
+      Reference.assertClose(c + " channels dw", ref[1], dw, 1e-12);
+      Reference.assertClose(c + " channels db", ref[2], db, 1e-12);
+    }
+  }
+
   /** Weights changed in place between calls (as an optimizer does) are the ones the next forward uses. */
   @Test
   void groupedForwardReadsTheWeightsOfTheCall() {
