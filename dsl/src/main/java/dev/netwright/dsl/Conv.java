@@ -6,7 +6,10 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-/** 2-D convolution with square kernels: PyTorch's {@code Conv2d}, weights [filters, in, k, k]. */
+/**
+ * 2-D convolution with square kernels: PyTorch's {@code Conv2d}, weights [filters, in / groups, k,
+ * k].
+ */
 @Documented
 @Retention(RetentionPolicy.CLASS)
 @Target(ElementType.METHOD)
@@ -34,4 +37,11 @@ public @interface Conv {
 
   /** How the weights start; DEFAULT takes the network's {@code init}. */
   Init init() default Init.DEFAULT;
+
+  /**
+   * Grouped convolution (PyTorch's {@code groups=}): input channels and filters are split into
+   * this many groups, and each group of filters sees only its group of input channels. It must
+   * divide both; groups = input channels is a depthwise convolution.
+   */
+  int groups() default 1;
 }

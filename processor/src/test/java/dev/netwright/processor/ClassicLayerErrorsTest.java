@@ -82,6 +82,85 @@ class ClassicLayerErrorsTest {
   }
 
   @Test
+  void groupNormGroupsThatDoNotDivideTheChannels() {
+    JavaFileObject f = mnist(
+        "  @Conv(filters = 6, kernel = 5) @GroupNorm(\n"
+            + "      groups = 4) Node conv1();\n"
+            + "  @Dense(10) Node fc();\n");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[netwright/groups] group norm in 'conv1' splits its 6 channels into 4"
+        + " groups, but 6 is not divisible by 4. Use groups = 1, 2, 3 or 6, which divide 6.")
+        .inFile(f).onLineContaining("groups = 4");
+    assertThat(c).hadErrorCount(1);
+  }
+
+  @Test
+  void groupedConvolutionWhoseInputChannelsDoNotDivide() {
+    JavaFileObject f = mnist(
+        "  @Conv(filters = 6, kernel = 5) Node conv1();\n"
+            + "  @Conv(filters = 8, kernel = 3,\n"
+            + "      groups = 4) Node conv2();\n"
+            + "  @Dense(10) Node fc();\n");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[netwright/groups] convolution in 'conv2' splits its 6 input channels into"
+        + " 4 groups, but 6 is not divisible by 4. Use groups = 1 or 2, which divide both the 6 input channels"
+        + " and the 8 filters.").inFile(f).onLineContaining("groups = 4");
+    assertThat(c).hadErrorCount(1);
+  }
+
+  @Test
+  void groupedConvolutionWhoseFiltersDoNotDivide() {
+    JavaFileObject f = mnist(
+        "  @Conv(filters = 8, kernel = 5) Node conv1();\n"
+            + "  @Conv(filters = 10, kernel = 3,\n"
+            + "      groups = 4) Node conv2();\n"
+            + "  @Dense(10) Node fc();\n");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[netwright/groups] convolution in 'conv2' splits its 10 filters into 4"
+        + " groups, but 10 is not divisible by 4. Use filters = 8 or 12, or groups = 1, 2, 5 or 10, which"
+        + " divide 10.").inFile(f).onLineContaining("groups = 4");
+    assertThat(c).hadErrorCount(1);
+  }
+
+  @Test
+  void groupCountsMustBePositive() {
+    JavaFileObject f = mnist(
+        "  @Conv(filters = 8, kernel = 5, groups = 0) Node conv1();\n"
+            + "  @Conv(filters = 8, kernel = 3) @GroupNorm(groups = -2) Node conv2(Node input);\n"
+            + "  @Dense(10) Node fc(Node conv1);\n");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[netwright/non-positive] groups must be positive, but node 'conv1' has 0.")
+        .inFile(f).onLineContaining("groups = 0");
+    assertThat(c).hadErrorContaining("[netwright/non-positive] groups must be positive, but node 'conv2' has -2.")
+        .inFile(f).onLineContaining("groups = -2");
+    assertThat(c).hadErrorCount(2);
+  }
+
+  @Test
+  void groupNormEpsOutOfRange() {
+    JavaFileObject f = mnist(
+        "  @Conv(filters = 4, kernel = 5)\n"
+            + "  @GroupNorm(groups = 2, eps = 0) Node conv1();\n"
+            + "  @Dense(10) Node fc();\n");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[netwright/out-of-range] group-norm eps in 'conv1' must be positive and"
+        + " finite, but it is 0.0").inFile(f).onLineContaining("eps = 0");
+    assertThat(c).hadErrorCount(1);
+  }
+
+  @Test
+  void groupedLayersCompileCleanly() {
+    JavaFileObject f = mnist(
+        "  @Conv(filters = 8, kernel = 3, pad = 1, bias = false) @GroupNorm(groups = 2) @Relu Node stem();\n"
+            + "  @Conv(filters = 16, kernel = 3, pad = 1, groups = 8) @GroupNorm(groups = 4, affine = false)\n"
+            + "  @Relu Node depthwise();\n"
+            + "  @Conv(filters = 8, kernel = 1, groups = 2, init = Init.HE_NORMAL) @MaxPool(2) Node pointwise();\n"
+            + "  @Dense(32) @GroupNorm(groups = 4, eps = 1e-3) @Relu Node fc1();\n"
+            + "  @Dense(10) Node fc2();\n");
+    assertThat(compile(f)).succeededWithoutWarnings();
+  }
+
+  @Test
   void classicLayersCompileCleanly() {
     JavaFileObject f = net("input = @Input(channels = 3, height = 16, width = 16), init = Init.HE_NORMAL",
         "  @Conv(filters = 8, kernel = 3, pad = 1, bias = false) @BatchNorm @Relu @Lrn Node a();\n"

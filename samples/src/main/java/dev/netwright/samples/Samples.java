@@ -36,6 +36,8 @@ final class Samples {
         seed -> new KerasBlocks_Inception3a3bModel(DataType.FLOAT, seed));
     add("KerasResidual", KerasBlocks_ResidualModuleModel.SUMMARY, KerasBlocks_ResidualModuleModel.DIAGRAM,
         seed -> new KerasBlocks_ResidualModuleModel(DataType.FLOAT, seed));
+    add("GroupedNet", GroupedNetModel.SUMMARY, GroupedNetModel.DIAGRAM,
+        seed -> new GroupedNetModel(DataType.FLOAT, seed));
     add("DigitsCnn", DigitsCnnModel.SUMMARY, DigitsCnnModel.DIAGRAM,
         seed -> new DigitsCnnModel(DataType.FLOAT, seed));
     add("CatClassifier", CatClassifierModel.SUMMARY, CatClassifierModel.DIAGRAM,

@@ -297,6 +297,53 @@ public final class Messages {
         what + " in '" + node + "' must be " + range + ", but it is " + value + ". " + hint);
   }
 
+  public static Message groupNormGroups(String node, long channels, int groups) {
+    return new Message("groups",
+        "group norm in '" + node + "' splits its " + channels + " channels into " + groups + " groups, but "
+            + channels + " is not divisible by " + groups + ". Use " + groupsDividing(channels, "" + channels)
+            + ".");
+  }
+
+  public static Message convGroups(String node, long channels, int filters, int groups) {
+    long common = java.math.BigInteger.valueOf(channels).gcd(java.math.BigInteger.valueOf(filters)).longValue();
+    return new Message("groups",
+        "convolution in '" + node + "' splits its " + channels + " input channels into " + groups + " groups,"
+            + " but " + channels + " is not divisible by " + groups + ". Use " + groupsDividing(common,
+                "both the " + channels + " input channels and the " + filters + " filters") + ".");
+  }
+
+  public static Message convFilterGroups(String node, int filters, int groups) {
+    long below = (long) filters / groups * groups;
+    long above = below + groups;
+    return new Message("groups",
+        "convolution in '" + node + "' splits its " + filters + " filters into " + groups + " groups, but "
+            + filters + " is not divisible by " + groups + ". Use filters = " + (below > 0 ? below + " or " : "")
+            + above + ", or " + groupsDividing(filters, "" + filters) + ".");
+  }
+
+  /**
+   * "groups = 1, 2, 3, 4, 6 or 12, which divide 12" for n = 12; past twelve divisors, "a number of
+   * groups that divides ..."; {@code what} is how n is named.
+   */
+  private static String groupsDividing(long n, String what) {
+    java.util.TreeSet<Long> found = new java.util.TreeSet<>();
+    for (long d = 1; d * d <= n; d++) { // in pairs: n may be near 2^31
+      if (n % d == 0) {
+        found.add(d);
+        found.add(n / d);
+      }
+    }
+    if (found.size() > 12) {
+      return "a number of groups that divides " + what;
+    }
+    if (found.size() == 1) {
+      return "groups = 1, which divides " + what;
+    }
+    java.util.List<String> all = found.stream().map(String::valueOf).toList();
+    return "groups = " + String.join(", ", all.subList(0, all.size() - 1)) + " or " + all.get(all.size() - 1)
+        + ", which divide " + what;
+  }
+
   public static Message internal(String what) {
     return new Message("internal",
         "the Netwright processor failed on this network: " + what + ". This is a bug in"

@@ -9,6 +9,7 @@ import dev.netwright.dsl.Dense;
 import dev.netwright.dsl.Dropout;
 import dev.netwright.dsl.Flatten;
 import dev.netwright.dsl.GlobalAvgPool;
+import dev.netwright.dsl.GroupNorm;
 import dev.netwright.dsl.Lrn;
 import dev.netwright.dsl.MaxPool;
 import dev.netwright.dsl.Relu;
@@ -38,6 +39,7 @@ public final class Layers {
     register(Flatten.class, FlattenLayer::parse);
     register(Dense.class, DenseLayer::parse);
     register(BatchNorm.class, BatchNormLayer::parse);
+    register(GroupNorm.class, GroupNormLayer::parse);
     register(Lrn.class, LrnLayer::parse);
     register(Dropout.class, DropoutLayer::parse);
     register(GlobalAvgPool.class, GlobalAvgPoolLayer::parse);

@@ -210,35 +210,11 @@ final class Generator {
     if (layers.isEmpty()) {
       return false;
     }
-    Node node = new Node(s.name(word(layers.get(0))));
+    Node node = new Node(s.name(layers.get(0).word()));
     node.params = s.params(from);
     node.layers = layers;
     s.add(node, cur);
     return true;
-  }
-
-  private static String word(Layer l) {
-    if (l instanceof Ast.Conv) {
-      return "conv";
-    }
-    if (l instanceof Ast.Pool) {
-      return "pool";
-    }
-    if (l instanceof Ast.Dense) {
-      return "fc";
-    }
-    if (l instanceof Ast.BatchNorm) {
-      return "norm";
-    }
-    if (l instanceof Ast.Dropout) {
-      return "drop";
-    }
-    if (l instanceof Ast.Lrn) {
-      return "lrn";
-    }
-    Kind k = ((Simple) l).kind();
-    return k == Kind.FLATTEN ? "flat" : k == Kind.GAP ? "gap" : k == Kind.CONCAT ? "cat"
-        : k == Kind.ADD ? "sum" : "act";
   }
 
   /** Two or three branches from one feature map, each keeping its size, joined by concat or add. */

@@ -35,8 +35,11 @@ final class LayerDraws {
     if (k < 65) {
       return activation();
     }
-    if (k < 72) {
+    if (k < 69) {
       return batchNorm();
+    }
+    if (k < 72) {
+      return groupNorm(in);
     }
     if (k < 76) {
       return lrn();
@@ -63,8 +66,11 @@ final class LayerDraws {
     if (k < 70) {
       return activation();
     }
-    if (k < 80) {
+    if (k < 76) {
       return batchNorm();
+    }
+    if (k < 80) {
+      return groupNorm(in);
     }
     if (k < 88) {
       return dropout();
@@ -85,6 +91,24 @@ final class LayerDraws {
     Double eps = r.nextInt(3) == 0 ? new double[] {1e-3, 1e-5, 0.1}[r.nextInt(3)] : null;
     Boolean affine = r.nextInt(4) == 0 ? r.nextBoolean() : null;
     return new Ast.BatchNorm(momentum, eps, affine);
+  }
+
+  /** Group norm with a group count that divides {@code in}'s channels (a flat [F]'s F). */
+  Layer groupNorm(Shape in) {
+    Double eps = r.nextInt(4) == 0 ? new double[] {1e-3, 1e-5, 0.1}[r.nextInt(3)] : null;
+    Boolean affine = r.nextInt(4) == 0 ? r.nextBoolean() : null;
+    return new Ast.GroupNorm(divisor(in.c()), eps, affine);
+  }
+
+  /** A divisor of {@code n} of at most 64: 1 and n itself (depthwise) among them when n is small. */
+  private int divisor(long n) {
+    List<Integer> divisors = new ArrayList<>();
+    for (int d = 1; d <= Math.min(n, 64); d++) {
+      if (n % d == 0) {
+        divisors.add(d);
+      }
+    }
+    return divisors.get(r.nextInt(divisors.size()));
   }
 
   private Layer lrn() {
@@ -109,6 +133,12 @@ final class LayerDraws {
 
   private Layer conv(Shape in) {
     int filters = 1 + r.nextInt(r.nextInt(4) == 0 ? 12 : 6);
+    // Now and then grouped (depthwise when the divisor is every channel): filters a multiple.
+    int groups = in.c() > 1 && r.nextInt(4) == 0 ? divisor(in.c()) : 1;
+    if (groups > 1) {
+      filters = groups * (groups > 12 ? 1 : 1 + r.nextInt(3));
+    }
+    Integer writtenGroups = groups > 1 || r.nextInt(10) == 0 ? groups : null;
     int minHw = (int) Math.min(in.h(), in.w());
     int mode = r.nextInt(10);
     int stride = r.nextInt(10) < 6 ? 1 : 2 + r.nextInt(2);
@@ -129,7 +159,7 @@ final class LayerDraws {
     String rounding = rounding(in, kernel, stride, padding, pad);
     Integer writtenStride = stride != 1 || r.nextInt(5) == 0 ? stride : null;
     Boolean bias = r.nextInt(4) == 0 ? Boolean.FALSE : r.nextInt(10) == 0 ? Boolean.TRUE : null;
-    return new Ast.Conv(filters, kernel, writtenStride, padding, pad, bias, rounding, init());
+    return new Ast.Conv(filters, kernel, writtenStride, padding, pad, bias, rounding, init(), writtenGroups);
   }
 
   private Layer pool(Shape in) {

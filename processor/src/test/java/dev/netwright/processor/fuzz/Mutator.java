@@ -26,7 +26,7 @@ final class Mutator {
       "merge-mismatch", "dense-input", "needs-spatial", "needs-flat", "padding-conflict", "pad-too-large",
       "out-of-range", "out-of-range", "head", "classes", "not-a-node", "not-a-node", "no-layer",
       "duplicate-node", "merge-position", "input-count", "input-count", "block-with-layers", "block-cycle",
-      "residual-shape", "extreme", "no-nodes"};
+      "residual-shape", "extreme", "no-nodes", "groups", "groups"};
 
   private final Net net;
   private final Random r;
@@ -82,6 +82,7 @@ final class Mutator {
       case "residual-shape" -> residualShape();
       case "extreme" -> extreme();
       case "no-nodes" -> noNodes();
+      case "groups" -> groups();
       default -> throw new AssertionError(fault);
     };
     return done ? fault : null;
@@ -194,14 +195,18 @@ final class Mutator {
       return true;
     }
     if (k == 2) {
-      LayerSite ls = layerSite(l -> l instanceof Ast.Conv || l instanceof Ast.Pool || l instanceof Ast.Dense);
+      LayerSite ls = layerSite(l -> l instanceof Ast.Conv || l instanceof Ast.Pool || l instanceof Ast.Dense
+          || l instanceof Ast.GroupNorm);
       if (ls == null) {
         return false;
       }
       int f = r.nextInt(3);
       if (ls.layer() instanceof Ast.Conv c) {
+        f = r.nextInt(4);
         ls.set(new Ast.Conv(f == 0 ? v : c.filters(), f == 1 ? v : c.kernel(), f == 2 ? v : c.stride(),
-            c.padding(), c.pad(), c.bias(), c.rounding(), c.init()));
+            c.padding(), c.pad(), c.bias(), c.rounding(), c.init(), f == 3 ? v : c.groups()));
+      } else if (ls.layer() instanceof Ast.GroupNorm g) {
+        ls.set(new Ast.GroupNorm(v, g.eps(), g.affine()));
       } else if (ls.layer() instanceof Ast.Pool p) {
         ls.set(new Ast.Pool(p.max(), f == 0 ? v : p.size(), f == 1 ? v : p.stride(),
             f == 2 ? null : p.padding(), f == 2 ? Integer.valueOf(-(1 + r.nextInt(3))) : p.pad(), p.rounding(), p.countPadding()));
@@ -244,7 +249,8 @@ final class Mutator {
     }
     int big = 25 + r.nextInt(30);
     if (ls.layer() instanceof Ast.Conv c) {
-      ls.set(new Ast.Conv(c.filters(), big, c.stride(), null, c.pad(), c.bias(), c.rounding(), c.init()));
+      ls.set(new Ast.Conv(c.filters(), big, c.stride(), null, c.pad(), c.bias(), c.rounding(), c.init(),
+          c.groups()));
     } else {
       Ast.Pool p = (Ast.Pool) ls.layer();
       ls.set(new Ast.Pool(p.max(), big, p.stride(), null, p.pad(), p.rounding(), p.countPadding()));
@@ -260,7 +266,8 @@ final class Mutator {
     int stride = 2 + r.nextInt(4);
     String rounding = r.nextBoolean() ? null : "EXACT";
     if (ls.layer() instanceof Ast.Conv c) {
-      ls.set(new Ast.Conv(c.filters(), c.kernel(), stride, null, c.pad(), c.bias(), rounding, c.init()));
+      ls.set(new Ast.Conv(c.filters(), c.kernel(), stride, null, c.pad(), c.bias(), rounding, c.init(),
+          c.groups()));
     } else {
       Ast.Pool p = (Ast.Pool) ls.layer();
       ls.set(new Ast.Pool(p.max(), p.size(), stride, null, p.pad(), rounding, p.countPadding()));
@@ -282,10 +289,11 @@ final class Mutator {
         if (branch.layers.get(i) instanceof Ast.Conv c) {
           boolean add = ((Simple) merge.layers.get(0)).kind() == Kind.ADD;
           branch.layers.set(i, add
-              ? new Ast.Conv(c.filters() + 1 + r.nextInt(3), c.kernel(), c.stride(), c.padding(), c.pad(),
-                  c.bias(), c.rounding(), c.init())
+              // more filters, in whole groups: the channels differ, the groups still divide them
+              ? new Ast.Conv(c.filters() + c.groupCount() * (1 + r.nextInt(3)), c.kernel(), c.stride(),
+                  c.padding(), c.pad(), c.bias(), c.rounding(), c.init(), c.groups())
               : new Ast.Conv(c.filters(), Math.max(2, c.kernel()), c.stride(), null, null, c.bias(), "FLOOR",
-                  c.init()));
+                  c.init(), c.groups()));
           return true;
         }
       }
@@ -368,7 +376,8 @@ final class Mutator {
     }
     int pad = r.nextInt(3);
     if (ls.layer() instanceof Ast.Conv c) {
-      ls.set(new Ast.Conv(c.filters(), c.kernel(), c.stride(), "SAME", pad, c.bias(), c.rounding(), c.init()));
+      ls.set(new Ast.Conv(c.filters(), c.kernel(), c.stride(), "SAME", pad, c.bias(), c.rounding(), c.init(),
+          c.groups()));
     } else {
       Ast.Pool p = (Ast.Pool) ls.layer();
       ls.set(new Ast.Pool(p.max(), p.size(), p.stride(), "SAME", pad, p.rounding(), p.countPadding()));
@@ -393,8 +402,10 @@ final class Mutator {
       return false;
     }
     double[] reals = {0.0, -1.0, Double.NaN, Double.POSITIVE_INFINITY};
-    Layer bad = switch (r.nextInt(5)) {
+    Layer bad = switch (r.nextInt(6)) {
       case 0 -> new Ast.Dropout(new double[] {1.0, 1.5, -0.1, Double.NaN}[r.nextInt(4)]);
+      case 5 -> new Ast.GroupNorm(1, new double[] {0.0, -1e-5, Double.NaN, Double.POSITIVE_INFINITY}[r.nextInt(4)],
+          null);
       case 1 -> new Ast.BatchNorm(new double[] {0.0, 1.5, -1.0, Double.NaN}[r.nextInt(4)], null, null);
       case 2 -> new Ast.BatchNorm(null, new double[] {0.0, -1e-5, Double.NaN, Double.POSITIVE_INFINITY}[r.nextInt(4)],
           null);
@@ -614,17 +625,47 @@ final class Mutator {
     int max = Integer.MAX_VALUE;
     if (ls.layer() instanceof Ast.Conv c) {
       ls.set(switch (k) {
-        case 2 -> new Ast.Conv(c.filters(), c.kernel(), max, "SAME", null, c.bias(), null, c.init());
+        case 2 -> new Ast.Conv(c.filters(), c.kernel(), max, "SAME", null, c.bias(), null, c.init(), c.groups());
         case 3 -> new Ast.Conv(c.filters(), c.kernel(), c.stride(), null, 1_500_000_000, c.bias(), "FLOOR",
-            c.init());
+            c.init(), c.groups());
+        // ungrouped: too many weights, not filters that a group count does not divide
         case 4 -> new Ast.Conv(2_000_000_000, c.kernel(), c.stride(), c.padding(), c.pad(), c.bias(),
             c.rounding(), c.init());
-        default -> new Ast.Conv(c.filters(), c.kernel(), max, c.padding(), c.pad(), c.bias(), "FLOOR", c.init());
+        default -> new Ast.Conv(c.filters(), c.kernel(), max, c.padding(), c.pad(), c.bias(), "FLOOR", c.init(),
+            c.groups());
       });
     } else {
       Ast.Pool p = (Ast.Pool) ls.layer();
       ls.set(new Ast.Pool(p.max(), p.size(), max, k % 2 == 0 ? "SAME" : p.padding(), k % 2 == 0 ? null : p.pad(),
           "FLOOR", p.countPadding()));
+    }
+    return true;
+  }
+
+  /**
+   * Groups of channels that may not divide them: a convolution's or a group norm's count changed,
+   * or a group norm added. Whether 2-7 groups divide is the oracle's to say.
+   */
+  private boolean groups() {
+    int groups = 2 + r.nextInt(6);
+    LayerSite ls = layerSite(l -> l instanceof Ast.Conv || l instanceof Ast.GroupNorm);
+    if (ls == null || r.nextInt(3) == 0) {
+      Site s = site(Mutator::plain);
+      Layer bad = new Ast.GroupNorm(groups, null, null);
+      if (s == null || Ast.has(s.node().layers, bad)) {
+        return false;
+      }
+      List<Layer> layers = s.node().layers;
+      int from = merges(s.node()) ? 1 : 0;
+      layers.add(from + r.nextInt(layers.size() - from + 1), bad);
+      return true;
+    }
+    if (ls.layer() instanceof Ast.Conv c) {
+      ls.set(new Ast.Conv(c.filters(), c.kernel(), c.stride(), c.padding(), c.pad(), c.bias(), c.rounding(),
+          c.init(), groups));
+    } else {
+      Ast.GroupNorm g = (Ast.GroupNorm) ls.layer();
+      ls.set(new Ast.GroupNorm(groups, g.eps(), g.affine()));
     }
     return true;
   }

@@ -387,7 +387,7 @@ final class Oracle {
         if (j > 0 && l instanceof Ast.Simple s && s.kind().merges()) {
           return Expect.of("merge-position", at, usage, "merge not first");
         }
-        String tag = numbers(l);
+        String tag = l.badNumbers();
         if (tag != null) {
           return Expect.of(tag, at, usage, "numbers of " + l);
         }
@@ -416,58 +416,5 @@ final class Oracle {
         }
       }
       return true;
-    }
-
-    /** The tag of the first bad number of a layer, or null. */
-    private static String numbers(Layer l) {
-      if (l instanceof Ast.Conv c) {
-        if (c.filters() <= 0 || c.kernel() <= 0 || (c.stride() != null && c.stride() <= 0)) {
-          return "non-positive";
-        }
-        return padding(c.padding(), c.pad(), 0);
-      }
-      if (l instanceof Ast.Pool p) {
-        if (p.size() <= 0 || (p.stride() != null && p.stride() <= 0)) {
-          return "non-positive";
-        }
-        return padding(p.padding(), p.pad(), p.size());
-      }
-      if (l instanceof Ast.Dense d) {
-        return d.units() <= 0 || (d.inFeatures() != null && d.inFeatures() <= 0) ? "non-positive" : null;
-      }
-      if (l instanceof Ast.Dropout d) {
-        return d.p() >= 0 && d.p() < 1 ? null : "out-of-range";
-      }
-      if (l instanceof Ast.BatchNorm b) {
-        double m = b.momentum() == null ? 0.1 : b.momentum();
-        double eps = b.eps() == null ? 1e-5 : b.eps();
-        // An infinite eps is no more a number to add than LRN's infinite bias, which is refused.
-        return m > 0 && m <= 1 && eps > 0 && Double.isFinite(eps) ? null : "out-of-range";
-      }
-      if (l instanceof Ast.Lrn r) {
-        if (r.depthRadius() != null && r.depthRadius() < 0) {
-          return "out-of-range";
-        }
-        for (Double x : new Double[] {r.bias(), r.alpha(), r.beta()}) {
-          if (x != null && !(x > 0 && Double.isFinite(x))) {
-            return "out-of-range";
-          }
-        }
-      }
-      return null;
-    }
-
-    private static String padding(String padding, Integer pad, int poolWindow) {
-      if (pad == null) {
-        return null;
-      }
-      if (pad < 0) {
-        return "non-positive";
-      }
-      if ("SAME".equals(padding)) {
-        return "padding-conflict";
-      }
-      return poolWindow > 0 && pad > poolWindow / 2 ? "pad-too-large" : null;
-    }
-  }
+    }  }
 }

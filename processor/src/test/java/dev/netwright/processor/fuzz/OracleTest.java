@@ -87,6 +87,28 @@ class OracleTest {
         new Ast.Conv(1, 3, Integer.MAX_VALUE, "SAME", null, null, null, null), in, at, "x"));
   }
 
+  /** PyTorch's groups: they divide a convolution's input channels and filters, a group norm's channels. */
+  @Test
+  void groupsOfChannels() throws Shapes.Fail {
+    Oracle.Loc at = new Oracle.Loc("T", "x");
+    assertEquals(Shape.map(12, 5, 5), Shapes.layer(
+        new Ast.Conv(12, 3, null, null, null, null, null, null, 6), Shape.map(6, 7, 7), at, "x"));
+    Shapes.Fail f = org.junit.jupiter.api.Assertions.assertThrows(Shapes.Fail.class, () -> Shapes.layer(
+        new Ast.Conv(12, 3, null, null, null, null, null, null, 4), Shape.map(6, 7, 7), at, "x"));
+    assertEquals(Set.of("groups"), f.expect.tags());
+    assertEquals(Shape.flat(6), Shapes.layer(new Ast.GroupNorm(3, null, null), Shape.flat(6), at, "x"));
+    f = org.junit.jupiter.api.Assertions.assertThrows(Shapes.Fail.class,
+        () -> Shapes.layer(new Ast.GroupNorm(4, null, null), Shape.map(6, 2, 2), at, "x"));
+    assertEquals(Set.of("groups"), f.expect.tags());
+    // Filters a group count does not divide are wrong before any shape; zero groups are non-positive.
+    Verdict v = Oracle.judge(net(4, 8, 8, node("a", new Ast.Conv(6, 3, null, null, null, null, null, null, 4))));
+    assertEquals(Set.of("groups"), v.errors.get(0).tags());
+    v = Oracle.judge(net(4, 8, 8, node("a", conv(4, 3), new Ast.GroupNorm(0, null, null))));
+    assertEquals(Set.of("non-positive"), v.errors.get(0).tags());
+    v = Oracle.judge(net(4, 8, 8, node("a", conv(4, 3), new Ast.GroupNorm(2, Double.NaN, null))));
+    assertEquals(Set.of("out-of-range"), v.errors.get(0).tags());
+  }
+
   @Test
   void blocks() throws Shapes.Fail {
     Shape in = Shape.map(8, 7, 7);

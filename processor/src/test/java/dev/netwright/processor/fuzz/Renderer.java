@@ -92,7 +92,7 @@ final class Renderer {
   static String node(Node n, Random r) {
     StringBuilder s = new StringBuilder();
     for (Layer l : n.layers) {
-      s.append(layer(l, r)).append(' ');
+      s.append(l.render(r)).append(' ');
     }
     for (Builtin b : n.blocks) {
       s.append(builtin(b, r)).append(' ');
@@ -124,72 +124,6 @@ final class Renderer {
     }
     s.append(String.join(", ", params)).append(')').append(body);
     return s.toString();
-  }
-
-  static String layer(Layer l, Random r) {
-    if (l instanceof Ast.Conv c) {
-      List<String> a = new ArrayList<>();
-      a.add("filters = " + c.filters());
-      a.add("kernel = " + c.kernel());
-      opt(a, "stride", c.stride());
-      if (c.padding() != null) {
-        a.add("padding = Padding." + c.padding());
-      }
-      opt(a, "pad", c.pad());
-      opt(a, "bias", c.bias());
-      if (c.rounding() != null) {
-        a.add("rounding = Rounding." + c.rounding());
-      }
-      if (c.init() != null) {
-        a.add("init = Init." + c.init());
-      }
-      return annotation("Conv", a, r);
-    }
-    if (l instanceof Ast.Pool p) {
-      List<String> a = new ArrayList<>();
-      a.add("value = " + p.size());
-      opt(a, "stride", p.stride());
-      if (p.padding() != null) {
-        a.add("padding = Padding." + p.padding());
-      }
-      opt(a, "pad", p.pad());
-      if (p.rounding() != null) {
-        a.add("rounding = Rounding." + p.rounding());
-      }
-      opt(a, "countPadding", p.countPadding());
-      String name = p.max() ? "MaxPool" : "AvgPool";
-      return a.size() == 1 ? "@" + name + "(" + p.size() + ")" : annotation(name, a, r);
-    }
-    if (l instanceof Ast.Simple s) {
-      return "@" + s.kind().annotation;
-    }
-    if (l instanceof Ast.Dense d) {
-      List<String> a = new ArrayList<>();
-      a.add("value = " + d.units());
-      opt(a, "inFeatures", d.inFeatures());
-      opt(a, "bias", d.bias());
-      if (d.init() != null) {
-        a.add("init = Init." + d.init());
-      }
-      return a.size() == 1 ? "@Dense(" + d.units() + ")" : annotation("Dense", a, r);
-    }
-    if (l instanceof Ast.BatchNorm b) {
-      List<String> a = new ArrayList<>();
-      optReal(a, "momentum", b.momentum());
-      optReal(a, "eps", b.eps());
-      opt(a, "affine", b.affine());
-      return a.isEmpty() ? "@BatchNorm" : annotation("BatchNorm", a, r);
-    }
-    if (l instanceof Ast.Lrn n) {
-      List<String> a = new ArrayList<>();
-      opt(a, "depthRadius", n.depthRadius());
-      optReal(a, "bias", n.bias());
-      optReal(a, "alpha", n.alpha());
-      optReal(a, "beta", n.beta());
-      return a.isEmpty() ? "@Lrn" : annotation("Lrn", a, r);
-    }
-    Ast.Dropout d = (Ast.Dropout) l;
-    return "@Dropout(" + Ast.lit(d.p()) + ")";
   }
 
   static String builtin(Builtin b, Random r) {
@@ -238,19 +172,21 @@ final class Renderer {
   }
 
   /** Attributes in a random order: javac and the processor must not care. */
-  private static String annotation(String name, List<String> attrs, Random r) {
+  static String annotation(String name, List<String> attrs, Random r) {
     List<String> a = new ArrayList<>(attrs);
     Collections.shuffle(a, r);
     return "@" + name + "(" + String.join(", ", a) + ")";
   }
 
-  private static void opt(List<String> a, String name, Object value) {
+  /** {@code name = value} when the value is written. */
+  static void opt(List<String> a, String name, Object value) {
     if (value != null) {
       a.add(name + " = " + value);
     }
   }
 
-  private static void optReal(List<String> a, String name, Double value) {
+  /** {@code name = value} as a Java expression when the value is written. */
+  static void optReal(List<String> a, String name, Double value) {
     if (value != null) {
       a.add(name + " = " + Ast.lit(value));
     }

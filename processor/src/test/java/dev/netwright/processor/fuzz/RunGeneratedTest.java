@@ -64,9 +64,10 @@ class RunGeneratedTest {
     left.params.add("conv1");
     left.layers.add(new Ast.Pool(true, 3, 1, null, 1, null, null));
     left.layers.add(new Ast.Lrn(1, null, null, null));
+    left.layers.add(new Ast.GroupNorm(2, null, null));
     Ast.Node right = new Ast.Node("right3");
     right.params.add("conv1");
-    right.layers.add(new Ast.Conv(4, 1, null, null, null, false, null, "HE_NORMAL"));
+    right.layers.add(new Ast.Conv(4, 1, null, null, null, false, null, "HE_NORMAL", 2));
     right.layers.add(new Ast.Simple(Ast.Kind.TANH));
     Ast.Node sum = new Ast.Node("sum4");
     sum.params.addAll(java.util.List.of("left2", "right3", "conv1"));
@@ -77,8 +78,9 @@ class RunGeneratedTest {
     cat.layers.add(new Ast.Pool(false, 2, null, null, null, "FLOOR", null));
     cat.layers.add(new Ast.Simple(Ast.Kind.SIGMOID));
     Ast.Node fc = new Ast.Node("fc6");
-    fc.layers.add(new Ast.Dense(5, 96, null, null));
+    fc.layers.add(new Ast.Dense(6, 96, null, null));
     fc.layers.add(new Ast.BatchNorm(0.5, null, null));
+    fc.layers.add(new Ast.GroupNorm(3, 1e-3, false));
     net.nodes.addAll(java.util.List.of(conv, left, right, sum, cat, fc));
     Oracle.Verdict v = Oracle.judge(net);
     assertTrue(v.valid, v.errors::toString);

@@ -67,51 +67,14 @@ final class Shapes {
 
   /** The output of one layer on {@code in}, or a failure at {@code at}; used by the generator too. */
   static Shape layer(Layer layer, Shape in, Loc at, String node) throws Fail {
-    if (layer instanceof Ast.Conv c) {
-      spatial(in, at, "conv in '" + node + "'");
-      long[] h = axis(in.h(), c.kernel(), c.stride() == null ? 1 : c.stride(), c.padding(), c.pad(),
-          "FLOOR".equals(c.rounding()), at, "height");
-      long[] w = axis(in.w(), c.kernel(), c.stride() == null ? 1 : c.stride(), c.padding(), c.pad(),
-          "FLOOR".equals(c.rounding()), at, "width");
-      return fits(Shape.map(c.filters(), h[0], w[0]));
+    return layer.shape(in, at, node);
+  }
+
+  /** PyTorch's rule for groups of channels: they must split the input's channels evenly. */
+  static void groups(Shape in, int groups, Loc at, String what) throws Fail {
+    if (groups > 0 && in.c() % groups != 0) {
+      throw Fail.of("groups", at, what + " in " + groups + " groups on " + in);
     }
-    if (layer instanceof Ast.Pool p) {
-      spatial(in, at, "pool in '" + node + "'");
-      int stride = p.stride() == null ? p.size() : p.stride();
-      long[] h = axis(in.h(), p.size(), stride, p.padding(), p.pad(), "FLOOR".equals(p.rounding()), at,
-          "height");
-      long[] w = axis(in.w(), p.size(), stride, p.padding(), p.pad(), "FLOOR".equals(p.rounding()), at,
-          "width");
-      return fits(Shape.map(in.c(), h[0], w[0]));
-    }
-    if (layer instanceof Ast.Simple s) {
-      switch (s.kind()) {
-        case SOFTMAX:
-          if (!in.flat()) {
-            throw Fail.of("needs-flat", at, "softmax on " + in);
-          }
-          return in;
-        case FLATTEN:
-          return fits(Shape.flat(in.size()));
-        case GAP:
-          spatial(in, at, "global average pooling");
-          return Shape.flat(in.c());
-        default:
-          return in;
-      }
-    }
-    if (layer instanceof Ast.Dense d) {
-      fits(Shape.flat(in.size())); // it flattens its input first
-      if (d.inFeatures() != null && d.inFeatures() != in.size()) {
-        throw Fail.of("dense-input", at, "inFeatures " + d.inFeatures() + " vs " + in);
-      }
-      return fits(Shape.flat(d.units()));
-    }
-    if (layer instanceof Ast.Lrn) {
-      spatial(in, at, "LRN");
-      return in;
-    }
-    return in; // batch norm, dropout
   }
 
   /** The output of a built-in block on {@code in}, placed nowhere; for the generator. */
@@ -119,14 +82,15 @@ final class Shapes {
     return block(block, in, new Loc("?", "?"));
   }
 
-  private static void spatial(Shape in, Loc at, String what) throws Fail {
+  /** A layer that needs a feature map. */
+  static void spatial(Shape in, Loc at, String what) throws Fail {
     if (in.flat()) {
       throw Fail.of("needs-spatial", at, what + " on the flat " + in);
     }
   }
 
   /** {out} of one axis: TensorFlow's SAME, or PyTorch's explicit padding with EXACT or FLOOR. */
-  private static long[] axis(long n, int k, int s, String padding, Integer pad, boolean floor, Loc at,
+  static long[] axis(long n, int k, int s, String padding, Integer pad, boolean floor, Loc at,
       String name) throws Fail {
     if ("SAME".equals(padding) && pad == null) {
       return new long[] {(n + s - 1) / s};
@@ -147,7 +111,7 @@ final class Shapes {
    * generated code writes shapes in. (A [C, H, W] map of more than 2^31 scalars is not refused: its
    * dimensions are ints and ND4J indexes with longs; flattening it is refused.)
    */
-  private static Shape fits(Shape s) throws Fail {
+  static Shape fits(Shape s) throws Fail {
     if (s.c() > MAX || s.h() > MAX || s.w() > MAX || (s.flat() && s.size() > MAX)) {
       throw Fail.tooLarge("activation " + s);
     }

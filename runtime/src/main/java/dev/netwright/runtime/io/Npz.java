@@ -40,14 +40,16 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <ul>
  *   <li>Each node is a module named as the node: a convolution node {@code conv1} is
- *       {@code nn.Conv2d} {@code conv1}, {@code conv1.weight} [out, in, kH, kW] and {@code
- *       conv1.bias} [out]; a dense node {@code fc} is {@code nn.Linear}, {@code fc.weight} [out,
+ *       {@code nn.Conv2d} {@code conv1}, {@code conv1.weight} [out, in / groups, kH, kW] and
+ *       {@code conv1.bias} [out]; a dense node {@code fc} is {@code nn.Linear}, {@code fc.weight} [out,
  *       in] and {@code fc.bias} [out], reading its input flattened in (c, h, w) order as PyTorch's
  *       {@code x.view(x.size(0), -1)}.
  *   <li>Batch norm inside a node is a submodule {@code bn}: {@code conv2.bn.weight}, {@code .bias},
  *       {@code .running_mean}, {@code .running_var} [C], and {@code conv2.bn.num_batches_tracked},
  *       a 0-d int64 that PyTorch keeps and Netwright does not: export writes 0 (PyTorch reads it
- *       only with {@code momentum=None}), import accepts and ignores it.
+ *       only with {@code momentum=None}), import accepts and ignores it. Group norm inside a node
+ *       is a submodule {@code gn}: {@code conv2.gn.weight} and {@code .bias} [C]; alone in a node,
+ *       {@code norm1.weight}.
  *   <li>Blocks are submodules named as the node, their inner modules as in the PyTorch lecture:
  *       InceptionA {@code incep1.branch1x1}, {@code .branch5x5_1}, {@code .branch5x5_2},
  *       {@code .branch3x3_1}, {@code .branch3x3_2}, {@code .branch3x3_3}, {@code .branch_pool};

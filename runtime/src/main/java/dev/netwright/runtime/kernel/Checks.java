@@ -3,6 +3,7 @@ package dev.netwright.runtime.kernel;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Argument checks shared by the kernels. They run once, in constructors, so that a wrong buffer
@@ -70,6 +71,18 @@ final class Checks {
    */
   static boolean dense(INDArray a) {
     return a.elementWiseStride() == 1 && (a.rank() <= 1 || a.ordering() == 'c');
+  }
+
+  /**
+   * Entries {@code from} to {@code to - 1} of {@code a} along {@code axis}, as a view. Not
+   * {@code a.get(interval(from, to))}: in ND4J 1.0.0-M2.1 that returned an array without data for
+   * the last 8 rows of a [32, 8, 3, 3] view at offset 928 of a 3,626-element buffer (a network's
+   * parameter), while the same view made from the buffer, its strides and offset is right.
+   */
+  static INDArray slice(INDArray a, int axis, long from, long to) {
+    long[] shape = a.shape().clone(); // shape() is the array's own
+    shape[axis] = to - from;
+    return Nd4j.create(a.data(), shape, a.stride(), a.offset() + from * a.stride(axis), a.ordering());
   }
 
   /** A reshape of a that shares its memory, or null where ND4J would have to copy. */

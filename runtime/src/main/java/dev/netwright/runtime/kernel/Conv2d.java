@@ -34,7 +34,9 @@ public final class Conv2d extends Kernel {
   private final Window window;
   private final SingleImageConv single;
   private final boolean oneDnn;
-  // Null when single runs forward.
+  // Null unless groups > 1.
+  private final GroupedConv grouped;
+  // Null when single or grouped runs forward.
   private final PreparedOp forward;
   // Null until withGradients; the ops inside keep their native contexts reachable.
   private PreparedOp[] backward;
@@ -44,16 +46,32 @@ public final class Conv2d extends Kernel {
    * is PyTorch's [out,in,kH,kW] (ND4J wFormat 1).
    */
   public Conv2d(INDArray y, INDArray x, INDArray w, INDArray b, Window window) {
+    this(y, x, w, b, window, 1);
+  }
+
+  /**
+   * As the five-argument constructor, in {@code groups} groups (PyTorch's {@code groups=}): the
+   * channels of x and of y are split into that many consecutive groups, and output group g is the
+   * convolution of input group g with w's rows of group g, so w is [O, C/groups, kH, kW]. groups
+   * must divide C and O; 1 is an ordinary convolution.
+   */
+  public Conv2d(INDArray y, INDArray x, INDArray w, INDArray b, Window window, int groups) {
     super(NAME, "dx", "dw", "db", "dy");
     Objects.requireNonNull(window, NAME + ": window must not be null");
     Checks.rank(NAME, "x", x, 4, "[N, C, H, W]");
-    Checks.rank(NAME, "w", w, 4, "[O, C, kH, kW]");
+    Checks.rank(NAME, "w", w, 4, groups == 1 ? "[O, C, kH, kW]" : "[O, C/groups, kH, kW]");
     long n = x.size(0);
     long c = x.size(1);
     long o = w.size(0);
+    if (groups < 1 || c % groups != 0 || o % groups != 0) {
+      throw new IllegalArgumentException(NAME + ": groups must be positive and divide both the " + c
+          + " channels of x " + Arrays.toString(x.shape()) + " and the " + o + " rows of w "
+          + Arrays.toString(w.shape()) + ", got " + groups);
+    }
     String given = "for x " + Arrays.toString(x.shape()) + " and a " + window.describe() + " window";
-    Checks.shape(NAME, "w", w, new long[] {o, c, window.kH(), window.kW()},
-        "(PyTorch layout [out, in, kH, kW]) " + given);
+    Checks.shape(NAME, "w", w, new long[] {o, c / groups, window.kH(), window.kW()}, groups == 1
+        ? "(PyTorch layout [out, in, kH, kW]) " + given
+        : "(PyTorch layout [out, in / groups, kH, kW], " + groups + " groups) " + given);
     if (b != null) {
       Checks.shape(NAME, "b", b, new long[] {o}, "(one bias per output channel of w)");
     }
@@ -71,6 +89,14 @@ public final class Conv2d extends Kernel {
     this.w = w;
     this.b = b;
     this.window = window;
+    if (groups > 1) {
+      this.grouped = GroupedConv.of(y, x, w, b, window, groups);
+      this.single = null;
+      this.oneDnn = false;
+      this.forward = null;
+      return;
+    }
+    this.grouped = null;
     INDArray[] in = b == null ? new INDArray[] {x, w} : new INDArray[] {x, w, b};
     long multiplyAdds = n * o * c * window.kH() * window.kW() * oH * oW;
     this.single = n == 1 && multiplyAdds <= SINGLE_IMAGE ? SingleImageConv.of(y, x, w, b, window) : null;
@@ -89,9 +115,13 @@ public final class Conv2d extends Kernel {
 
   /**
    * How forward runs: "single image" (SingleImageConv), "libnd4j" (a small 1x1 convolution, see
-   * SMALL_POINTWISE) or "oneDNN".
+   * SMALL_POINTWISE), "oneDNN", or for groups > 1 "grouped, diagonal" or "grouped, per group"
+   * (see GroupedConv).
    */
   String forwardPath() {
+    if (grouped != null) {
+      return "grouped, " + grouped.path();
+    }
     return single != null ? "single image" : oneDnn ? "oneDNN" : "libnd4j";
   }
 
@@ -99,8 +129,10 @@ public final class Conv2d extends Kernel {
   public void forward() {
     if (single != null) {
       single.forward();
-    } else {
+    } else if (forward != null) {
       forward.exec();
+    } else {
+      grouped.forward();
     }
   }
 
@@ -128,7 +160,10 @@ public final class Conv2d extends Kernel {
       Checks.shape(NAME, "dx", dx, x.shape(), "(the shape of x)");
     }
     Checks.sameFloatType(NAME, new String[] {"x", "dx", "dw", "db", "dy"}, x, dx, dw, db, dy);
-    if (dx != null) {
+    if (grouped != null) {
+      grouped.withGradients(dx, dw, db, dy);
+      backward = new PreparedOp[0];
+    } else if (dx != null) {
       backward = new PreparedOp[] {convBackprop(dx, dw, db, dy)};
     } else if (correlationFits()) {
       backward = weightGradientByCorrelation(dw, db, dy);
@@ -144,6 +179,10 @@ public final class Conv2d extends Kernel {
   public void backward() {
     if (backward == null) {
       throw backwardWithoutGradients();
+    }
+    if (grouped != null) {
+      grouped.backward();
+      return;
     }
     for (PreparedOp op : backward) {
       op.exec();

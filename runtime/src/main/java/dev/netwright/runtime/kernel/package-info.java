@@ -1,7 +1,7 @@
 /**
  * Forward/backward kernels over ND4J that generated networks call: convolution, pooling, dense,
  * concatenation and sums ({@code Concat}, {@code Add}, {@code Accumulate} for gradients that
- * several layers contribute to), batch norm, LRN, dropout, global average pooling, the
+ * several layers contribute to), batch norm, group norm, LRN, dropout, global average pooling, the
  * activations (ReLU, sigmoid, tanh, softmax) and the heads ({@link Loss}: softmax cross-entropy,
  * sigmoid binary cross-entropy, mean squared error).
  *

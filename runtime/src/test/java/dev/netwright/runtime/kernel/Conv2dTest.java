@@ -306,6 +306,227 @@ class Conv2dTest {
     assertTrue(e.getMessage().contains("db must be given exactly when the bias b is"), e.getMessage());
   }
 
+  /** A grouped convolution: x is [2, c, 5, 4], w [o, c / groups, k, k]. */
+  record Grouped(String name, int c, int o, int groups, Window window, boolean bias) {
+    @Override
+    public String toString() {
+      return name;
+    }
+
+    Buffers make(DataType type) {
+      INDArray x = Reference.random(type, 1, 2, c, 5, 4);
+      INDArray w = Reference.random(type, 2, o, c / groups, window.kH(), window.kW());
+      INDArray b = bias ? Reference.random(type, 3, o) : null;
+      INDArray y = Nd4j.create(type, 2, o, window.outH(5), window.outW(4));
+      return new Buffers(x, w, b, y);
+    }
+
+    Conv2d conv(Buffers a) {
+      return new Conv2d(a.y(), a.x(), a.w(), a.b(), window, groups);
+    }
+
+    /** The path GroupedConv takes: per group from 16 input channels per group and 64 in all. */
+    String path() {
+      return c / groups >= 16 && c >= 64 ? "grouped, per group" : "grouped, diagonal";
+    }
+  }
+
+  static Stream<Grouped> groupedCases() {
+    Window pad1 = new Window(3, 3, 1, 1, 1, 1, false);
+    return Stream.of(
+        new Grouped("depthwise 4 pad 1", 4, 4, 4, pad1, true),
+        new Grouped("depthwise 3, multiplier 2", 3, 6, 3, pad1, true),
+        new Grouped("2 groups 4->6 VALID", 4, 6, 2, new Window(3, 3, 1, 1, 0, 0, false), true),
+        new Grouped("3 groups 6->3 stride 2 SAME", 6, 3, 3, new Window(3, 3, 2, 2, 0, 0, true), true),
+        new Grouped("2 groups 1x1 no bias", 4, 4, 2, new Window(1, 1, 1, 1, 0, 0, false), false),
+        new Grouped("2 groups of 16", 32, 4, 2, pad1, true),
+        new Grouped("4 groups of 16 per group", 64, 4, 4, pad1, true),
+        new Grouped("2 groups of 32 per group, 2x2 SAME (asymmetric), no bias", 64, 6, 2,
+            new Window(2, 2, 1, 1, 0, 0, true), false));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("groupedCases")
+  void groupedForwardMatchesNaiveReference(Grouped k) {
+    for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+      Buffers a = k.make(type);
+      Conv2d conv = k.conv(a);
+      assertEquals(k.path(), conv.forwardPath(), k.name());
+      conv.forward();
+      Reference.assertClose(k.name() + " " + type, Reference.conv(a.x().castTo(DataType.DOUBLE),
+          a.w().castTo(DataType.DOUBLE), a.b() == null ? null : a.b().castTo(DataType.DOUBLE), k.window()),
+          a.y(), type == DataType.DOUBLE ? 1e-12 : 1e-4);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("groupedCases")
+  void groupedGradientsMatchCentralDifferences(Grouped k) {
+    Buffers a = k.make(DataType.DOUBLE);
+    INDArray[] g = a.gradients();
+    Conv2d conv = k.conv(a).withGradients(g[0], g[1], g[2], g[3]);
+    Param[] params = a.b() == null
+        ? new Param[] {new Param("x", a.x(), g[0]), new Param("w", a.w(), g[1])}
+        : new Param[] {new Param("x", a.x(), g[0]), new Param("w", a.w(), g[1]), new Param("b", a.b(), g[2])};
+    GradCheck.check(k.name(), conv::forward, conv::backward, a.y(), g[3], 1e-3, params);
+  }
+
+  /** Without dx (a first layer), w's and b's gradients are those of the full backward. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("groupedCases")
+  void groupedFirstLayerGivesTheSameParameterGradients(Grouped k) {
+    for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+      Buffers a = k.make(type);
+      INDArray[] full = a.gradients();
+      INDArray[] first = a.gradients();
+      Conv2d withDx = k.conv(a).withGradients(full[0], full[1], full[2], full[3]);
+      Conv2d noDx = k.conv(a).withGradients(null, first[1], first[2], first[3]);
+      INDArray dy = Reference.random(type, 7, a.y().shape());
+      full[3].assign(dy);
+      first[3].assign(dy);
+      first[1].assign(Double.NaN); // must be overwritten
+      withDx.forward();
+      withDx.backward();
+      noDx.forward();
+      noDx.backward();
+      double tolerance = type == DataType.DOUBLE ? 1e-9 : 1e-5;
+      Reference.assertClose(k.name() + " dw " + type, full[1], first[1], tolerance);
+      if (a.b() != null) {
+        Reference.assertClose(k.name() + " db " + type, full[2], first[2], tolerance);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("groupedCases")
+  void groupedFloatAgreesWithDouble(Grouped k) {
+    INDArray[][] results = new INDArray[2][];
+    DataType[] types = {DataType.DOUBLE, DataType.FLOAT};
+    for (int t = 0; t < 2; t++) {
+      Buffers a = k.make(types[t]);
+      INDArray[] g = a.gradients();
+      Conv2d conv = k.conv(a).withGradients(g[0], g[1], g[2], g[3]);
+      g[3].assign(Reference.random(types[t], 7, a.y().shape()));
+      conv.forward();
+      conv.backward();
+      results[t] = new INDArray[] {a.y(), g[0], g[1], g[2]};
+    }
+    String[] names = {"y", "dx", "dw", "db"};
+    for (int i = 0; i < names.length; i++) {
+      if (results[0][i] != null) {
+        Reference.assertClose(k.name() + " " + names[i], results[0][i], results[1][i], 1e-4);
+      }
+    }
+  }
+
+  /** x, y, dx and dy as channel slices of larger buffers, as generated code passes them. */
+  @Test
+  void groupedChannelSliceViewsGiveTheSameResultsAsContiguousArrays() {
+    Window window = new Window(3, 3, 1, 1, 1, 1, false);
+    for (int c : new int[] {4, 64}) { // the diagonal and the per-group form
+      INDArray xAll = Reference.random(DataType.DOUBLE, 1, 2, c + 3, 7, 6);
+      INDArray x = xAll.get(all(), interval(1, c + 1), all(), all());
+      INDArray y = Nd4j.create(DataType.DOUBLE, 2, 6, 7, 6).get(all(), interval(1, 5), all(), all());
+      INDArray dy = Reference.random(DataType.DOUBLE, 2, 2, 6, 7, 6).get(all(), interval(2, 6), all(), all());
+      INDArray dx = Nd4j.create(DataType.DOUBLE, 2, c + 2, 7, 6).get(all(), interval(2, c + 2), all(), all());
+      INDArray w = Reference.random(DataType.DOUBLE, 3, 4, c / 2, 3, 3);
+      INDArray b = Reference.random(DataType.DOUBLE, 4, 4);
+      INDArray[] grads = {Nd4j.create(DataType.DOUBLE, w.shape()), Nd4j.create(DataType.DOUBLE, 4)};
+      Conv2d viewed = new Conv2d(y, x, w, b, window, 2).withGradients(dx, grads[0], grads[1], dy);
+      viewed.forward();
+      viewed.backward();
+      INDArray yRef = Nd4j.create(DataType.DOUBLE, y.shape());
+      INDArray[] ref = {Nd4j.create(DataType.DOUBLE, x.shape()), Nd4j.create(DataType.DOUBLE, w.shape()),
+          Nd4j.create(DataType.DOUBLE, 4)};
+      Conv2d plain = new Conv2d(yRef, x.dup(), w, b, window, 2).withGradients(ref[0], ref[1], ref[2], dy.dup());
+      plain.forward();
+      plain.backward();
+      Reference.assertClose(c + " channels y", yRef, y, 1e-12);
+      Reference.assertClose(c + " channels dx", ref[0], dx, 1e-12);
+      Reference.assertClose(c + " channels dw", ref[1], grads[0], 1e-12);
+      Reference.assertClose(c + " channels db", ref[2], grads[1], 1e-12);
+    }
+  }
+
+  /**
+   * Weights, bias and their gradients as Parameters makes them: views into flat buffers, here
+   * ending near the buffer's end, where ND4J's get(interval) on such a view loses the last group.
+   */
+  @Test
+  void groupedParametersAsViewsOfFlatBuffersGiveTheSameResults() {
+    Window window = new Window(3, 3, 1, 1, 1, 1, false);
+    for (int c : new int[] {32, 64}) { // 8 channels per group (diagonal), 16 of 64 (per group)
+      long weights = 32L * (c / 4) * 9;
+      long end = 928 + weights + 32;
+      INDArray values = Reference.random(DataType.DOUBLE, 5, end + 64);
+      INDArray gradients = Nd4j.create(DataType.DOUBLE, end + 64);
+      INDArray w = values.get(interval(928, 928 + weights)).reshape(32, c / 4, 3, 3);
+      INDArray b = values.get(interval(928 + weights, end));
+      INDArray dw = gradients.get(interval(928, 928 + weights)).reshape(32, c / 4, 3, 3);
+      INDArray db = gradients.get(interval(928 + weights, end));
+      INDArray x = Reference.random(DataType.DOUBLE, 6, 2, c, 5, 4);
+      INDArray dy = Reference.random(DataType.DOUBLE, 7, 2, 32, 5, 4);
+      INDArray y = Nd4j.create(DataType.DOUBLE, 2, 32, 5, 4);
+      INDArray dx = Nd4j.create(DataType.DOUBLE, x.shape());
+      Conv2d viewed = new Conv2d(y, x, w, b, window, 4).withGradients(dx, dw, db, dy);
+      viewed.forward();
+      viewed.backward();
+      INDArray yRef = Nd4j.create(DataType.DOUBLE, y.shape());
+      INDArray[] ref = {Nd4j.create(DataType.DOUBLE, x.shape()), Nd4j.create(DataType.DOUBLE, w.shape()),
+          Nd4j.create(DataType.DOUBLE, 32)};
+      Conv2d plain = new Conv2d(yRef, x, w.dup(), b.dup(), window, 4).withGradients(ref[0], ref[1], ref[2], dy);
+      plain.forward();
+      plain.backward();
+      Reference.assertClose(c + " channels y", Reference.conv(x, w, b, window), y, 1e-12);
+      Reference.assertClose(c + " channels y", yRef, y, 1e-12);
+      Reference.assertClose(c + " channels dx", ref[0], dx, 1e-12);
+      Reference.assertClose(c + " channels dw", ref[1], dw, 1e-12);
+      Reference.assertClose(c + " channels db", ref[2], db, 1e-12);
+    }
+  }
+
+  /** Weights changed in place between calls (as an optimizer does) are the ones the next forward uses. */
+  @Test
+  void groupedForwardReadsTheWeightsOfTheCall() {
+    Grouped k = new Grouped("depthwise", 4, 4, 4, new Window(3, 3, 1, 1, 1, 1, false), true);
+    Buffers a = k.make(DataType.FLOAT);
+    Conv2d conv = k.conv(a);
+    conv.forward();
+    a.w().muli(-2);
+    conv.forward();
+    Reference.assertClose("after the update", Reference.conv(a.x().castTo(DataType.DOUBLE),
+        a.w().castTo(DataType.DOUBLE), a.b().castTo(DataType.DOUBLE), k.window()), a.y(), 1e-5);
+  }
+
+  @Test
+  void groupedForwardAndBackwardAllocateNothingPerCall() {
+    Window window = new Window(3, 3, 1, 1, 1, 1, false);
+    for (int c : new int[] {8, 64}) {
+      INDArray x = Reference.random(DataType.FLOAT, 1, 4, c, 8, 8);
+      INDArray w = Reference.random(DataType.FLOAT, 2, 8, c / 2, 3, 3);
+      INDArray y = Nd4j.create(DataType.FLOAT, 4, 8, 8, 8);
+      Conv2d conv = new Conv2d(y, x, w, Reference.random(DataType.FLOAT, 3, 8), window, 2)
+          .withGradients(Nd4j.create(DataType.FLOAT, x.shape()), Nd4j.create(DataType.FLOAT, w.shape()),
+              Nd4j.create(DataType.FLOAT, 8), Reference.random(DataType.FLOAT, 4, y.shape()));
+      BatchNormTest.assertFewBytes(conv.forwardPath() + " forward", conv::forward);
+      BatchNormTest.assertFewBytes(conv.forwardPath() + " backward", conv::backward);
+    }
+  }
+
+  @Test
+  void groupsThatDoNotDivideAreReportedWithTheShapes() {
+    Window window = new Window(3, 3, 1, 1, 1, 1, false);
+    INDArray x = Nd4j.create(DataType.FLOAT, 2, 6, 7, 6);
+    var e = assertThrows(IllegalArgumentException.class, () -> new Conv2d(Nd4j.create(DataType.FLOAT, 2, 4, 7, 6), x,
+        Nd4j.create(DataType.FLOAT, 4, 2, 3, 3), null, window, 4));
+    assertTrue(e.getMessage().contains("groups must be positive and divide both the 6 channels of x [2, 6, 7, 6]"
+        + " and the 4 rows of w [4, 2, 3, 3], got 4"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new Conv2d(Nd4j.create(DataType.FLOAT, 2, 4, 7, 6), x,
+        Nd4j.create(DataType.FLOAT, 4, 6, 3, 3), null, window, 2));
+    assertTrue(e.getMessage().contains("w must have shape [4, 3, 3, 3] (PyTorch layout [out, in / groups, kH, kW],"
+        + " 2 groups)"), e.getMessage());
+  }
+
   @Test
   void backwardWithoutGradientsSaysWhatToCall() {
     Buffers a = new Case("x", 2, 3, new Window(3, 3, 1, 1, 0, 0, false), true).make(DataType.FLOAT);

@@ -32,6 +32,70 @@ final class KernelBench {
     dilatedCorrelation();
     reluBackward(64 * 10 * 24 * 24);
     denseBiasGradient(64, 500);
+    groupedConv(16, 16, 16, 12);
+    groupedConv(32, 32, 8, 12);
+    groupedConv(32, 32, 4, 12);
+    groupedConv(32, 32, 2, 12);
+    groupedConv(64, 64, 4, 12);
+    groupedConv(128, 128, 32, 14);
+    groupedConv(128, 128, 8, 14);
+    groupedConv(128, 128, 4, 14);
+    groupNorm(64, 16, 12, 4);
+    groupNorm(64, 32, 14, 4);
+  }
+
+  /**
+   * A grouped 3x3 pad 1 convolution (forward, then backward with dx) in GroupedConv's two forms,
+   * and for a depthwise one ND4J's depthwise_conv2d (wFormat 1 is [multiplier, C, kH, kW], which
+   * PyTorch's [C·multiplier, 1, kH, kW] is once reshaped and permuted).
+   */
+  private static void groupedConv(int c, int o, int groups, int size) {
+    Window window = new Window(3, 3, 1, 1, 1, 1, false);
+    INDArray x = Reference.random(F, 1, 64, c, size, size);
+    INDArray w = Reference.random(F, 2, o, c / groups, 3, 3);
+    INDArray b = Reference.random(F, 3, o);
+    INDArray y = Nd4j.create(F, 64, o, size, size);
+    INDArray dy = Reference.random(F, 4, y.shape());
+    INDArray dx = Nd4j.create(F, x.shape());
+    INDArray dw = Nd4j.create(F, w.shape());
+    INDArray db = Nd4j.create(F, o);
+    GroupedConv diagonal = GroupedConv.of(y, x, w, b, window, groups, true);
+    diagonal.withGradients(dx, dw, db, dy);
+    GroupedConv apart = GroupedConv.of(y, x, w, b, window, groups, false);
+    apart.withGradients(dx, dw, db, dy);
+    System.out.println("grouped conv " + c + "->" + o + " in " + groups + " groups, 3x3 pad 1 on " + size + "x"
+        + size + " (Conv2d picks " + (GroupedConv.diagonal(c, groups) ? "diagonal" : "per group") + ")");
+    if (groups != c) {
+      compare(new String[] {"diagonal forward", "diagonal backward", "per group forward", "per group backward"}, 20,
+          diagonal::forward, diagonal::backward, apart::forward, apart::backward);
+      return;
+    }
+    long[] args = {3, 3, 1, 1, 1, 1, 1, 1, 0, 0, 1};
+    INDArray weights = w.reshape(c, o / c, 3, 3).permute(1, 0, 2, 3);
+    PreparedOp depthwise = PreparedOp.custom("bench", "depthwise_conv2d", new INDArray[] {x, weights, b},
+        new INDArray[] {y}, args, NO_T, NO_B);
+    PreparedOp depthwiseBp = PreparedOp.custom("bench", "depthwise_conv2d_bp", new INDArray[] {x, weights, b, dy},
+        new INDArray[] {dx, dw.reshape(c, o / c, 3, 3).permute(1, 0, 2, 3), db}, args, NO_T, NO_B);
+    compare(new String[] {"diagonal forward", "diagonal backward", "per group forward", "per group backward",
+        "depthwise_conv2d", "depthwise_conv2d_bp"}, 20, diagonal::forward, diagonal::backward, apart::forward,
+        apart::backward, depthwise::exec, depthwiseBp::exec);
+  }
+
+  /** GroupNorm beside BatchNorm in training on the same [N, C, H, W]. */
+  private static void groupNorm(int n, int c, int size, int groups) {
+    INDArray x = Reference.random(F, 1, n, c, size, size);
+    INDArray y = Nd4j.create(F, x.shape());
+    INDArray dx = Nd4j.create(F, x.shape());
+    INDArray dy = Reference.random(F, 2, x.shape());
+    INDArray gamma = Reference.random(F, 3, c);
+    INDArray beta = Reference.random(F, 4, c);
+    GroupNorm gn = new GroupNorm(y, x, gamma, beta, groups, 1e-5)
+        .withGradients(dx, Nd4j.create(F, c), Nd4j.create(F, c), dy);
+    BatchNorm bn = new BatchNorm(y, x, gamma, beta, Nd4j.zeros(F, c), Nd4j.ones(F, c), 0.1, 1e-5)
+        .withGradients(dx, Nd4j.create(F, c), Nd4j.create(F, c), dy);
+    System.out.println("group norm [" + n + ", " + c + ", " + size + ", " + size + "] in " + groups + " groups");
+    compare(new String[] {"GroupNorm forward", "GroupNorm backward", "BatchNorm forward (training)",
+        "BatchNorm backward"}, 100, gn::forward, gn::backward, () -> bn.forward(true), bn::backward);
   }
 
   /** The first layer's backward with dx (conv2d_bp) against without (what Conv2d picks). */

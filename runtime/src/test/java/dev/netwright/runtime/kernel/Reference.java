@@ -59,13 +59,18 @@ final class Reference {
     return same ? (in + s - 1) / s : (in + 2L * p - k) / s + 1;
   }
 
-  /** y[n,o,i,j] = b[o] + sum w[o,c,a,d] * x[n,c,i*sH+a-top,j*sW+d-left] over in-range positions. */
+  /**
+   * y[n,o,i,j] = b[o] + sum w[o,c,a,d] * x[n,g·C/G+c,i*sH+a-top,j*sW+d-left] over in-range
+   * positions and the C/G = w.size(1) input channels of o's group g = o / (O/G) (one group when w
+   * has all of x's channels).
+   */
   static INDArray conv(INDArray x, INDArray w, INDArray b, Window win) {
     long n = x.size(0);
-    long c = x.size(1);
     long h = x.size(2);
     long wd = x.size(3);
     long o = w.size(0);
+    long c = w.size(1);
+    long perGroup = o / (x.size(1) / c);
     long oH = outSize(h, win.kH(), win.sH(), win.pH(), win.same());
     long oW = outSize(wd, win.kW(), win.sW(), win.pW(), win.same());
     long top = padBefore(h, win.kH(), win.sH(), win.pH(), win.same());
@@ -82,7 +87,7 @@ final class Reference {
                   long r = i * win.sH() + a - top;
                   long q = j * win.sW() + d - left;
                   if (r >= 0 && r < h && q >= 0 && q < wd) {
-                    s += w.getDouble(oc, ic, a, d) * x.getDouble(in, ic, r, q);
+                    s += w.getDouble(oc, ic, a, d) * x.getDouble(in, oc / perGroup * c + ic, r, q);
                   }
                 }
               }
