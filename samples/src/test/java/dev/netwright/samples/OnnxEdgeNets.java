@@ -8,6 +8,7 @@ import dev.netwright.dsl.Conv;
 import dev.netwright.dsl.Dense;
 import dev.netwright.dsl.Dropout;
 import dev.netwright.dsl.Flatten;
+import dev.netwright.dsl.GroupNorm;
 import dev.netwright.dsl.Head;
 import dev.netwright.dsl.Input;
 import dev.netwright.dsl.MaxPool;
@@ -50,5 +51,16 @@ final class OnnxEdgeNets {
     @Conv(filters = 3, kernel = 1) @Relu Node b(Node input);
     @Conv(filters = 3, kernel = 3, pad = 1) Node c(Node input);
     @Add Node sum(Node a, Node b, Node c);
+  }
+
+  /**
+   * Group norm, which ONNX expresses as reshape, instance norm, reshape, scale and shift: without
+   * affine on maps, with it on features; and a grouped convolution with a bias.
+   */
+  @Network(input = @Input(channels = 4, height = 5, width = 5), classes = 3)
+  interface Groups {
+    @Conv(filters = 6, kernel = 3, pad = 1, groups = 2) @GroupNorm(groups = 3, affine = false) Node conv();
+    @Dense(8) @GroupNorm(groups = 2, eps = 1e-3) @Tanh Node fc1();
+    @Dense(3) Node fc2();
   }
 }

@@ -26,6 +26,7 @@ class OnnxLayersTest {
 
   static Stream<Model> networks() {
     return Stream.of(new OnnxEdgeNets_PaddedModel(DataType.FLOAT, 1), new OnnxEdgeNets_ThreeWayModel(DataType.FLOAT, 1),
+        new OnnxEdgeNets_GroupsModel(DataType.FLOAT, 1),
         new TinyClassics_NormsModel(DataType.FLOAT, 1), new TinyClassics_BinaryModel(DataType.FLOAT, 1),
         new TinyClassics_RegressionModel(DataType.FLOAT, 1), new TinyClassics_ResidualsModel(DataType.FLOAT, 1),
         new TinyClassics_DropoutNetModel(DataType.FLOAT, 1), new TinyBlocks_VggModel(DataType.FLOAT, 1),
@@ -66,6 +67,18 @@ class OnnxLayersTest {
     assertEquals(List.of("joined/concat", "joined/batchNorm/scale", "joined/batchNorm/shift",
         "joined.running_mean", "joined.running_var"), bn.inputs());
     assertEquals(4, g.constants().size());
+  }
+
+  @Test
+  void groupNormIsDecomposedAndGroupedConvolutionsSayTheirGroups() {
+    OnnxGraph g = new OnnxEdgeNets_GroupsModel(DataType.FLOAT, 0).graph();
+    assertEquals("2", ints(node(g, "conv/conv"), "group"));
+    List<String> ops = g.nodes().stream().filter(n -> n.name().startsWith("fc1/groupNorm")).map(OnnxGraph.Node::op)
+        .toList();
+    assertEquals(List.of("Reshape", "InstanceNormalization", "Reshape", "Mul", "Add"), ops);
+    List<String> plain = g.nodes().stream().filter(n -> n.name().startsWith("conv/groupNorm"))
+        .map(OnnxGraph.Node::op).toList();
+    assertEquals(List.of("Reshape", "InstanceNormalization", "Reshape"), plain);
   }
 
   @Test
