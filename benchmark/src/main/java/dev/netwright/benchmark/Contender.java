@@ -11,6 +11,11 @@ interface Contender extends AutoCloseable {
   /** Median milliseconds of one inference-mode forward pass at batch 1, after a warm-up. */
   double latencyMillis(Budget budget);
 
+  /** Whether it trains; an inference-only contender (ONNX Runtime) is not asked to. */
+  default boolean trains() {
+    return true;
+  }
+
   @Override
   default void close() {}
 

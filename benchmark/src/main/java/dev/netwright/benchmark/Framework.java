@@ -8,7 +8,9 @@ import java.util.stream.Collectors;
 enum Framework {
   NETWRIGHT("netwright", "Netwright"),
   DL4J("dl4j", "DL4J"),
-  PYTORCH("pytorch", "PyTorch");
+  PYTORCH("pytorch", "PyTorch"),
+  /** Inference only: ONNX Runtime running the file Netwright exports of the same network. */
+  ONNXRUNTIME("onnxruntime", "ONNX Runtime");
 
   final String key;
   final String title;

@@ -32,9 +32,10 @@ public final class Main implements Callable<Integer> {
   List<String> networks = List.of("simple", "inception", "resnet", "vgg");
 
   @Option(names = "--frameworks", split = ",", paramLabel = "NAME",
-      description = "Frameworks, from netwright,dl4j,pytorch (default: all; pytorch is skipped, saying why,"
-          + " when /usr/bin/python3 cannot import torch).")
-  List<String> frameworks = List.of("netwright", "dl4j", "pytorch");
+      description = "Frameworks, from netwright,dl4j,pytorch,onnxruntime (default: all; pytorch is skipped,"
+          + " saying why, when /usr/bin/python3 cannot import torch; onnxruntime runs Netwright's exported"
+          + " file and is measured for inference only).")
+  List<String> frameworks = List.of("netwright", "dl4j", "pytorch", "onnxruntime");
 
   @Option(names = "--rounds", paramLabel = "N",
       description = "Rounds per network; each round measures every framework in turn (default: 3, 1 with --quick).")
@@ -128,7 +129,7 @@ public final class Main implements Callable<Integer> {
       Report report = new Report(peak, measured);
       for (BenchNetwork net : nets) {
         Batches batches = net.fashionMnistShaped() && fashion != null ? fashion : Batches.random(net.channels, net.size, 42);
-        List<Measured> contenders = contenders(net, batches, measured, torch);
+        List<Measured> contenders = contenders(net, batches, measured, torch, threadCount);
         for (int round = 1; round <= roundCount; round++) {
           for (Measured c : contenders) {
             err.printf(Locale.ROOT, "[%s round %d/%d] %s%n", net.key, round, roundCount, c.framework.key);
@@ -141,6 +142,7 @@ public final class Main implements Callable<Integer> {
             report.add(net, Metric.RSS, Framework.PYTORCH, t.rssBytes());
           }
         }
+        contenders.forEach(c -> c.contender.close());
         report.lines(net).forEach(out::println);
         out.flush();
       }
@@ -160,7 +162,7 @@ public final class Main implements Callable<Integer> {
   private record Measured(Framework framework, Contender contender) {}
 
   private static List<Measured> contenders(BenchNetwork net, Batches batches, List<Framework> measured,
-      TorchServer torch) {
+      TorchServer torch, int threads) {
     NetwrightContender netwright = new NetwrightContender(net, batches.copy());
     long params = netwright.parameterCount();
     List<Measured> list = new ArrayList<>();
@@ -169,16 +171,19 @@ public final class Main implements Callable<Integer> {
         case NETWRIGHT -> netwright;
         case DL4J -> new Dl4jContender(net, batches.copy(), params);
         case PYTORCH -> new TorchContender(torch, net, params);
+        case ONNXRUNTIME -> new OrtContender(net, batches.copy(), threads);
       }));
     }
     return list;
   }
 
   private static void measure(Report report, BenchNetwork net, Measured m, Budget budget) {
-    Contender.Training t = m.contender.train(budget);
-    report.add(net, Metric.TRAIN, m.framework, t.imagesPerSecond());
-    report.add(net, Metric.HEAP, m.framework, t.heapBytesPerStep());
-    report.add(net, Metric.RSS_GROWTH, m.framework, t.rssGrowthBytes());
+    if (m.contender.trains()) {
+      Contender.Training t = m.contender.train(budget);
+      report.add(net, Metric.TRAIN, m.framework, t.imagesPerSecond());
+      report.add(net, Metric.HEAP, m.framework, t.heapBytesPerStep());
+      report.add(net, Metric.RSS_GROWTH, m.framework, t.rssGrowthBytes());
+    }
     report.add(net, Metric.INFER64, m.framework, m.contender.inferImagesPerSecond(budget));
     report.add(net, Metric.LATENCY1, m.framework, m.contender.latencyMillis(budget));
   }
@@ -198,10 +203,14 @@ public final class Main implements Callable<Integer> {
 
   private void printHeader(int threadCount, String torchNote, int gemmSize, double peak, Batches fashion,
       int roundCount, Budget b, List<Framework> measured) {
-    out.printf(Locale.ROOT, "netwright-benchmark %s | %s | %d cores, %d threads | %s | ND4J %s %s | DL4J %s | torch %s%n",
+    out.printf(Locale.ROOT, "netwright-benchmark %s | %s | %d cores, %d threads | %s | ND4J %s %s | DL4J %s | torch %s"
+            + " | ONNX Runtime %s%n",
         LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")), Machine.cpuModel(),
         Threads.cores(), threadCount, Machine.jvm(), Versions.of("org.nd4j", "nd4j-api"), Machine.nd4jBackend(),
-        Versions.of("org.deeplearning4j", "deeplearning4j-nn") + dl4jHelpers(measured), torchNote);
+        Versions.of("org.deeplearning4j", "deeplearning4j-nn") + dl4jHelpers(measured), torchNote,
+        measured.contains(Framework.ONNXRUNTIME) ? OrtContender.version() + " CPU, " + threadCount
+            + " intra-op threads, all graph optimisations, on Netwright's exported file (inference only)"
+            : "not requested");
     out.printf(Locale.ROOT, "gemm peak: sgemm %dx%d FLOAT %s GFLOP/s (best of %d, %d threads)%s%n", gemmSize, gemmSize,
         Metric.number(peak), GEMM_REPEATS, threadCount, quick ? " [--quick: small GEMM, numbers not meaningful]" : "");
     out.printf(Locale.ROOT, "data (every framework the same): %s for the 1x28x28 networks; random N(0, 1) images"
@@ -217,7 +226,8 @@ public final class Main implements Callable<Integer> {
         + " the network's runs (jvm: the process Netwright and DL4J share; pytorch: the Python process); rss-growth VmRSS change over the timed training;"
         + " gflops achieved training GFLOP/s = 6 x MULTIPLY_ADDS x img/s / 1e9 (2 FLOPs per multiply-add, x3 for"
         + " forward + backward), as % of the gemm peak; (Nx) = Netwright's advantage, > 1 means Netwright is"
-        + " better (faster, or less)");
+        + " better (faster, or less); onnxruntime runs the ONNX file Netwright exports of the same network, for"
+        + " inference only");
     out.flush();
   }
 }

@@ -49,6 +49,30 @@ class MainTest {
   }
 
   @Test
+  void onnxRuntimeRunsNetwrightsExportForInferenceBesideNetwright() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    int status = Main.run(new PrintStream(bytes, true, StandardCharsets.UTF_8),
+        new PrintStream(errBytes, true, StandardCharsets.UTF_8),
+        "--quick", "--networks", "resnet", "--frameworks", "netwright,onnxruntime", "--threads", "1");
+    String out = bytes.toString(StandardCharsets.UTF_8);
+    assertEquals(0, status, out + errBytes.toString(StandardCharsets.UTF_8));
+    assertTrue(out.contains("| ONNX Runtime 1."), out);
+    assertTrue(out.contains(" CPU, 1 intra-op threads, all graph optimisations, on Netwright's exported file"), out);
+    for (String metric : List.of("infer64", "latency1")) {
+      String line = out.lines().filter(l -> l.matches("resnet +" + Pattern.quote(metric) + " .*")).findFirst()
+          .orElseThrow(() -> new AssertionError("no line for " + metric + " in\n" + out));
+      assertTrue(line.matches("resnet +\\S+ +netwright [\\d,.]+ \\S+ \\| onnxruntime [\\d,.]+ \\S+ \\(\\d[\\d.]*x\\)"),
+          line);
+    }
+    // Training is Netwright's alone: ONNX Runtime has no cell there.
+    String train = out.lines().filter(l -> l.matches("resnet +train .*")).findFirst().orElseThrow();
+    assertTrue(!train.contains("onnxruntime"), train);
+    assertTrue(out.contains("| network | metric | Netwright | ONNX Runtime | Netwright vs ONNX Runtime |"), out);
+    assertTrue(out.matches("(?s).*\\| resnet \\| train \\| [\\d,]+ img/s \\| – \\| – \\|.*"), out);
+  }
+
+  @Test
   void unknownNetworkIsAnErrorNamingTheChoices() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int status = Main.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),

@@ -35,7 +35,8 @@ final class DiagramCommand implements Callable<Integer> {
   }
 
   @Option(names = {"-n", "--network"}, defaultValue = "SimpleNet",
-      description = "Sample network (default: ${DEFAULT-VALUE}).")
+      description = "A sample network, or your own by its class on the class path, e.g."
+          + " com.example.MyNet (default: ${DEFAULT-VALUE}).")
   String network;
 
   @Option(names = {"-f", "--format"}, paramLabel = "dot|svg|png",

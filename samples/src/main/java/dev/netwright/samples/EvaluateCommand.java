@@ -2,8 +2,6 @@ package dev.netwright.samples;
 
 import dev.netwright.runtime.data.BatchLoader;
 import dev.netwright.runtime.data.Dataset;
-import dev.netwright.runtime.data.IdxDirectory;
-import dev.netwright.runtime.data.Normalization;
 import dev.netwright.runtime.model.Model;
 import dev.netwright.runtime.train.Evaluation;
 import java.io.IOException;
@@ -43,7 +41,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Model net = model.load(out);
-    Dataset test = IdxDirectory.test(data, Normalization.MNIST);
+    Dataset test = Cli.idx(data, "t10k", net);
     Cli.checkInput(net, test, data);
     if (limit > 0) {
       test = test.head(limit);

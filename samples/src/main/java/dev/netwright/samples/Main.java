@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
  * to the stream it is given, so tests run them in-process.
  */
 @Command(name = "netwright", mixinStandardHelpOptions = true, version = "netwright 0.1.0",
-    description = "Train, evaluate and inspect Netwright's sample networks.")
+    description = "Train, evaluate, inspect and export Netwright's sample networks, or your own.")
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -39,6 +39,7 @@ public final class Main implements Runnable {
         .addSubcommand(new PredictCommand(out))
         .addSubcommand(new Summary(out))
         .addSubcommand(new DiagramCommand(out))
+        .addSubcommand(new ExportCommand(out))
         .addSubcommand(new DigitsCommand(out))
         .addSubcommand(new DenseCommand(out));
     cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -62,7 +63,8 @@ public final class Main implements Runnable {
     }
 
     @Option(names = {"-n", "--network"}, defaultValue = "SimpleNet",
-        description = "Sample network (default: ${DEFAULT-VALUE}).")
+        description = "A sample network, or your own by its class on the class path, e.g."
+          + " com.example.MyNet (default: ${DEFAULT-VALUE}).")
     String network;
 
     @Override

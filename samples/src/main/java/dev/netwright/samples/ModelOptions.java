@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 /** The options that pick a network and its weights, shared by evaluate and predict. */
 final class ModelOptions {
   @Option(names = {"-n", "--network"}, defaultValue = "SimpleNet",
-      description = "Sample network (default: ${DEFAULT-VALUE}).")
+      description = "A sample network, or your own by its class on the class path, e.g."
+          + " com.example.MyNet (default: ${DEFAULT-VALUE}).")
   String network;
 
   @Option(names = "--seed", defaultValue = "0",

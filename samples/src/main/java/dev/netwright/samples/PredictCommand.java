@@ -1,7 +1,6 @@
 package dev.netwright.samples;
 
 import dev.netwright.runtime.data.Dataset;
-import dev.netwright.runtime.data.IdxDirectory;
 import dev.netwright.runtime.data.Images;
 import dev.netwright.runtime.data.Normalization;
 import dev.netwright.runtime.model.HeadType;
@@ -86,7 +85,7 @@ final class PredictCommand implements Callable<Integer> {
     if (source.image != null) {
       pixels = readImage(net, source.image);
     } else {
-      Dataset test = IdxDirectory.test(source.idx.dir, Normalization.MNIST);
+      Dataset test = Cli.idx(source.idx.dir, "t10k", net);
       Cli.checkInput(net, test, source.idx.dir);
       int k = source.idx.index;
       if (k < 0 || k >= test.size()) {

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.function.LongFunction;
 import org.nd4j.linalg.api.buffer.DataType;
 
-/** The sample networks the command line knows, by name. */
+/** The sample networks the command line knows, by name; other networks by their class name. */
 final class Samples {
   private Samples() {}
 
@@ -65,15 +65,22 @@ final class Samples {
     return find(name).factory().apply(seed);
   }
 
-  /** The sample called {@code name} (case-insensitive); nothing is allocated. */
+  /**
+   * The sample called {@code name} (case-insensitive), or the network class {@code name} names
+   * ({@code com.example.MyNet} or {@code com.example.MyNetModel}); nothing is allocated.
+   */
   static Sample find(String name) {
+    if (NetworkClasses.isClassName(name)) {
+      return NetworkClasses.find(name);
+    }
     for (Sample s : BY_NAME.values()) {
       if (s.name().equalsIgnoreCase(name)) {
         return s;
       }
     }
     throw new IllegalArgumentException(
-        "no sample network '" + name + "'; the samples are " + String.join(", ", BY_NAME.keySet()));
+        "no sample network '" + name + "'; the samples are " + String.join(", ", BY_NAME.keySet())
+            + ", or name a network class on the class path, e.g. com.example.MyNet");
   }
 
   /** The names, in order. */

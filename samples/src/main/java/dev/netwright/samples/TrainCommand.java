@@ -2,8 +2,6 @@ package dev.netwright.samples;
 
 import dev.netwright.runtime.data.BatchLoader;
 import dev.netwright.runtime.data.Dataset;
-import dev.netwright.runtime.data.IdxDirectory;
-import dev.netwright.runtime.data.Normalization;
 import dev.netwright.runtime.exec.Threads;
 import dev.netwright.runtime.io.Checkpoint;
 import dev.netwright.runtime.io.TrainingState;
@@ -42,7 +40,8 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   @Option(names = {"-n", "--network"}, defaultValue = "SimpleNet",
-      description = "Sample network (default: ${DEFAULT-VALUE}).")
+      description = "A sample network, or your own by its class on the class path, e.g."
+          + " com.example.MyNet (default: ${DEFAULT-VALUE}).")
   String network;
 
   @Option(names = {"-d", "--data"}, paramLabel = "DIR", defaultValue = Cli.FASHION_MNIST,
@@ -115,8 +114,8 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--resume continues the run saved in --checkpoint-dir: name it");
     }
     Model model = Samples.create(network, seed != null ? seed : 0);
-    Dataset train = IdxDirectory.train(data, Normalization.MNIST);
-    Dataset test = IdxDirectory.test(data, Normalization.MNIST);
+    Dataset train = Cli.idx(data, "train", model);
+    Dataset test = Cli.idx(data, "t10k", model);
     Cli.checkInput(model, train, data);
     if (limit > 0) {
       train = train.head(limit);

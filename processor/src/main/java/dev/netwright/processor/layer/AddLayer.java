@@ -78,4 +78,16 @@ public record AddLayer(Location at) implements Layer {
   public boolean outputOverwritableBy(Layer next) {
     return true;
   }
+
+  @Override
+  public void onnx(ResolvedLayer r, OnnxScope onnx) {
+    // ONNX's Add takes two inputs: more are added one by one, in order, as the kernel adds them.
+    List<String> ins = onnx.inputs();
+    String sum = ins.get(0);
+    for (int i = 1; i < ins.size(); i++) {
+      String out = i == ins.size() - 1 ? onnx.output() : onnx.name("sum" + i);
+      onnx.add("Add").in(sum, ins.get(i)).out(out);
+      sum = out;
+    }
+  }
 }

@@ -109,4 +109,21 @@ public record BatchNormLayer(Real momentum, Real eps, boolean affine, Location a
   public boolean outputOverwritableBy(Layer next) {
     return true;
   }
+
+  @Override
+  public void onnx(ResolvedLayer r, OnnxScope onnx) {
+    String scale = onnx.parameter("weight");
+    String shift = onnx.parameter("bias");
+    if (!affine) {
+      long[] c = {r.out().channels()};
+      scale = onnx.name("scale");
+      shift = onnx.name("shift");
+      onnx.fill(scale, 1, c);
+      onnx.fill(shift, 0, c);
+    }
+    // Inference: the running statistics. ONNX's momentum weighs the old average, PyTorch's the new.
+    onnx.add("BatchNormalization").in(onnx.input(), scale, shift, onnx.parameter("running_mean"),
+            onnx.parameter("running_var")).out(onnx.output())
+        .real("epsilon", eps.value()).real("momentum", 1 - momentum.value());
+  }
 }

@@ -83,4 +83,9 @@ public record ConcatLayer(Location at) implements Layer {
   public boolean outputOverwritableBy(Layer next) {
     return true;
   }
+
+  @Override
+  public void onnx(ResolvedLayer r, OnnxScope onnx) {
+    onnx.add("Concat").in(onnx.inputs().toArray(String[]::new)).out(onnx.output()).integer("axis", 1);
+  }
 }

@@ -132,4 +132,19 @@ public record ConvLayer(Value filters, Value kernel, Value stride, WindowPadding
   public boolean outputOverwritableBy(Layer next) {
     return true;
   }
+
+  @Override
+  public void onnx(ResolvedLayer r, OnnxScope onnx) {
+    Geometry g = r.geometry();
+    OnnxNode conv = onnx.add("Conv").in(onnx.input(), onnx.parameter("weight"));
+    if (bias) {
+      conv.in(onnx.parameter("bias"));
+    }
+    // pads run [top, left, bottom, right]: TensorFlow's SAME puts its odd pixel at bottom and right.
+    conv.out(onnx.output()).ints("kernel_shape", g.kernel(), g.kernel()).ints("strides", g.stride(), g.stride())
+        .ints("pads", g.padTop(), g.padLeft(), g.padBottom(), g.padRight());
+    if (groups.value() > 1) {
+      conv.integer("group", groups.value()); // weights [filters, in / groups, k, k], as ONNX's Conv takes them
+    }
+  }
 }

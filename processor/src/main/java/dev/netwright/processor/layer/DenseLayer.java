@@ -103,4 +103,20 @@ public record DenseLayer(Value units, Value inFeatures, boolean bias, Init init,
   public boolean outputOverwritableBy(Layer next) {
     return true;
   }
+
+  @Override
+  public void onnx(ResolvedLayer r, OnnxScope onnx) {
+    String in = onnx.input();
+    if (!r.in().flat()) {
+      String flat = onnx.name("flat");
+      onnx.add("Flatten").in(in).out(flat).integer("axis", 1);
+      in = flat;
+    }
+    // Weights are [units, inFeatures], as PyTorch's Linear: y = x W^T + b.
+    OnnxNode gemm = onnx.add("Gemm").in(in, onnx.parameter("weight"));
+    if (bias) {
+      gemm.in(onnx.parameter("bias"));
+    }
+    gemm.out(onnx.output()).integer("transB", 1);
+  }
 }

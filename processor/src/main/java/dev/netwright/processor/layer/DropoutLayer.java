@@ -70,4 +70,9 @@ record DropoutLayer(Real p, Location at) implements Layer {
   public boolean couplesExamples() {
     return true;
   }
+
+  @Override
+  public void onnx(ResolvedLayer r, OnnxScope onnx) {
+    onnx.identity(); // the identity at inference, so the exported graph leaves it out
+  }
 }

@@ -55,4 +55,10 @@ record FlattenLayer(Location at) implements Layer {
   public List<CodeBlock> gradients(Wiring w) {
     throw new UnsupportedOperationException("flatten is a view and has no kernel");
   }
+
+  @Override
+  public void onnx(ResolvedLayer r, OnnxScope onnx) {
+    // ONNX's Flatten keeps the batch axis and joins the rest in (c, h, w) order, as the view does.
+    onnx.add("Flatten").in(onnx.input()).out(onnx.output()).integer("axis", 1);
+  }
 }

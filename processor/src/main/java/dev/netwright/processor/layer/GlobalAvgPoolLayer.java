@@ -60,4 +60,12 @@ record GlobalAvgPoolLayer(Location at) implements Layer {
   public boolean outputOverwritableBy(Layer next) {
     return true;
   }
+
+  @Override
+  public void onnx(ResolvedLayer r, OnnxScope onnx) {
+    // GlobalAveragePool keeps [N, C, 1, 1]; the layer's output is flat [N, C].
+    String pooled = onnx.name("pooled");
+    onnx.add("GlobalAveragePool").in(onnx.input()).out(pooled);
+    onnx.add("Flatten").in(pooled).out(onnx.output()).integer("axis", 1);
+  }
 }

@@ -9,6 +9,7 @@ import dev.netwright.processor.graph.Messages;
 import dev.netwright.processor.graph.Problem;
 import dev.netwright.processor.graph.Real;
 import dev.netwright.processor.graph.ResolvedLayer;
+import dev.netwright.processor.graph.Shape;
 import dev.netwright.processor.graph.Value;
 import dev.netwright.processor.source.Attribute;
 import dev.netwright.processor.source.Attributes;
@@ -94,5 +95,52 @@ record GroupNormLayer(Value groups, Real eps, boolean affine, Location at) imple
   @Override
   public boolean outputOverwritableBy(Layer next) {
     return true;
+  }
+
+  @Override
+  public void onnx(ResolvedLayer r, OnnxScope onnx) {
+    // Opset 17 has no group normalisation of its own: the examples' channels are reshaped into
+    // [N, groups, rest], each row normalised by InstanceNormalization (unit scale, zero shift),
+    // the shape restored, then each channel scaled and shifted by the layer's weight and bias.
+    Shape in = r.in();
+    int g = groups.value();
+    String groupedShape = onnx.name("grouped_shape");
+    onnx.int64s(groupedShape, 0, g, -1);
+    String shape = onnx.name("shape");
+    if (in.flat()) {
+      onnx.int64s(shape, 0, in.channels());
+    } else {
+      onnx.int64s(shape, 0, in.channels(), in.height(), in.width());
+    }
+    String ones = onnx.name("ones");
+    String zeros = onnx.name("zeros");
+    onnx.fill(ones, 1, g);
+    onnx.fill(zeros, 0, g);
+    String grouped = onnx.name("grouped");
+    onnx.add("Reshape").in(onnx.input(), groupedShape).out(grouped);
+    String normalised = onnx.name("normalised");
+    onnx.add("InstanceNormalization").in(grouped, ones, zeros).out(normalised).real("epsilon", eps.value());
+    if (!affine) {
+      onnx.add("Reshape").in(normalised, shape).out(onnx.output());
+      return;
+    }
+    String restored = onnx.name("restored");
+    onnx.add("Reshape").in(normalised, shape).out(restored);
+    String scale = onnx.parameter("weight");
+    String shift = onnx.parameter("bias");
+    if (!in.flat()) {
+      // [C] to [C, 1, 1], to broadcast over height and width.
+      String axes = onnx.name("axes");
+      onnx.int64s(axes, 1, 2);
+      String s = onnx.name("scale");
+      String b = onnx.name("shift");
+      onnx.add("Unsqueeze").in(scale, axes).out(s);
+      onnx.add("Unsqueeze").in(shift, axes).out(b);
+      scale = s;
+      shift = b;
+    }
+    String scaled = onnx.name("scaled");
+    onnx.add("Mul").in(restored, scale).out(scaled);
+    onnx.add("Add").in(scaled, shift).out(onnx.output());
   }
 }

@@ -94,6 +94,13 @@ public interface Layer {
     return false;
   }
 
+  /**
+   * The layer at inference as ONNX operators (opset 17), written into {@code onnx}: nodes that
+   * read its inputs and write its output, its parameters as initializers; or the identity (a layer
+   * that does nothing at inference); or a refusal saying why ONNX cannot express it.
+   */
+  void onnx(ResolvedLayer resolved, OnnxScope onnx);
+
   /** Whether the layer reads a [C, H, W] input as flat [C·H·W] (dense), through a view. */
   default boolean flattensInput() {
     return false;

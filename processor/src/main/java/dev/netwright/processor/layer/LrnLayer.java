@@ -80,4 +80,13 @@ record LrnLayer(Value depthRadius, Real bias, Real alpha, Real beta, Location at
   public List<CodeBlock> gradients(Wiring w) {
     return List.of(w.inGradients().get(0), w.outGradient());
   }
+
+  @Override
+  public void onnx(ResolvedLayer r, OnnxScope onnx) {
+    // The window is centred, 2·radius + 1 channels. ONNX divides alpha by the window size, the
+    // kernel (TensorFlow's convention) does not: scale it up to the same quotient.
+    int size = 2 * depthRadius.value() + 1;
+    onnx.add("LRN").in(onnx.input()).out(onnx.output()).integer("size", size)
+        .real("alpha", alpha.value() * size).real("beta", beta.value()).real("bias", bias.value());
+  }
 }

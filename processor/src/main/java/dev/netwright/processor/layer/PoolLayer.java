@@ -114,4 +114,18 @@ public record PoolLayer(boolean max, Value size, Value stride, WindowPadding pad
   public boolean outputOverwritableBy(Layer next) {
     return true;
   }
+
+  @Override
+  public void onnx(ResolvedLayer r, OnnxScope onnx) {
+    Geometry g = r.geometry();
+    OnnxNode pool = onnx.add(max ? "MaxPool" : "AveragePool").in(onnx.input()).out(onnx.output())
+        .ints("kernel_shape", g.kernel(), g.kernel()).ints("strides", g.stride(), g.stride())
+        .ints("pads", g.padTop(), g.padLeft(), g.padBottom(), g.padRight())
+        // Windows that do not tile the input are dropped (FLOOR) or refused (EXACT): never ceil.
+        .integer("ceil_mode", 0);
+    if (!max) {
+      // The kernel counts padding only where it was written explicitly; SAME padding never counts.
+      pool.integer("count_include_pad", countPadding && padding.mode() == WindowPadding.Mode.EXPLICIT ? 1 : 0);
+    }
+  }
 }

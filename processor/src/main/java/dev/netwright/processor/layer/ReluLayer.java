@@ -63,4 +63,9 @@ public record ReluLayer(Location at) implements Layer {
   public boolean outputOverwritableBy(Layer next) {
     return next instanceof ReluLayer;
   }
+
+  @Override
+  public void onnx(ResolvedLayer r, OnnxScope onnx) {
+    onnx.add("Relu").in(onnx.input()).out(onnx.output());
+  }
 }

@@ -57,4 +57,9 @@ record SoftmaxLayer(Location at) implements Layer {
   public List<CodeBlock> gradients(Wiring w) {
     return List.of(w.inGradients().get(0), w.outGradient());
   }
+
+  @Override
+  public void onnx(ResolvedLayer r, OnnxScope onnx) {
+    onnx.add("Softmax").in(onnx.input()).out(onnx.output()).integer("axis", 1);
+  }
 }

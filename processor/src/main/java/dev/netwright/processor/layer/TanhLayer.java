@@ -57,4 +57,9 @@ record TanhLayer(Location at) implements Layer {
   public boolean inPlace() {
     return true;
   }
+
+  @Override
+  public void onnx(ResolvedLayer r, OnnxScope onnx) {
+    onnx.add("Tanh").in(onnx.input()).out(onnx.output());
+  }
 }

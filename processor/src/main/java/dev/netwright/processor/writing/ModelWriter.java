@@ -96,6 +96,7 @@ public final class ModelWriter {
     type.addMethod(backward());
     type.addMethod(examplesIndependent());
     type.addMethod(multiplyAddsPerCall());
+    type.addMethod(new OnnxWriter(network, plan).write(type));
     type.addType(new BuffersWriter(plan, network, buffers, sections).write());
     return JavaFile.builder(model.packageName(), type.build()).skipJavaLangImports(true).indent("  ").build();
   }

@@ -25,6 +25,7 @@ final class RuntimeNames {
   static final ClassName PARAMETERS = ClassName.get(MODEL, "Parameters");
   static final ClassName INIT = PARAMETERS.nestedClass("Init");
   static final ClassName HEAD_TYPE = ClassName.get(MODEL, "HeadType");
+  static final ClassName ONNX_GRAPH = ClassName.get(MODEL, "OnnxGraph");
   static final ClassName BRANCHES = ClassName.get(EXEC, "Branches");
   static final ClassName WINDOW = kernel("Window");
   static final ClassName ACCUMULATE = kernel("Accumulate");

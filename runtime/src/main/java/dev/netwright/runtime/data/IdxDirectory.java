@@ -34,16 +34,30 @@ public final class IdxDirectory {
     return load(dir, "train", norm);
   }
 
+  /** The training split of a data set of {@code classes} classes (labels 0 to classes - 1). */
+  public static Dataset train(Path dir, Normalization norm, int classes) throws IOException {
+    return load(dir, "train", norm, classes);
+  }
+
   /** Loads the test split, {@code t10k-*}: 10,000 images for MNIST and Fashion-MNIST. */
   public static Dataset test(Path dir, Normalization norm) throws IOException {
     return load(dir, "t10k", norm);
   }
 
+  /** The test split of a data set of {@code classes} classes (labels 0 to classes - 1). */
+  public static Dataset test(Path dir, Normalization norm, int classes) throws IOException {
+    return load(dir, "t10k", norm, classes);
+  }
+
   private static Dataset load(Path dir, String split, Normalization norm) throws IOException {
+    return load(dir, split, norm, CLASSES);
+  }
+
+  private static Dataset load(Path dir, String split, Normalization norm, int classes) throws IOException {
     checkDirectory(dir);
     Path images = find(dir, split, "images", "idx3");
     Path labels = find(dir, split, "labels", "idx1");
-    return Dataset.idx(images, labels, CLASSES, norm);
+    return Dataset.idx(images, labels, classes, norm);
   }
 
   private static void checkDirectory(Path dir) throws IOException {

@@ -1,7 +1,8 @@
 /**
  * Persistence: {@link dev.netwright.runtime.io.Checkpoint} saves and resumes training exactly
  * (parameters, buffers, optimizer state, where the run stands), {@link dev.netwright.runtime.io.Npz}
- * and {@link dev.netwright.runtime.io.Npy} exchange weights with NumPy and PyTorch.
+ * and {@link dev.netwright.runtime.io.Npy} exchange weights with NumPy and PyTorch, and
+ * {@link dev.netwright.runtime.io.Onnx} writes the network for ONNX Runtime and other serving stacks.
  *
  * <p>Conventions shared by every writer and reader:
  *

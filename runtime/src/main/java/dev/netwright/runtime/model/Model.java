@@ -88,4 +88,15 @@ public interface Model {
 
   /** The network as a Graphviz DOT digraph, with shapes on the edges and blocks as clusters. */
   String diagram();
+
+  /**
+   * The network at inference as ONNX operators, for {@code io.Onnx.export}. Generated networks
+   * describe themselves; a model written by hand has no description unless it writes one.
+   *
+   * @throws UnsupportedOperationException for a model that does not describe its graph
+   */
+  default OnnxGraph graph() {
+    throw new UnsupportedOperationException(name() + " does not describe its graph as ONNX operators:"
+        + " networks generated from a @Network interface do; a model written by hand must implement graph()");
+  }
 }
