@@ -1,5 +1,9 @@
 package dev.netwright.spark;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+
 import dev.netwright.runtime.data.Images;
 import dev.netwright.runtime.data.Normalization;
 import java.io.IOException;
@@ -7,6 +11,7 @@ import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
@@ -35,13 +40,17 @@ public final class ImageColumn implements Serializable {
   private final float std;
   private transient Normalization normalization;
   private final boolean encoded;
+  private final DataType element; // of an array column; null for encoded images
+  private final boolean containsNull;
 
-  private ImageColumn(String column, int[] shape, Normalization normalization, boolean encoded) {
+  private ImageColumn(String column, int[] shape, Normalization normalization, DataType type) {
     this.column = column;
     this.shape = shape;
     this.mean = normalization.mean();
     this.std = normalization.std();
-    this.encoded = encoded;
+    this.encoded = type.equals(DataTypes.BinaryType);
+    this.element = type instanceof ArrayType a ? a.elementType() : null;
+    this.containsNull = type instanceof ArrayType a && a.containsNull();
   }
 
   /**
@@ -77,7 +86,7 @@ public final class ImageColumn implements Serializable {
       throw new BadInputException("image column '" + column + "' holds encoded images, which decode to 1 or 3"
           + " channels, but the network expects " + Arrays.toString(shape));
     }
-    return new ImageColumn(column, shape.clone(), normalization, encoded);
+    return new ImageColumn(column, shape.clone(), normalization, type);
   }
 
   private Normalization normalization() {
@@ -90,6 +99,83 @@ public final class ImageColumn implements Serializable {
   /** The column's name. */
   public String name() {
     return column;
+  }
+
+  /** Whether the images are encoded PNG/JPEG bytes, read as {@code byte[]}; else {@code float[]}. */
+  boolean isEncoded() {
+    return encoded;
+  }
+
+  /** Whether the column is an array of floats, which scoring passes through to its output. */
+  boolean isFloatArray() {
+    return DataTypes.FloatType.equals(element);
+  }
+
+  /**
+   * The column as {@link #read(Object, Integer, String, float[], int)} takes it: binary as it is,
+   * any array as an array of floats without nulls (bytes stay signed there; reading makes them
+   * unsigned). Spark's {@code float[]} encoder refuses an array that may hold a null, so a null
+   * value becomes 0 here and {@link #firstNull()} reports it.
+   */
+  Column values() {
+    if (encoded || (isFloatArray() && !containsNull)) {
+      return col(quoted(column));
+    }
+    if (containsNull) {
+      return expr("transform(" + quoted(column) + ", x -> coalesce(cast(x as float), cast(0 as float)))");
+    }
+    return col(quoted(column)).cast(DataTypes.createArrayType(DataTypes.FloatType, false));
+  }
+
+  /**
+   * The 1-based position of the first null in an array image, 0 when there is none (or none can
+   * be: the column's type says so), null when the image itself is null.
+   */
+  Column firstNull() {
+    if (!containsNull) {
+      return lit(0);
+    }
+    return expr("array_position(transform(" + quoted(column) + ", x -> x is null), true)").cast(DataTypes.IntegerType);
+  }
+
+  private static String quoted(String name) {
+    return "`" + name.replace("`", "``") + "`";
+  }
+
+  /**
+   * Writes one image, as {@link #values()} gives it ({@code byte[]} or {@code float[]}), to {@code
+   * dst} at {@code offset}; {@code firstNull} is {@link #firstNull()}'s value and {@code where}
+   * names the row in errors.
+   *
+   * @throws BadInputException for a null image, a null value, a wrong length or an image that does
+   *     not decode
+   */
+  void read(Object image, Integer firstNull, String where, float[] dst, int offset) {
+    if (image == null) {
+      throw new BadInputException("image column '" + column + "' is null in " + where);
+    }
+    if (encoded) {
+      decode((byte[]) image, where, dst, offset);
+      return;
+    }
+    if (firstNull != null && firstNull > 0) {
+      throw new BadInputException("image column '" + column + "' in " + where + " holds a null at "
+          + (firstNull - 1));
+    }
+    float[] values = (float[]) image;
+    int n = size();
+    if (values.length != n) {
+      throw new BadInputException("image column '" + column + "' in " + where + " holds " + values.length
+          + " values, but the network expects " + Arrays.toString(shape) + " = " + n);
+    }
+    if (DataTypes.ByteType.equals(element)) {
+      for (int i = 0; i < n; i++) {
+        float v = values[i];
+        dst[offset + i] = normalization().apply(v < 0 ? (int) v + 256 : (int) v);
+      }
+    } else {
+      System.arraycopy(values, 0, dst, offset, n);
+    }
   }
 
   /** Values per image, C·H·W. */

@@ -1,15 +1,18 @@
 package dev.netwright.spark;
 
 import java.io.IOException;
+import java.io.File;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
@@ -57,7 +60,11 @@ public final class StandaloneCluster implements AutoCloseable {
         "appender.console.layout.type = PatternLayout", "appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n",
         // The lines start() waits for.
         "logger.deploy.name = org.apache.spark.deploy", "logger.deploy.level = info", ""));
-    String classPath = System.getProperty("java.class.path");
+    // Absolute entries: executors start in their own work directories, where a relative class
+    // path (java -cp benchmark/target/x.jar) finds nothing and no executor ever registers.
+    String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .map(entry -> Path.of(entry).toAbsolutePath().toString())
+        .collect(Collectors.joining(File.pathSeparator));
     int port = freePort();
     String url = "spark://127.0.0.1:" + port;
     Process master = launch(home, classPath, "master", List.of("org.apache.spark.deploy.master.Master",
