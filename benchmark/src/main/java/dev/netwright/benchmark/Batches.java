@@ -25,6 +25,7 @@ final class Batches {
   final INDArray[] features;
   final INDArray[] labels;
   final INDArray[] singles;
+
   /** Where the images come from, for the header. */
   final String source;
 
@@ -53,7 +54,8 @@ final class Batches {
         y[i] = b.labels().dup();
       }
     }
-    return new Batches(x, y, singles(x), "Fashion-MNIST (" + dir + ", first " + COUNT * SIZE + " test images)");
+    return new Batches(
+        x, y, singles(x), "Fashion-MNIST (" + dir + ", first " + COUNT * SIZE + " test images)");
   }
 
   /** Standard-normal images of [channels, size, size] and uniformly random classes, fixed seed. */

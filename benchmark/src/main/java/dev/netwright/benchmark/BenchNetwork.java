@@ -23,8 +23,10 @@ enum BenchNetwork {
 
   final String key;
   private final Supplier<Model> netwright;
+
   /** Forward multiply-adds per example. */
   final long multiplyAdds;
+
   final int channels;
   final int size;
 

@@ -1,13 +1,14 @@
 package dev.netwright.benchmark;
 
 /**
- * How long each measurement runs, the same for every framework. Warm-up runs for at least
- * {@code warmupSeconds} and {@value #MIN_WARMUP} calls; the timed part for at least its seconds
- * and {@value #MIN_TIMED} calls, so even a slow network is measured over several steps.
+ * How long each measurement runs, the same for every framework. Warm-up runs for at least {@code
+ * warmupSeconds} and {@value #MIN_WARMUP} calls; the timed part for at least its seconds and
+ * {@value #MIN_TIMED} calls, so even a slow network is measured over several steps.
  */
 record Budget(double trainSeconds, double inferSeconds, double warmupSeconds) {
   static final int MIN_WARMUP = 3;
   static final int MIN_TIMED = 3;
+
   /** Latency is a median over single calls: take at least this many. */
   static final int MIN_LATENCY_CALLS = 10;
 

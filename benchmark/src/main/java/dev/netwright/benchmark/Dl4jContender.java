@@ -3,8 +3,8 @@ package dev.netwright.benchmark;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
- * The same network in Deeplearning4j on the same ND4J backend: {@code fit} on a preloaded batch
- * per training step, {@code output} for inference, with DL4J's default workspaces.
+ * The same network in Deeplearning4j on the same ND4J backend: {@code fit} on a preloaded batch per
+ * training step, {@code output} for inference, with DL4J's default workspaces.
  */
 final class Dl4jContender extends JavaContender {
   private final Dl4jNet net;
@@ -20,10 +20,14 @@ final class Dl4jContender extends JavaContender {
   Dl4jContender(BenchNetwork network, Batches data, long expectedParameters) {
     this.net = Dl4jNetworks.build(network);
     if (net.numParams() != expectedParameters) {
-      throw new IllegalStateException(String.format(java.util.Locale.ROOT,
-          "[benchmark/same-network] DL4J's %s has %,d parameters but Netwright's has %,d: the two"
-              + " definitions differ, so their speeds are not comparable", network.key, net.numParams(),
-          expectedParameters));
+      throw new IllegalStateException(
+          String.format(
+              java.util.Locale.ROOT,
+              "[benchmark/same-network] DL4J's %s has %,d parameters but Netwright's has %,d: the two"
+                  + " definitions differ, so their speeds are not comparable",
+              network.key,
+              net.numParams(),
+              expectedParameters));
     }
     this.data = data;
     this.batches = new DataSet[Batches.COUNT];

@@ -46,20 +46,23 @@ final class Dl4jNetworks {
         .seed(0)
         .dataType(DataType.FLOAT)
         .updater(new Nesterovs(0.01, 0.5))
-        .activation(Activation.IDENTITY); // DL4J's default is sigmoid; activations are explicit here
+        .activation(
+            Activation.IDENTITY); // DL4J's default is sigmoid; activations are explicit here
   }
 
   private static Dl4jNet simple() {
-    MultiLayerConfiguration conf = base().list()
-        .layer(conv(5, 10, 0))
-        .layer(maxPool())
-        .layer(relu())
-        .layer(conv(5, 20, 0))
-        .layer(maxPool())
-        .layer(relu())
-        .layer(output())
-        .setInputType(InputType.convolutional(28, 28, 1))
-        .build();
+    MultiLayerConfiguration conf =
+        base()
+            .list()
+            .layer(conv(5, 10, 0))
+            .layer(maxPool())
+            .layer(relu())
+            .layer(conv(5, 20, 0))
+            .layer(maxPool())
+            .layer(relu())
+            .layer(output())
+            .setInputType(InputType.convolutional(28, 28, 1))
+            .build();
     return Dl4jNet.of(new MultiLayerNetwork(conf));
   }
 
@@ -70,16 +73,14 @@ final class Dl4jNetworks {
           .layer(conv(3, filters, 0, Activation.RELU))
           .layer(maxPool());
     }
-    MultiLayerConfiguration conf = list.layer(output())
-        .setInputType(InputType.convolutional(32, 32, 3))
-        .build();
+    MultiLayerConfiguration conf =
+        list.layer(output()).setInputType(InputType.convolutional(32, 32, 3)).build();
     return Dl4jNet.of(new MultiLayerNetwork(conf));
   }
 
   private static Dl4jNet inception() {
-    GraphBuilder g = base().graphBuilder()
-        .addInputs("input")
-        .setInputTypes(InputType.convolutional(28, 28, 1));
+    GraphBuilder g =
+        base().graphBuilder().addInputs("input").setInputTypes(InputType.convolutional(28, 28, 1));
     convPoolRelu(g, "conv1", 10, "input");
     inceptionA(g, "incep1", "conv1.relu");
     convPoolRelu(g, "conv2", 20, "incep1");
@@ -89,9 +90,8 @@ final class Dl4jNetworks {
   }
 
   private static Dl4jNet resnet() {
-    GraphBuilder g = base().graphBuilder()
-        .addInputs("input")
-        .setInputTypes(InputType.convolutional(28, 28, 1));
+    GraphBuilder g =
+        base().graphBuilder().addInputs("input").setInputTypes(InputType.convolutional(28, 28, 1));
     convPoolRelu(g, "conv1", 16, "input");
     residual(g, "rblock1", 16, "conv1.relu");
     convPoolRelu(g, "conv2", 32, "rblock1");
@@ -115,20 +115,33 @@ final class Dl4jNetworks {
         .addLayer(name + ".branch3x3_1", conv(1, 16, 0), input)
         .addLayer(name + ".branch3x3_2", conv(3, 24, 1), name + ".branch3x3_1")
         .addLayer(name + ".branch3x3_3", conv(3, 24, 1), name + ".branch3x3_2")
-        .addLayer(name + ".avgpool", new SubsamplingLayer.Builder(PoolingType.AVG)
-            .kernelSize(3, 3).stride(1, 1).padding(1, 1)
-            .avgPoolIncludePadInDivisor(true) // F.avg_pool2d's count_include_pad=True
-            .build(), input)
+        .addLayer(
+            name + ".avgpool",
+            new SubsamplingLayer.Builder(PoolingType.AVG)
+                .kernelSize(3, 3)
+                .stride(1, 1)
+                .padding(1, 1)
+                .avgPoolIncludePadInDivisor(true) // F.avg_pool2d's count_include_pad=True
+                .build(),
+            input)
         .addLayer(name + ".branch_pool", conv(1, 24, 0), name + ".avgpool")
-        .addVertex(name, new MergeVertex(), name + ".branch1x1", name + ".branch5x5_2",
-            name + ".branch3x3_3", name + ".branch_pool");
+        .addVertex(
+            name,
+            new MergeVertex(),
+            name + ".branch1x1",
+            name + ".branch5x5_2",
+            name + ".branch3x3_3",
+            name + ".branch_pool");
   }
 
-  /** relu(x + conv2(relu(conv1(x)))) with 3x3 pad-1 convolutions, ending in the layer {@code name}. */
+  /**
+   * relu(x + conv2(relu(conv1(x)))) with 3x3 pad-1 convolutions, ending in the layer {@code name}.
+   */
   private static void residual(GraphBuilder g, String name, int filters, String input) {
     g.addLayer(name + ".conv1", conv(3, filters, 1, Activation.RELU), input)
         .addLayer(name + ".conv2", conv(3, filters, 1), name + ".conv1")
-        .addVertex(name + ".add", new ElementWiseVertex(ElementWiseVertex.Op.Add), name + ".conv2", input)
+        .addVertex(
+            name + ".add", new ElementWiseVertex(ElementWiseVertex.Op.Add), name + ".conv2", input)
         .addLayer(name, relu(), name + ".add");
   }
 
@@ -154,7 +167,9 @@ final class Dl4jNetworks {
   }
 
   private static Layer output() {
-    return new OutputLayer.Builder(LossFunction.MCXENT).nOut(BenchNetwork.CLASSES)
-        .activation(Activation.SOFTMAX).build();
+    return new OutputLayer.Builder(LossFunction.MCXENT)
+        .nOut(BenchNetwork.CLASSES)
+        .activation(Activation.SOFTMAX)
+        .build();
   }
 }

@@ -23,7 +23,9 @@ abstract class JavaContender implements Contender {
   /** Prepares for inference (inference mode). */
   abstract void startInference();
 
-  /** One inference-mode forward pass on preloaded batch, or single image, {@code i % Batches.COUNT}. */
+  /**
+   * One inference-mode forward pass on preloaded batch, or single image, {@code i % Batches.COUNT}.
+   */
   abstract void infer(int i, boolean single);
 
   @Override
@@ -39,8 +41,10 @@ abstract class JavaContender implements Contender {
     long nanos = System.nanoTime() - start;
     long heapAfter = allocated(threads);
     long rssAfter = Machine.rssBytes();
-    return new Training(steps * (double) Batches.SIZE / (nanos / 1e9),
-        (heapAfter - heapBefore) / (double) steps, rssAfter - rssBefore);
+    return new Training(
+        steps * (double) Batches.SIZE / (nanos / 1e9),
+        (heapAfter - heapBefore) / (double) steps,
+        rssAfter - rssBefore);
   }
 
   // Bytes allocated so far by these threads; a thread that has ended counts 0 at both reads.
@@ -83,7 +87,10 @@ abstract class JavaContender implements Contender {
     return Stats.median(Arrays.copyOf(nanos, calls)) / 1e6;
   }
 
-  /** Calls {@code body(0), body(1), ...} for at least {@code seconds} and {@code minimum} calls; returns the count. */
+  /**
+   * Calls {@code body(0), body(1), ...} for at least {@code seconds} and {@code minimum} calls;
+   * returns the count.
+   */
   private static int repeat(IntConsumer body, double seconds, int minimum) {
     long deadline = System.nanoTime() + (long) (seconds * 1e9);
     int n = 0;

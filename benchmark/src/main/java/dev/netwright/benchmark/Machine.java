@@ -65,14 +65,17 @@ final class Machine {
 
   /** ND4J's backend, e.g. "CpuBackend (nd4j-native, oneDNN)". */
   static String nd4jBackend() {
-    return Nd4j.getBackend().getClass().getSimpleName() + " (" + Nd4j.getEnvironment().getClass().getSimpleName()
-        + (oneDnn() ? ", HAVE_ONEDNN" : ", WITHOUT oneDNN: convolutions will be slow") + ")";
+    return Nd4j.getBackend().getClass().getSimpleName()
+        + " ("
+        + Nd4j.getEnvironment().getClass().getSimpleName()
+        + (oneDnn() ? ", HAVE_ONEDNN" : ", WITHOUT oneDNN: convolutions will be slow")
+        + ")";
   }
 
   /**
-   * Single-precision GEMM throughput in GFLOP/s: the best of {@code repeats} products of two
-   * {@code n} x {@code n} FLOAT matrices into a preallocated result, on the calling thread's
-   * ND4J threads, after one untimed product.
+   * Single-precision GEMM throughput in GFLOP/s: the best of {@code repeats} products of two {@code
+   * n} x {@code n} FLOAT matrices into a preallocated result, on the calling thread's ND4J threads,
+   * after one untimed product.
    */
   static double gemmPeakGflops(int n, int repeats) {
     INDArray a = Nd4j.rand(DataType.FLOAT, n, n);

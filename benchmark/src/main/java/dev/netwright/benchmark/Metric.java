@@ -12,7 +12,11 @@ enum Metric {
   RSS_GROWTH("rss-growth", "MB", Better.NEITHER),
   GFLOPS("gflops", "GFLOP/s", Better.HIGHER);
 
-  enum Better { HIGHER, LOWER, NEITHER }
+  enum Better {
+    HIGHER,
+    LOWER,
+    NEITHER
+  }
 
   final String key;
   final String unit;
@@ -24,7 +28,10 @@ enum Metric {
     this.better = better;
   }
 
-  /** Netwright's advantage over {@code other}: above 1 means Netwright is better; NaN if not comparable. */
+  /**
+   * Netwright's advantage over {@code other}: above 1 means Netwright is better; NaN if not
+   * comparable.
+   */
   double advantage(double netwright, double other) {
     return switch (better) {
       case HIGHER -> netwright / other;

@@ -4,8 +4,8 @@ import dev.netwright.runtime.model.Model;
 import dev.netwright.runtime.optim.Sgd;
 
 /**
- * A generated Netwright model trained exactly as the runtime's Trainer does it: forward, loss,
- * zero the gradients, backward, SGD step (lr 0.01, momentum 0.5).
+ * A generated Netwright model trained exactly as the runtime's Trainer does it: forward, loss, zero
+ * the gradients, backward, SGD step (lr 0.01, momentum 0.5).
  */
 final class NetwrightContender extends JavaContender {
   private final Model model;

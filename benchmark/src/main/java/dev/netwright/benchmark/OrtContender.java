@@ -19,9 +19,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * ONNX Runtime (CPU) running the file Netwright exports of the network, for inference only: the
- * session uses as many intra-op threads as the benchmark gives Netwright, its inputs are made
- * once, and each call asks for the logits alone, what Netwright's forward computes. Before anything
- * is timed, the file's logits on the first batch must be Netwright's.
+ * session uses as many intra-op threads as the benchmark gives Netwright, its inputs are made once,
+ * and each call asks for the logits alone, what Netwright's forward computes. Before anything is
+ * timed, the file's logits on the first batch must be Netwright's.
  */
 final class OrtContender extends JavaContender {
   private static final Set<String> LOGITS = Set.of("logits");
@@ -55,8 +55,9 @@ final class OrtContender extends JavaContender {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (OrtException e) {
-      throw new IllegalStateException("ONNX Runtime cannot run Netwright's export of " + network.key + ": "
-          + e.getMessage(), e);
+      throw new IllegalStateException(
+          "ONNX Runtime cannot run Netwright's export of " + network.key + ": " + e.getMessage(),
+          e);
     }
   }
 
@@ -64,20 +65,27 @@ final class OrtContender extends JavaContender {
    * The proof that both run the same network: ONNX Runtime's logits on the first batch are
    * Netwright's, to 1e-4 of their scale (the tests hold every sample to 1e-5).
    */
-  private void checkSameOutputs(BenchNetwork network, Model model, INDArray batch) throws OrtException {
+  private void checkSameOutputs(BenchNetwork network, Model model, INDArray batch)
+      throws OrtException {
     INDArray expected = model.forward(batch).castTo(DataType.DOUBLE);
     try (OrtSession.Result result = session.run(Map.of("input", features[0]), LOGITS)) {
       OnnxTensor logits = (OnnxTensor) result.get(0);
       FloatBuffer buffer = logits.getFloatBuffer();
       float[] values = new float[buffer.remaining()];
       buffer.get(values);
-      INDArray actual = Nd4j.create(values, logits.getInfo().getShape(), 'c').castTo(DataType.DOUBLE);
-      double error = actual.sub(expected).amaxNumber().doubleValue()
-          / Math.max(expected.amaxNumber().doubleValue(), Double.MIN_NORMAL);
+      INDArray actual =
+          Nd4j.create(values, logits.getInfo().getShape(), 'c').castTo(DataType.DOUBLE);
+      double error =
+          actual.sub(expected).amaxNumber().doubleValue()
+              / Math.max(expected.amaxNumber().doubleValue(), Double.MIN_NORMAL);
       if (!(error <= 1e-4)) {
-        throw new IllegalStateException(String.format(java.util.Locale.ROOT, "[benchmark/same-network] ONNX"
-            + " Runtime's %s gives logits %.2g away from Netwright's: the export is not the same network",
-            network.key, error));
+        throw new IllegalStateException(
+            String.format(
+                java.util.Locale.ROOT,
+                "[benchmark/same-network] ONNX"
+                    + " Runtime's %s gives logits %.2g away from Netwright's: the export is not the same network",
+                network.key,
+                error));
       }
     }
   }
@@ -113,7 +121,8 @@ final class OrtContender extends JavaContender {
   @Override
   void infer(int i, boolean single) {
     int b = i % Batches.COUNT;
-    try (OrtSession.Result result = session.run(Map.of("input", single ? singles[b] : features[b]), LOGITS)) {
+    try (OrtSession.Result result =
+        session.run(Map.of("input", single ? singles[b] : features[b]), LOGITS)) {
       if (result.size() != 1) {
         throw new IllegalStateException("ONNX Runtime returned " + result.size() + " outputs");
       }

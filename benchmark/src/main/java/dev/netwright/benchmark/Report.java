@@ -13,7 +13,8 @@ import java.util.Map;
 final class Report {
   private final double peakGflops;
   private final List<Framework> frameworks;
-  private final Map<BenchNetwork, Map<Metric, Map<Framework, List<Double>>>> values = new EnumMap<>(BenchNetwork.class);
+  private final Map<BenchNetwork, Map<Metric, Map<Framework, List<Double>>>> values =
+      new EnumMap<>(BenchNetwork.class);
 
   Report(double peakGflops, List<Framework> frameworks) {
     this.peakGflops = peakGflops;
@@ -25,7 +26,8 @@ final class Report {
     if (Double.isNaN(value)) {
       return;
     }
-    values.computeIfAbsent(network, n -> new EnumMap<>(Metric.class))
+    values
+        .computeIfAbsent(network, n -> new EnumMap<>(Metric.class))
         .computeIfAbsent(metric, m -> new EnumMap<>(Framework.class))
         .computeIfAbsent(framework, f -> new ArrayList<>())
         .add(value);
@@ -36,8 +38,11 @@ final class Report {
 
   /** The median over rounds, NaN when nothing was recorded. */
   double median(BenchNetwork network, Metric metric, Framework framework) {
-    List<Double> list = values.getOrDefault(network, Map.of()).getOrDefault(metric, Map.of())
-        .getOrDefault(framework, List.of());
+    List<Double> list =
+        values
+            .getOrDefault(network, Map.of())
+            .getOrDefault(metric, Map.of())
+            .getOrDefault(framework, List.of());
     return Stats.median(list.stream().mapToDouble(Double::doubleValue).toArray());
   }
 
@@ -53,7 +58,9 @@ final class Report {
         }
       }
       if (!cells.isEmpty()) {
-        lines.add(String.format(Locale.ROOT, "%-10s %-10s %s", network.key, m.key, String.join(" | ", cells)));
+        lines.add(
+            String.format(
+                Locale.ROOT, "%-10s %-10s %s", network.key, m.key, String.join(" | ", cells)));
       }
     }
     return lines;
@@ -93,7 +100,9 @@ final class Report {
   }
 
   private static String label(Metric m, Framework f) {
-    return m == Metric.RSS && f == Framework.NETWRIGHT ? "jvm" : f.key; // Netwright's and DL4J's process
+    return m == Metric.RSS && f == Framework.NETWRIGHT
+        ? "jvm"
+        : f.key; // Netwright's and DL4J's process
   }
 
   private String value(Metric m, double v) {
@@ -105,7 +114,10 @@ final class Report {
 
   private String ratio(BenchNetwork n, Metric m, Framework f, double v, String open, String close) {
     double netwright = median(n, m, Framework.NETWRIGHT);
-    if (f == Framework.NETWRIGHT || Double.isNaN(v) || Double.isNaN(netwright) || m.better == Metric.Better.NEITHER) {
+    if (f == Framework.NETWRIGHT
+        || Double.isNaN(v)
+        || Double.isNaN(netwright)
+        || m.better == Metric.Better.NEITHER) {
       return "";
     }
     return open + Metric.ratio(m.advantage(netwright, v)) + close;

@@ -28,7 +28,8 @@ final class RingBench {
       ServerSocketChannel s0 = RingAllreduce.listen("127.0.0.1");
       ServerSocketChannel s1 = RingAllreduce.listen("127.0.0.1");
       List<String> addresses = List.of(RingAllreduce.address(s0), RingAllreduce.address(s1));
-      Future<RingAllreduce> peer = pool.submit(() -> RingAllreduce.join(1, addresses, s1, "bench", 30_000, () -> false));
+      Future<RingAllreduce> peer =
+          pool.submit(() -> RingAllreduce.join(1, addresses, s1, "bench", 30_000, () -> false));
       try (RingAllreduce r0 = RingAllreduce.join(0, addresses, s0, "bench", 30_000, () -> false);
           RingAllreduce r1 = peer.get(30, TimeUnit.SECONDS)) {
         for (int n : new int[] {8_490, 41_514, 262_144, 1_048_576, 4_194_304}) {
@@ -36,12 +37,14 @@ final class RingBench {
           INDArray b = Nd4j.create(DataType.FLOAT, n);
           int reps = n > 1_000_000 ? 30 : 300;
           double[] times = new double[reps];
-          Future<?> other = pool.submit(() -> {
-            for (int i = 0; i < reps + 5; i++) {
-              r1.sum(b, 1);
-            }
-            return null;
-          });
+          Future<?> other =
+              pool.submit(
+                  () -> {
+                    for (int i = 0; i < reps + 5; i++) {
+                      r1.sum(b, 1);
+                    }
+                    return null;
+                  });
           for (int i = 0; i < reps + 5; i++) { // 5 to warm up
             long t0 = System.nanoTime();
             r0.sum(a, 1);

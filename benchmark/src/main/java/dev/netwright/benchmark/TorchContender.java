@@ -22,16 +22,22 @@ final class TorchContender implements Contender {
     String command = "params " + network.key;
     long params = (long) server.number(server.call(command, 600), "params", command);
     if (params != expectedParameters) {
-      throw new IllegalStateException(String.format(Locale.ROOT,
-          "[benchmark/same-network] PyTorch's %s has %,d parameters but Netwright's has %,d: the two"
-              + " definitions differ, so their speeds are not comparable", network.key, params, expectedParameters));
+      throw new IllegalStateException(
+          String.format(
+              Locale.ROOT,
+              "[benchmark/same-network] PyTorch's %s has %,d parameters but Netwright's has %,d: the two"
+                  + " definitions differ, so their speeds are not comparable",
+              network.key,
+              params,
+              expectedParameters));
     }
   }
 
   @Override
   public Training train(Budget b) {
     Map<String, String> r = run("train", b.trainSeconds(), b);
-    return new Training(value(r, "img_per_s", "train"), Double.NaN, value(r, "rss_growth_bytes", "train"));
+    return new Training(
+        value(r, "img_per_s", "train"), Double.NaN, value(r, "rss_growth_bytes", "train"));
   }
 
   @Override
@@ -50,7 +56,8 @@ final class TorchContender implements Contender {
   }
 
   private Map<String, String> run(String what, double seconds, Budget b) {
-    String command = String.format(Locale.ROOT, "%s %s %s %s", what, network.key, seconds, b.warmupSeconds());
+    String command =
+        String.format(Locale.ROOT, "%s %s %s %s", what, network.key, seconds, b.warmupSeconds());
     // Generous: a first step may build caches; a hung or dead script is reported, not waited on.
     return server.call(command, 300 + 20 * (seconds + b.warmupSeconds()));
   }

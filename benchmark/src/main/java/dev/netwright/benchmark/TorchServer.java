@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The PyTorch side: {@code netwright_torch_bench.py} started once as a child process, one command
- * per line on its stdin, one answer per line on its stdout ({@code ok key=value ...} or
- * {@code error message}). Its stderr goes to a file that every failure quotes.
+ * per line on its stdin, one answer per line on its stdout ({@code ok key=value ...} or {@code
+ * error message}). Its stderr goes to a file that every failure quotes.
  */
 final class TorchServer implements AutoCloseable {
   static final String DEFAULT_PYTHON = "/usr/bin/python3";
@@ -42,10 +42,10 @@ final class TorchServer implements AutoCloseable {
     this.directory = directory;
     this.stderr = directory.resolve("stderr.txt");
     this.description = String.join(" ", command);
-    this.process = new ProcessBuilder(command)
-        .redirectError(stderr.toFile())
-        .start();
-    this.commands = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
+    this.process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+    this.commands =
+        new BufferedWriter(
+            new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
     Thread reader = new Thread(() -> pump(process.getInputStream()), "torch-server-stdout");
     reader.setDaemon(true);
     reader.start();
@@ -71,7 +71,8 @@ final class TorchServer implements AutoCloseable {
       return python + " does not exist or is not executable";
     }
     try {
-      Process p = new ProcessBuilder(python, "-c", "import torch").redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(python, "-c", "import torch").redirectErrorStream(true).start();
       String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       if (!p.waitFor(START_SECONDS, TimeUnit.SECONDS)) {
         p.destroyForcibly();
@@ -79,7 +80,9 @@ final class TorchServer implements AutoCloseable {
       }
       if (p.exitValue() != 0) {
         String[] lines = output.split("\n");
-        return python + " cannot import torch (" + lines[lines.length - 1].strip()
+        return python
+            + " cannot import torch ("
+            + lines[lines.length - 1].strip()
             + "); on Debian: apt-get install python3-torch";
       }
       return null;
@@ -91,19 +94,28 @@ final class TorchServer implements AutoCloseable {
     }
   }
 
-  /** Extracts the script (and the lecture networks it imports) and starts it with {@code python}. */
+  /**
+   * Extracts the script (and the lecture networks it imports) and starts it with {@code python}.
+   */
   static TorchServer start(String python, int threads, Path fashionMnist) throws IOException {
     Path dir = Files.createTempDirectory("netwright-benchmark-");
     for (String name : RESOURCES) {
       try (InputStream in = TorchServer.class.getResourceAsStream("/python/" + name)) {
         if (in == null) {
-          throw new IOException("resource /python/" + name + " is missing from the benchmark's jar");
+          throw new IOException(
+              "resource /python/" + name + " is missing from the benchmark's jar");
         }
         Files.copy(in, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
       }
     }
-    List<String> command = new ArrayList<>(List.of(python, "-B", dir.resolve(SCRIPT).toString(),
-        "--threads", Integer.toString(threads)));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                python,
+                "-B",
+                dir.resolve(SCRIPT).toString(),
+                "--threads",
+                Integer.toString(threads)));
     if (fashionMnist != null) {
       command.addAll(List.of("--data", fashionMnist.toString()));
     }
@@ -206,8 +218,14 @@ final class TorchServer implements AutoCloseable {
     if (err.length() > 4000) {
       err = "..." + err.substring(err.length() - 4000);
     }
-    return new TorchException("PyTorch side (" + description + ") failed on '" + command + "': " + what
-        + (err.isEmpty() ? "; its stderr was empty" : "; its stderr:\n" + err));
+    return new TorchException(
+        "PyTorch side ("
+            + description
+            + ") failed on '"
+            + command
+            + "': "
+            + what
+            + (err.isEmpty() ? "; its stderr was empty" : "; its stderr:\n" + err));
   }
 
   private static Map<String, String> fields(String text) {

@@ -8,7 +8,9 @@ import java.util.Properties;
 final class Versions {
   private Versions() {}
 
-  /** The version of {@code groupId:artifactId} on the class path, or "?" when its jar does not say. */
+  /**
+   * The version of {@code groupId:artifactId} on the class path, or "?" when its jar does not say.
+   */
   static String of(String groupId, String artifactId) {
     String resource = "/META-INF/maven/" + groupId + "/" + artifactId + "/pom.properties";
     try (InputStream in = Versions.class.getResourceAsStream(resource)) {

@@ -13,14 +13,18 @@ import dev.netwright.dsl.VGGBlock;
 @Network(input = @Input(channels = 3, height = 32, width = 32), classes = 10)
 interface VggNet {
   /** 2 x conv 3x3 (64) → max-pool 2: [64, 16, 16]. */
-  @VGGBlock(convs = 2, filters = 64) Node block1();
+  @VGGBlock(convs = 2, filters = 64)
+  Node block1();
 
   /** 2 x conv 3x3 (128) → max-pool 2: [128, 8, 8]. */
-  @VGGBlock(convs = 2, filters = 128) Node block2();
+  @VGGBlock(convs = 2, filters = 128)
+  Node block2();
 
   /** 2 x conv 3x3 (256) → max-pool 2: [256, 4, 4]. */
-  @VGGBlock(convs = 2, filters = 256) Node block3();
+  @VGGBlock(convs = 2, filters = 256)
+  Node block3();
 
   /** Flatten (4096) → dense 10. */
-  @Dense(10) Node fc();
+  @Dense(10)
+  Node fc();
 }

@@ -25,9 +25,11 @@ class SameNetworksTest {
     long count = network.netwright().parameters().trainableCount();
     Batches data = Batches.random(network.channels, network.size, 1);
     new Dl4jContender(network, data, count);
-    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-        () -> new Dl4jContender(network, data, count + 1));
-    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("[benchmark/same-network] DL4J's "
-        + network.key), e.getMessage());
+    IllegalStateException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalStateException.class, () -> new Dl4jContender(network, data, count + 1));
+    org.junit.jupiter.api.Assertions.assertTrue(
+        e.getMessage().startsWith("[benchmark/same-network] DL4J's " + network.key),
+        e.getMessage());
   }
 }

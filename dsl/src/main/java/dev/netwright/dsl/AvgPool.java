@@ -20,7 +20,10 @@ public @interface AvgPool {
   /** VALID or SAME; writing {@link #pad} means explicit padding (and SAME with it is an error). */
   Padding padding() default Padding.VALID;
 
-  /** Explicit padding on each side, as PyTorch's {@code padding=}; writing it means explicit padding. */
+  /**
+   * Explicit padding on each side, as PyTorch's {@code padding=}; writing it means explicit
+   * padding.
+   */
   int pad() default 0;
 
   /** What to do when the window does not tile the padded input exactly. */

@@ -20,8 +20,8 @@ import java.lang.annotation.Target;
  * interface Net { Skip res1(); Skip res2(); @Dense(10) Node fc(); }
  * }</pre>
  *
- * A parameter named {@code input} means the block's input; its last node is its output. The
- * block's parameters are named under the node that uses it ({@code res1.conv1.weight}).
+ * A parameter named {@code input} means the block's input; its last node is its output. The block's
+ * parameters are named under the node that uses it ({@code res1.conv1.weight}).
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)

@@ -26,7 +26,10 @@ public @interface Conv {
   /** VALID or SAME; writing {@link #pad} means explicit padding (and SAME with it is an error). */
   Padding padding() default Padding.VALID;
 
-  /** Explicit zero padding on each side, as PyTorch's {@code padding=}; writing it means explicit padding. */
+  /**
+   * Explicit zero padding on each side, as PyTorch's {@code padding=}; writing it means explicit
+   * padding.
+   */
   int pad() default 0;
 
   /** Whether to add a learned bias per output channel. */
@@ -39,9 +42,9 @@ public @interface Conv {
   Init init() default Init.DEFAULT;
 
   /**
-   * Grouped convolution (PyTorch's {@code groups=}): input channels and filters are split into
-   * this many groups, and each group of filters sees only its group of input channels. It must
-   * divide both; groups = input channels is a depthwise convolution.
+   * Grouped convolution (PyTorch's {@code groups=}): input channels and filters are split into this
+   * many groups, and each group of filters sees only its group of input channels. It must divide
+   * both; groups = input channels is a depthwise convolution.
    */
   int groups() default 1;
 }

@@ -7,8 +7,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Fully connected layer: PyTorch's {@code Linear}, weights [units, inFeatures]. A [C, H, W]
- * input is flattened first, in (c, h, w) order.
+ * Fully connected layer: PyTorch's {@code Linear}, weights [units, inFeatures]. A [C, H, W] input
+ * is flattened first, in (c, h, w) order.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)

@@ -10,8 +10,8 @@ import java.lang.annotation.Target;
  * Group normalization (PyTorch's {@code GroupNorm(groups, channels, eps, affine)}): per example,
  * the channels are split into {@code groups} groups of consecutive channels, each normalised over
  * its channels and every position with its own mean and biased variance, then scaled and shifted
- * per channel. It uses no batch statistics, so it behaves the same in training and at inference
- * and on any batch size. A flat [F] input counts as F channels.
+ * per channel. It uses no batch statistics, so it behaves the same in training and at inference and
+ * on any batch size. A flat [F] input counts as F channels.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)

@@ -2,7 +2,10 @@ package dev.netwright.dsl;
 
 /** The loss a network is trained with, applied to its last node. */
 public enum Head {
-  /** Softmax over the last node's outputs, then cross-entropy with the class label (PyTorch's CrossEntropyLoss). */
+  /**
+   * Softmax over the last node's outputs, then cross-entropy with the class label (PyTorch's
+   * CrossEntropyLoss).
+   */
   SOFTMAX_CROSS_ENTROPY,
   /**
    * Sigmoid of the single output, then binary cross-entropy with a 0/1 label (PyTorch's

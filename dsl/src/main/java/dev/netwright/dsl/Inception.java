@@ -7,9 +7,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * The Inception module with 1x1 reductions (Szegedy et al. 2015), every convolution SAME with
- * ReLU: 1x1; 1x1 reduce then 3x3; 1x1 reduce then 5x5; 3x3 stride-1 max pooling then a 1x1
- * projection; concatenated on channels. GoogLeNet's 3a is (64, 96, 128, 16, 32, 32).
+ * The Inception module with 1x1 reductions (Szegedy et al. 2015), every convolution SAME with ReLU:
+ * 1x1; 1x1 reduce then 3x3; 1x1 reduce then 5x5; 3x3 stride-1 max pooling then a 1x1 projection;
+ * concatenated on channels. GoogLeNet's 3a is (64, 96, 128, 16, 32, 32).
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)

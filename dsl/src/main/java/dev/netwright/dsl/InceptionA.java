@@ -7,10 +7,10 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * The PyTorch lecture's InceptionA, without activations inside: branch1x1 1x1 (16);
- * branch5x5 1x1 (16) then 5x5 pad 2 (24); branch3x3 1x1 (16) then 3x3 pad 1 (24) then 3x3 pad 1
- * (24); branch_pool 3x3 stride-1 average pooling pad 1 then 1x1 (24); concatenated in that order
- * (88 channels with the defaults). Parameter names follow the lecture's module.
+ * The PyTorch lecture's InceptionA, without activations inside: branch1x1 1x1 (16); branch5x5 1x1
+ * (16) then 5x5 pad 2 (24); branch3x3 1x1 (16) then 3x3 pad 1 (24) then 3x3 pad 1 (24); branch_pool
+ * 3x3 stride-1 average pooling pad 1 then 1x1 (24); concatenated in that order (88 channels with
+ * the defaults). Parameter names follow the lecture's module.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)

@@ -8,8 +8,8 @@ import java.lang.annotation.Target;
 
 /**
  * The naive Inception module: parallel 1x1, 3x3 and 5x5 convolutions (SAME, ReLU) and a 3x3
- * stride-1 SAME max pooling of the input, concatenated on channels. Output channels:
- * conv1x1 + conv3x3 + conv5x5 + input channels.
+ * stride-1 SAME max pooling of the input, concatenated on channels. Output channels: conv1x1 +
+ * conv3x3 + conv5x5 + input channels.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)

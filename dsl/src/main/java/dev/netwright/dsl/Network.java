@@ -27,8 +27,8 @@ public @interface Network {
   Input input();
 
   /**
-   * Number of classes the head scores. 0 (the default) takes it from the last node; any other
-   * value is checked against the last node's output size.
+   * Number of classes the head scores. 0 (the default) takes it from the last node; any other value
+   * is checked against the last node's output size.
    */
   int classes() default 0;
 

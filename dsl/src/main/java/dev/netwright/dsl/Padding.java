@@ -8,8 +8,8 @@ public enum Padding {
   /** No padding: the window stays inside the input. */
   VALID,
   /**
-   * TensorFlow's SAME: output = ceil(input / stride), zeros added evenly, the odd one at the
-   * bottom and right.
+   * TensorFlow's SAME: output = ceil(input / stride), zeros added evenly, the odd one at the bottom
+   * and right.
    */
   SAME
 }

@@ -9,8 +9,8 @@ import java.lang.annotation.Target;
 /**
  * A residual module (He et al. 2015): a body of convolutions with SAME padding, a shortcut
  * (identity, or a linear 1x1 projection when channels or stride differ), their sum, then ReLU.
- * Parameter names follow the PyTorch lecture: {@code conv1}, {@code conv2}, ... and
- * {@code shortcut}.
+ * Parameter names follow the PyTorch lecture: {@code conv1}, {@code conv2}, ... and {@code
+ * shortcut}.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)

@@ -11,6 +11,7 @@ import dev.netwright.processor.source.NetworkParser;
 import dev.netwright.processor.writing.ModelWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.util.List;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
@@ -20,7 +21,6 @@ import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.TypeElement;
-import java.io.Writer;
 import javax.tools.Diagnostic;
 import javax.tools.FileObject;
 import javax.tools.StandardLocation;
@@ -52,16 +52,20 @@ public final class NetworkProcessor extends AbstractProcessor {
       return false;
     }
     // The layer annotations mean nothing to any other processor: claim them.
-    boolean onlyOurs = annotations.stream()
-        .allMatch(a -> a.getQualifiedName().toString().startsWith(DSL));
+    boolean onlyOurs =
+        annotations.stream().allMatch(a -> a.getQualifiedName().toString().startsWith(DSL));
     NetworkParser parser =
         new NetworkParser(processingEnv.getElementUtils(), processingEnv.getTypeUtils());
     TypeElement block = processingEnv.getElementUtils().getTypeElement(NetworkParser.BLOCK);
     for (Element element : round.getElementsAnnotatedWith(block)) {
       try {
         if (element.getKind() != ElementKind.INTERFACE) {
-          processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
-              Messages.notAnInterface("@Block", element.getKind()).text(), element);
+          processingEnv
+              .getMessager()
+              .printMessage(
+                  Diagnostic.Kind.ERROR,
+                  Messages.notAnInterface("@Block", element.getKind()).text(),
+                  element);
           continue;
         }
         report(parser.parseBlock((TypeElement) element));
@@ -82,8 +86,9 @@ public final class NetworkProcessor extends AbstractProcessor {
   private void internalError(Element element, Throwable t) {
     StringWriter trace = new StringWriter();
     t.printStackTrace(new PrintWriter(trace));
-    processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
-        Messages.internal(t + "\n" + trace).text(), element);
+    processingEnv
+        .getMessager()
+        .printMessage(Diagnostic.Kind.ERROR, Messages.internal(t + "\n" + trace).text(), element);
   }
 
   private void processNetwork(NetworkParser parser, Element element) throws Exception {
@@ -99,7 +104,9 @@ public final class NetworkProcessor extends AbstractProcessor {
     }
     ClassName model = modelName((TypeElement) element);
     if (processingEnv.getElementUtils().getTypeElement(model.canonicalName()) != null) {
-      report(List.of(Problem.error(Messages.nameClash(model.canonicalName()), JavacLocation.of(element))));
+      report(
+          List.of(
+              Problem.error(Messages.nameClash(model.canonicalName()), JavacLocation.of(element))));
       return;
     }
     ModelWriter writer = new ModelWriter(resolution.network(), model);
@@ -107,11 +114,19 @@ public final class NetworkProcessor extends AbstractProcessor {
       writer.write(NetworkProcessor.class.getName(), element).writeTo(processingEnv.getFiler());
     } catch (javax.annotation.processing.FilerException e) {
       // Another network of this round generates a class of the same name.
-      report(List.of(Problem.error(Messages.nameClash(model.canonicalName()), JavacLocation.of(element))));
+      report(
+          List.of(
+              Problem.error(Messages.nameClash(model.canonicalName()), JavacLocation.of(element))));
       return;
     }
-    FileObject dot = processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT,
-        model.packageName(), model.simpleName() + ".dot", element);
+    FileObject dot =
+        processingEnv
+            .getFiler()
+            .createResource(
+                StandardLocation.CLASS_OUTPUT,
+                model.packageName(),
+                model.simpleName() + ".dot",
+                element);
     try (Writer out = dot.openWriter()) {
       out.write(writer.diagram());
     }
@@ -125,11 +140,12 @@ public final class NetworkProcessor extends AbstractProcessor {
 
   private void report(List<Problem> problems) {
     for (Problem p : problems) {
-      Diagnostic.Kind kind = p.severity() == Problem.Severity.ERROR
-          ? Diagnostic.Kind.ERROR
-          : Diagnostic.Kind.WARNING;
+      Diagnostic.Kind kind =
+          p.severity() == Problem.Severity.ERROR ? Diagnostic.Kind.ERROR : Diagnostic.Kind.WARNING;
       JavacLocation at = (JavacLocation) p.at();
-      processingEnv.getMessager().printMessage(kind, p.text(), at.element(), at.mirror(), at.value());
+      processingEnv
+          .getMessager()
+          .printMessage(kind, p.text(), at.element(), at.mirror(), at.value());
     }
   }
 }

@@ -15,26 +15,29 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A {@code @Block} from a class file has parameter names only when it was compiled with
- * {@code -parameters}: without, the error says so; with, the network compiles.
+ * A {@code @Block} from a class file has parameter names only when it was compiled with {@code
+ * -parameters}: without, the error says so; with, the network compiles.
  */
 class BlockFromClassFileTest {
-  private static final String BLOCK = "package lib;\n"
-      + "import dev.netwright.dsl.*;\n"
-      + "@Block public interface Skip {\n"
-      + "  @Conv(filters = 2, kernel = 3, pad = 1) Node conv();\n"
-      + "  @Add Node out(Node conv, Node input);\n"
-      + "}\n";
-  private static final String NET = "package app;\n"
-      + "import dev.netwright.dsl.*;\n"
-      + "@Network(input = @Input(channels = 2, height = 4, width = 4), head = Head.NONE)\n"
-      + "interface Net { lib.Skip skip(); }\n";
+  private static final String BLOCK =
+      "package lib;\n"
+          + "import dev.netwright.dsl.*;\n"
+          + "@Block public interface Skip {\n"
+          + "  @Conv(filters = 2, kernel = 3, pad = 1) Node conv();\n"
+          + "  @Add Node out(Node conv, Node input);\n"
+          + "}\n";
+  private static final String NET =
+      "package app;\n"
+          + "import dev.netwright.dsl.*;\n"
+          + "@Network(input = @Input(channels = 2, height = 4, width = 4), head = Head.NONE)\n"
+          + "interface Net { lib.Skip skip(); }\n";
 
   @Test
   void withoutParameterNamesTheErrorSaysHowToGetThem(@TempDir Path dir) throws IOException {
     Path lib = compile(dir, "lib", "Skip", BLOCK, List.of(), "");
     StringWriter log = new StringWriter();
-    assertEquals(1, compile(dir, "app", "Net", NET, List.of(), lib.toString(), log) == null ? 1 : 0);
+    assertEquals(
+        1, compile(dir, "app", "Net", NET, List.of(), lib.toString(), log) == null ? 1 : 0);
     assertTrue(log.toString().contains("takes input 'arg0'"), log.toString());
     assertTrue(log.toString().contains("compile the block with -parameters"), log.toString());
   }
@@ -43,11 +46,13 @@ class BlockFromClassFileTest {
   void withParameterNamesTheNetworkCompiles(@TempDir Path dir) throws IOException {
     Path lib = compile(dir, "lib", "Skip", BLOCK, List.of("-parameters"), "");
     StringWriter log = new StringWriter();
-    assertTrue(compile(dir, "app", "Net", NET, List.of(), lib.toString(), log) != null, log.toString());
+    assertTrue(
+        compile(dir, "app", "Net", NET, List.of(), lib.toString(), log) != null, log.toString());
   }
 
-  private static Path compile(Path dir, String name, String type, String source, List<String> options,
-      String classPath) throws IOException {
+  private static Path compile(
+      Path dir, String name, String type, String source, List<String> options, String classPath)
+      throws IOException {
     StringWriter log = new StringWriter();
     Path out = compile(dir, name, type, source, options, classPath, log);
     assertTrue(out != null, log.toString());
@@ -55,8 +60,15 @@ class BlockFromClassFileTest {
   }
 
   /** Compiles one source; returns the class output directory, or null when javac failed. */
-  private static Path compile(Path dir, String name, String type, String source, List<String> options,
-      String classPath, StringWriter log) throws IOException {
+  private static Path compile(
+      Path dir,
+      String name,
+      String type,
+      String source,
+      List<String> options,
+      String classPath,
+      StringWriter log)
+      throws IOException {
     Path src = dir.resolve(name + "-src/" + name + "/" + type + ".java");
     Files.createDirectories(src.getParent());
     Files.writeString(src, source);
@@ -64,11 +76,26 @@ class BlockFromClassFileTest {
     Files.createDirectories(out);
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     List<String> args = new ArrayList<>(options);
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    args.addAll(List.of("-classpath", classPath.isEmpty() ? cp : cp + java.io.File.pathSeparator + classPath,
-        "-d", out.toString(), "-s", out.toString()));
-    boolean ok = javac.getTask(log, null, null, args, null,
-        javac.getStandardFileManager(null, null, null).getJavaFileObjects(src.toFile())).call();
+    String cp =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    args.addAll(
+        List.of(
+            "-classpath",
+            classPath.isEmpty() ? cp : cp + java.io.File.pathSeparator + classPath,
+            "-d",
+            out.toString(),
+            "-s",
+            out.toString()));
+    boolean ok =
+        javac
+            .getTask(
+                log,
+                null,
+                null,
+                args,
+                null,
+                javac.getStandardFileManager(null, null, null).getJavaFileObjects(src.toFile()))
+            .call();
     return ok ? out : null;
   }
 }

@@ -22,7 +22,8 @@ class CleanCompileTest {
   void simpleNetCompilesWithoutWarnings() throws IOException {
     Compilation c = compile(mnist(SIMPLE_NET));
     assertThat(c).succeededWithoutWarnings();
-    String model = c.generatedSourceFile("test.NetModel").orElseThrow().getCharContent(true).toString();
+    String model =
+        c.generatedSourceFile("test.NetModel").orElseThrow().getCharContent(true).toString();
     assertThat(model).contains("public static final int CONV2_CHANNELS = 20;");
     assertThat(model).contains("public static final long PARAMETER_COUNT = 8_490L;");
     assertThat(model).contains("@Generated(\"dev.netwright.processor.NetworkProcessor\")");
@@ -32,23 +33,28 @@ class CleanCompileTest {
 
   @Test
   void everyLayerKindAndPaddingCompiles() {
-    JavaFileObject f = Sources.net("input = @Input(channels = 3, height = 17, width = 16)",
-        "  @Conv(filters = 6, kernel = 4, stride = 2, padding = Padding.SAME, bias = false) Node a();\n"
-            + "  @AvgPool(value = 3, stride = 1, pad = 1) @Relu Node b();\n"
-            + "  @MaxPool(value = 3, stride = 2, padding = Padding.SAME) Node c();\n"
-            + "  @Conv(filters = 5, kernel = 3, pad = 1) @Relu @Flatten Node d();\n"
-            + "  @Dense(7) @Relu Node e();\n"
-            + "  @Dense(value = 4, bias = false) Node f();\n");
+    JavaFileObject f =
+        Sources.net(
+            "input = @Input(channels = 3, height = 17, width = 16)",
+            "  @Conv(filters = 6, kernel = 4, stride = 2, padding = Padding.SAME, bias = false) Node a();\n"
+                + "  @AvgPool(value = 3, stride = 1, pad = 1) @Relu Node b();\n"
+                + "  @MaxPool(value = 3, stride = 2, padding = Padding.SAME) Node c();\n"
+                + "  @Conv(filters = 5, kernel = 3, pad = 1) @Relu @Flatten Node d();\n"
+                + "  @Dense(7) @Relu Node e();\n"
+                + "  @Dense(value = 4, bias = false) Node f();\n");
     assertThat(compile(f)).succeededWithoutWarnings();
   }
 
   @Test
   void nestedInterfacesGetTheirOwnerInTheName() {
-    JavaFileObject f = JavaFileObjects.forSourceString("test.Outer", Sources.IMPORTS
-        + "class Outer {\n"
-        + "  @Network(input = @Input(channels = 1, height = 4, width = 4))\n"
-        + "  interface Inner { @Dense(3) Node fc(); }\n"
-        + "}\n");
+    JavaFileObject f =
+        JavaFileObjects.forSourceString(
+            "test.Outer",
+            Sources.IMPORTS
+                + "class Outer {\n"
+                + "  @Network(input = @Input(channels = 1, height = 4, width = 4))\n"
+                + "  interface Inner { @Dense(3) Node fc(); }\n"
+                + "}\n");
     Compilation c = compile(f);
     assertThat(c).succeededWithoutWarnings();
     assertThat(c).generatedSourceFile("test.Outer_InnerModel");
@@ -56,14 +62,18 @@ class CleanCompileTest {
 
   @Test
   void nodeNobodyConsumesIsAWarning() {
-    JavaFileObject f = mnist(
-        "  @Conv(filters = 4, kernel = 5) Node conv1();\n"
-            + "  @Conv(filters = 4, kernel = 3) Node side(Node conv1);\n"
-            + "  @Dense(10) Node fc(Node conv1);\n");
+    JavaFileObject f =
+        mnist(
+            "  @Conv(filters = 4, kernel = 5) Node conv1();\n"
+                + "  @Conv(filters = 4, kernel = 3) Node side(Node conv1);\n"
+                + "  @Dense(10) Node fc(Node conv1);\n");
     Compilation c = compile(f);
     assertThat(c).succeeded();
-    assertThat(c).hadWarningContaining("[netwright/unused-node] node 'side' is computed but nothing"
-        + " consumes it").inFile(f).onLineContaining("Node side(Node conv1)");
+    assertThat(c)
+        .hadWarningContaining(
+            "[netwright/unused-node] node 'side' is computed but nothing" + " consumes it")
+        .inFile(f)
+        .onLineContaining("Node side(Node conv1)");
     assertThat(c).hadWarningCount(1);
   }
 }

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Gradle runs the processor incrementally as "isolating": every file it writes names exactly one
  * originating element, the {@code @Network} interface. What else it reads is reachable from that
- * interface (a user block is a method's return type), which Gradle's rules for isolating
- * processors allow.
+ * interface (a user block is a method's return type), which Gradle's rules for isolating processors
+ * allow.
  */
 class GradleIncrementalTest {
   @Test
@@ -50,19 +50,26 @@ class GradleIncrementalTest {
   @Test
   void everyFileHasTheNetworkAsItsOnlyOrigin() {
     Recording recording = new Recording();
-    Compilation c = javac().withProcessors(recording).compile(
-        JavaFileObjects.forSourceString("test.Skip", Sources.IMPORTS
-            + "@Block interface Skip {\n"
-            + "  @Conv(filters = 4, kernel = 3, pad = 1) @Relu Node conv1();\n"
-            + "  @Conv(filters = 4, kernel = 3, pad = 1) Node conv2();\n"
-            + "  @Add @Relu Node out(Node conv2, Node input);\n"
-            + "}\n"),
-        Sources.net("input = @Input(channels = 4, height = 6, width = 6), classes = 3",
-            "  Skip res1();\n  @Dense(3) Node fc();\n"));
+    Compilation c =
+        javac()
+            .withProcessors(recording)
+            .compile(
+                JavaFileObjects.forSourceString(
+                    "test.Skip",
+                    Sources.IMPORTS
+                        + "@Block interface Skip {\n"
+                        + "  @Conv(filters = 4, kernel = 3, pad = 1) @Relu Node conv1();\n"
+                        + "  @Conv(filters = 4, kernel = 3, pad = 1) Node conv2();\n"
+                        + "  @Add @Relu Node out(Node conv2, Node input);\n"
+                        + "}\n"),
+                Sources.net(
+                    "input = @Input(channels = 4, height = 6, width = 6), classes = 3",
+                    "  Skip res1();\n  @Dense(3) Node fc();\n"));
     assertThat(c).succeeded();
-    assertThat(recording.origins).containsExactly(
-        "test.NetModel (source)", List.of("test.Net"),
-        "test/NetModel.dot (resource)", List.of("test.Net"));
+    assertThat(recording.origins)
+        .containsExactly(
+            "test.NetModel (source)", List.of("test.Net"),
+            "test/NetModel.dot (resource)", List.of("test.Net"));
   }
 
   /** Runs the real processor with a Filer that records the originating elements of each file. */
@@ -107,27 +114,36 @@ class GradleIncrementalTest {
       }
 
       @Override
-      public JavaFileObject createSourceFile(CharSequence name, Element... originating) throws IOException {
+      public JavaFileObject createSourceFile(CharSequence name, Element... originating)
+          throws IOException {
         origins.put(name + " (source)", names(originating));
         return filer.createSourceFile(name, originating);
       }
 
       @Override
-      public JavaFileObject createClassFile(CharSequence name, Element... originating) throws IOException {
+      public JavaFileObject createClassFile(CharSequence name, Element... originating)
+          throws IOException {
         origins.put(name + " (class)", names(originating));
         return filer.createClassFile(name, originating);
       }
 
       @Override
-      public FileObject createResource(JavaFileManager.Location location, CharSequence pkg,
-          CharSequence relativeName, Element... originating) throws IOException {
-        origins.put(pkg.toString().replace('.', '/') + "/" + relativeName + " (resource)", names(originating));
+      public FileObject createResource(
+          JavaFileManager.Location location,
+          CharSequence pkg,
+          CharSequence relativeName,
+          Element... originating)
+          throws IOException {
+        origins.put(
+            pkg.toString().replace('.', '/') + "/" + relativeName + " (resource)",
+            names(originating));
         return filer.createResource(location, pkg, relativeName, originating);
       }
 
       @Override
-      public FileObject getResource(JavaFileManager.Location location, CharSequence pkg,
-          CharSequence relativeName) throws IOException {
+      public FileObject getResource(
+          JavaFileManager.Location location, CharSequence pkg, CharSequence relativeName)
+          throws IOException {
         return filer.getResource(location, pkg, relativeName);
       }
     }

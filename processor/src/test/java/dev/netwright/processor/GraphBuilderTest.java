@@ -52,17 +52,33 @@ class GraphBuilderTest {
     return new NodeSpec(name, HERE, List.of(), List.of(layers));
   }
 
-  private static GraphBuilder.Resolution resolve(int c, int h, int w, boolean head, NodeSpec... nodes) {
-    return GraphBuilder.resolve(new NetworkSpec("T", HERE, v(c), v(h), v(w), null,
-        head ? Head.SOFTMAX_CROSS_ENTROPY : Head.NONE, Init.PYTORCH, List.of(nodes)));
+  private static GraphBuilder.Resolution resolve(
+      int c, int h, int w, boolean head, NodeSpec... nodes) {
+    return GraphBuilder.resolve(
+        new NetworkSpec(
+            "T",
+            HERE,
+            v(c),
+            v(h),
+            v(w),
+            null,
+            head ? Head.SOFTMAX_CROSS_ENTROPY : Head.NONE,
+            Init.PYTORCH,
+            List.of(nodes)));
   }
 
   @Test
   void simpleNetShapesParametersAndMultiplyAdds() {
-    ResolvedNetwork n = resolve(1, 28, 28, true,
-        node("conv1", conv(10, 5, 1, valid()), maxPool(2, valid(), 2), new ReluLayer(HERE)),
-        node("conv2", conv(20, 5, 1, valid()), maxPool(2, valid(), 2), new ReluLayer(HERE)),
-        node("fc", new DenseLayer(v(10), v(320), true, Init.DEFAULT, HERE))).network();
+    ResolvedNetwork n =
+        resolve(
+                1,
+                28,
+                28,
+                true,
+                node("conv1", conv(10, 5, 1, valid()), maxPool(2, valid(), 2), new ReluLayer(HERE)),
+                node("conv2", conv(20, 5, 1, valid()), maxPool(2, valid(), 2), new ReluLayer(HERE)),
+                node("fc", new DenseLayer(v(10), v(320), true, Init.DEFAULT, HERE)))
+            .network();
     assertEquals(Shape.map(10, 12, 12), n.nodes().get(0).out());
     assertEquals(Shape.map(20, 4, 4), n.nodes().get(1).out());
     assertEquals(Shape.flat(10), n.output().out());
@@ -80,7 +96,8 @@ class GraphBuilderTest {
     assertEquals(new Geometry(4, 2, 1, 1, 1, 1, false), g);
     ResolvedNetwork odd = resolve(1, 7, 7, false, node("c", conv(4, 2, 1, same()))).network();
     // k = 2, s = 1: total padding 1, all of it at the bottom and right
-    assertEquals(new Geometry(2, 1, 0, 0, 1, 1, true), odd.nodes().get(0).layers().get(0).geometry());
+    assertEquals(
+        new Geometry(2, 1, 0, 0, 1, 1, true), odd.nodes().get(0).layers().get(0).geometry());
     assertEquals(Shape.map(4, 7, 7), odd.output().out());
   }
 
@@ -93,23 +110,48 @@ class GraphBuilderTest {
 
   @Test
   void floorRoundingDropsTheRemainder() {
-    Layer floorPool = new PoolLayer(true, v(3), v(2), new WindowPadding(WindowPadding.Mode.EXPLICIT, v(1)),
-        true, false, HERE);
+    Layer floorPool =
+        new PoolLayer(
+            true,
+            v(3),
+            v(2),
+            new WindowPadding(WindowPadding.Mode.EXPLICIT, v(1)),
+            true,
+            false,
+            HERE);
     ResolvedNetwork n = resolve(64, 112, 112, false, node("pool", floorPool)).network();
     assertEquals(Shape.map(64, 56, 56), n.output().out()); // ResNet's stem pooling
-    GraphBuilder.Resolution exact = resolve(64, 112, 112, false,
-        node("pool", new PoolLayer(true, v(3), v(2), new WindowPadding(WindowPadding.Mode.EXPLICIT, v(1)),
-            false, false, HERE)));
+    GraphBuilder.Resolution exact =
+        resolve(
+            64,
+            112,
+            112,
+            false,
+            node(
+                "pool",
+                new PoolLayer(
+                    true,
+                    v(3),
+                    v(2),
+                    new WindowPadding(WindowPadding.Mode.EXPLICIT, v(1)),
+                    false,
+                    false,
+                    HERE)));
     assertFalse(exact.clean());
     assertEquals("inexact-output", exact.problems().get(0).message().tag());
   }
 
   @Test
   void failedNodesDoNotCascade() {
-    GraphBuilder.Resolution r = resolve(1, 8, 8, true,
-        node("a", conv(4, 9, 1, valid())),
-        node("b", conv(4, 3, 1, valid())),
-        node("fc", new DenseLayer(v(10), null, true, Init.DEFAULT, HERE)));
+    GraphBuilder.Resolution r =
+        resolve(
+            1,
+            8,
+            8,
+            true,
+            node("a", conv(4, 9, 1, valid())),
+            node("b", conv(4, 3, 1, valid())),
+            node("fc", new DenseLayer(v(10), null, true, Init.DEFAULT, HERE)));
     assertNull(r.network());
     assertEquals(1, r.problems().size());
     assertTrue(r.problems().get(0).text().startsWith("[netwright/window-too-large]"));

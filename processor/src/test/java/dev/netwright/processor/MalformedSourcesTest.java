@@ -26,13 +26,16 @@ import org.junit.jupiter.api.Test;
  * after javac's own.
  */
 class MalformedSourcesTest {
-  private static final String INPUT = "input = @Input(channels = 1, height = 8, width = 8), head = Head.NONE";
+  private static final String INPUT =
+      "input = @Input(channels = 1, height = 8, width = 8), head = Head.NONE";
 
   /** No diagnostic of the processor's own failure. */
   static void assertNoInternalError(Compilation c) {
     for (Diagnostic<? extends JavaFileObject> d : c.diagnostics()) {
       String m = d.getMessage(Locale.ROOT);
-      assertTrue(!m.contains("[netwright/internal]"), () -> "internal error at line " + d.getLineNumber() + ": " + m);
+      assertTrue(
+          !m.contains("[netwright/internal]"),
+          () -> "internal error at line " + d.getLineNumber() + ": " + m);
     }
   }
 
@@ -40,8 +43,13 @@ class MalformedSourcesTest {
   static void assertOnlyJavacErrors(Compilation c) {
     for (Diagnostic<? extends JavaFileObject> d : c.errors()) {
       String m = d.getMessage(Locale.ROOT);
-      assertTrue(!m.contains("[netwright/"),
-          () -> "a cascade after javac's error, at line " + d.getLineNumber() + ": " + m.lines().findFirst().orElse(""));
+      assertTrue(
+          !m.contains("[netwright/"),
+          () ->
+              "a cascade after javac's error, at line "
+                  + d.getLineNumber()
+                  + ": "
+                  + m.lines().findFirst().orElse(""));
     }
   }
 
@@ -53,7 +61,8 @@ class MalformedSourcesTest {
   static Map<String, Long> constants(Compilation c, String model) throws IOException {
     String text = c.generatedSourceFile(model).orElseThrow().getCharContent(true).toString();
     Map<String, Long> out = new HashMap<>();
-    Matcher m = Pattern.compile("public static final (?:int|long) (\\S+) = (-?[\\d_]+)L?;").matcher(text);
+    Matcher m =
+        Pattern.compile("public static final (?:int|long) (\\S+) = (-?[\\d_]+)L?;").matcher(text);
     while (m.find()) {
       out.put(m.group(1), Long.parseLong(m.group(2).replace("_", "")));
     }
@@ -66,15 +75,18 @@ class MalformedSourcesTest {
   void convWithoutFilters() {
     JavaFileObject f = net(INPUT, "  @Conv(kernel = 3) Node conv1();\n");
     Compilation c = compile(f);
-    assertThat(c).hadErrorContaining("missing a default value for the element 'filters'")
-        .inFile(f).onLineContaining("@Conv(kernel = 3)");
+    assertThat(c)
+        .hadErrorContaining("missing a default value for the element 'filters'")
+        .inFile(f)
+        .onLineContaining("@Conv(kernel = 3)");
     assertThat(c).hadErrorCount(1);
     assertNoInternalError(c);
   }
 
   @Test
   void inputWithoutWidth() {
-    JavaFileObject f = net("input = @Input(channels = 1, height = 8), head = Head.NONE", "  @Relu Node a();\n");
+    JavaFileObject f =
+        net("input = @Input(channels = 1, height = 8), head = Head.NONE", "  @Relu Node a();\n");
     Compilation c = compile(f);
     assertThat(c).hadErrorContaining("missing a default value for the element 'width'");
     assertThat(c).hadErrorCount(1);
@@ -103,7 +115,10 @@ class MalformedSourcesTest {
   void stringWhereAnIntBelongs() {
     JavaFileObject f = net(INPUT, "  @Conv(filters = \"8\", kernel = 3) Node conv1();\n");
     Compilation c = compile(f);
-    assertThat(c).hadErrorContaining("incompatible types").inFile(f).onLineContaining("filters = \"8\"");
+    assertThat(c)
+        .hadErrorContaining("incompatible types")
+        .inFile(f)
+        .onLineContaining("filters = \"8\"");
     assertThat(c).hadErrorCount(1);
     assertNoInternalError(c);
   }
@@ -113,14 +128,19 @@ class MalformedSourcesTest {
     JavaFileObject f = net(INPUT, "  @Conv(filters = FILTERS, kernel = 3) Node conv1();\n");
     Compilation c = compile(f);
     assertNoInternalError(c);
-    assertThat(c).hadErrorContaining("cannot find symbol").inFile(f).onLineContaining("filters = FILTERS");
+    assertThat(c)
+        .hadErrorContaining("cannot find symbol")
+        .inFile(f)
+        .onLineContaining("filters = FILTERS");
     assertThat(c).hadErrorCount(1);
   }
 
   @Test
   void undefinedInputSize() {
-    JavaFileObject f = net("input = @Input(channels = 1, height = SIZE, width = 8), head = Head.NONE",
-        "  @Relu Node a();\n");
+    JavaFileObject f =
+        net(
+            "input = @Input(channels = 1, height = SIZE, width = 8), head = Head.NONE",
+            "  @Relu Node a();\n");
     Compilation c = compile(f);
     assertNoInternalError(c);
     assertThat(c).hadErrorCount(1);
@@ -128,10 +148,14 @@ class MalformedSourcesTest {
 
   @Test
   void undefinedEnumConstant() {
-    JavaFileObject f = net(INPUT, "  @Conv(filters = 2, kernel = 3, padding = Padding.FULL) Node conv1();\n");
+    JavaFileObject f =
+        net(INPUT, "  @Conv(filters = 2, kernel = 3, padding = Padding.FULL) Node conv1();\n");
     Compilation c = compile(f);
     assertNoInternalError(c);
-    assertThat(c).hadErrorContaining("cannot find symbol").inFile(f).onLineContaining("Padding.FULL");
+    assertThat(c)
+        .hadErrorContaining("cannot find symbol")
+        .inFile(f)
+        .onLineContaining("Padding.FULL");
     assertThat(c).hadErrorCount(1);
   }
 
@@ -140,7 +164,10 @@ class MalformedSourcesTest {
     JavaFileObject f = net(INPUT, "  @Conv(filters = 2, kernel = 3) Missing conv1();\n");
     Compilation c = compile(f);
     assertNoInternalError(c);
-    assertThat(c).hadErrorContaining("cannot find symbol").inFile(f).onLineContaining("Missing conv1()");
+    assertThat(c)
+        .hadErrorContaining("cannot find symbol")
+        .inFile(f)
+        .onLineContaining("Missing conv1()");
     assertOnlyJavacErrors(c);
   }
 
@@ -159,7 +186,10 @@ class MalformedSourcesTest {
     JavaFileObject f = file("test.Net", "@Network(" + INPUT + ")\n" + declaration + "\n");
     Compilation c = compile(f);
     assertNoInternalError(c);
-    assertThat(c).hadErrorContaining("[netwright/not-an-interface]").inFile(f).onLineContaining(line);
+    assertThat(c)
+        .hadErrorContaining("[netwright/not-an-interface]")
+        .inFile(f)
+        .onLineContaining(line);
     assertThat(c).hadErrorCount(1);
   }
 
@@ -188,26 +218,41 @@ class MalformedSourcesTest {
     JavaFileObject f = file("test.Net", "@Block\nclass Blk {}\n");
     Compilation c = compile(f);
     assertNoInternalError(c);
-    assertThat(c).hadErrorContaining("[netwright/not-an-interface]").inFile(f).onLineContaining("class Blk");
+    assertThat(c)
+        .hadErrorContaining("[netwright/not-an-interface]")
+        .inFile(f)
+        .onLineContaining("class Blk");
     assertThat(c).hadErrorCount(1);
   }
 
   @Test
   void genericNetwork() {
-    JavaFileObject f = file("test.Net", "@Network(" + INPUT + ")\ninterface Net<T> { @Relu Node a(); }\n");
+    JavaFileObject f =
+        file("test.Net", "@Network(" + INPUT + ")\ninterface Net<T> { @Relu Node a(); }\n");
     Compilation c = compile(f);
     assertNoInternalError(c);
-    assertThat(c).hadErrorContaining("[netwright/generic-network]").inFile(f).onLineContaining("@Network");
+    assertThat(c)
+        .hadErrorContaining("[netwright/generic-network]")
+        .inFile(f)
+        .onLineContaining("@Network");
     assertThat(c).hadErrorCount(1);
   }
 
   @Test
   void genericBlock() {
-    JavaFileObject f = file("test.Net", "@Block\ninterface Blk<T> { @Relu Node a(); }\n"
-        + "@Network(" + INPUT + ")\ninterface Net { Blk<String> b(); }\n");
+    JavaFileObject f =
+        file(
+            "test.Net",
+            "@Block\ninterface Blk<T> { @Relu Node a(); }\n"
+                + "@Network("
+                + INPUT
+                + ")\ninterface Net { Blk<String> b(); }\n");
     Compilation c = compile(f);
     assertNoInternalError(c);
-    assertThat(c).hadErrorContaining("[netwright/generic-network]").inFile(f).onLineContaining("@Block");
+    assertThat(c)
+        .hadErrorContaining("[netwright/generic-network]")
+        .inFile(f)
+        .onLineContaining("@Block");
     assertThat(c).hadErrorCount(1);
   }
 
@@ -215,8 +260,13 @@ class MalformedSourcesTest {
 
   @Test
   void staticNestedInterfaceInAClass() {
-    JavaFileObject f = file("test.Outer", "class Outer {\n  @Network(" + INPUT + ")\n"
-        + "  interface Inner { @Conv(filters = 2, kernel = 3) Node conv1(); }\n}\n");
+    JavaFileObject f =
+        file(
+            "test.Outer",
+            "class Outer {\n  @Network("
+                + INPUT
+                + ")\n"
+                + "  interface Inner { @Conv(filters = 2, kernel = 3) Node conv1(); }\n}\n");
     Compilation c = compile(f);
     assertThat(c).succeededWithoutWarnings();
     assertThat(c).generatedSourceFile("test.Outer_InnerModel");
@@ -224,8 +274,13 @@ class MalformedSourcesTest {
 
   @Test
   void interfaceInAnInterface() {
-    JavaFileObject f = file("test.Outer", "interface Outer {\n  @Network(" + INPUT + ")\n"
-        + "  interface Inner { @Conv(filters = 2, kernel = 3) Node conv1(); }\n}\n");
+    JavaFileObject f =
+        file(
+            "test.Outer",
+            "interface Outer {\n  @Network("
+                + INPUT
+                + ")\n"
+                + "  interface Inner { @Conv(filters = 2, kernel = 3) Node conv1(); }\n}\n");
     Compilation c = compile(f);
     assertThat(c).succeededWithoutWarnings();
     assertThat(c).generatedSourceFile("test.Outer_InnerModel");
@@ -233,8 +288,13 @@ class MalformedSourcesTest {
 
   @Test
   void interfaceTwoLevelsDownInAGenericClass() {
-    JavaFileObject f = file("test.A", "class A<T> {\n  static class B {\n    @Network(" + INPUT + ")\n"
-        + "    interface C { @Conv(filters = 2, kernel = 3) Node conv1(); }\n  }\n}\n");
+    JavaFileObject f =
+        file(
+            "test.A",
+            "class A<T> {\n  static class B {\n    @Network("
+                + INPUT
+                + ")\n"
+                + "    interface C { @Conv(filters = 2, kernel = 3) Node conv1(); }\n  }\n}\n");
     Compilation c = compile(f);
     assertThat(c).succeededWithoutWarnings();
     assertThat(c).generatedSourceFile("test.A_B_CModel");
@@ -242,18 +302,30 @@ class MalformedSourcesTest {
 
   @Test
   void blockDeclaredInsideTheNetworkInterface() {
-    JavaFileObject f = file("test.Net", "@Network(" + INPUT + ")\ninterface Net {\n"
-        + "  @Block interface Pair { @Conv(filters = 2, kernel = 3, pad = 1) @Relu Node a(); @Relu Node b(); }\n"
-        + "  Pair one();\n  Pair two();\n}\n");
+    JavaFileObject f =
+        file(
+            "test.Net",
+            "@Network("
+                + INPUT
+                + ")\ninterface Net {\n"
+                + "  @Block interface Pair { @Conv(filters = 2, kernel = 3, pad = 1) @Relu Node a(); @Relu Node b(); }\n"
+                + "  Pair one();\n  Pair two();\n}\n");
     Compilation c = compile(f);
     assertThat(c).succeededWithoutWarnings();
   }
 
   @Test
   void nestedNetworkWhoseModelNameIsTakenByATopLevelNetwork() {
-    JavaFileObject f = file("test.Outer", "class Outer {\n  @Network(" + INPUT + ")\n"
-        + "  interface Inner { @Relu Node a(); }\n}\n"
-        + "@Network(" + INPUT + ")\ninterface Outer_Inner { @Relu Node a(); }\n");
+    JavaFileObject f =
+        file(
+            "test.Outer",
+            "class Outer {\n  @Network("
+                + INPUT
+                + ")\n"
+                + "  interface Inner { @Relu Node a(); }\n}\n"
+                + "@Network("
+                + INPUT
+                + ")\ninterface Outer_Inner { @Relu Node a(); }\n");
     Compilation c = compile(f);
     assertNoInternalError(c);
     assertThat(c).hadErrorContaining("Outer_InnerModel");
@@ -261,8 +333,10 @@ class MalformedSourcesTest {
 
   @Test
   void networkWhoseModelNameIsTakenByAUserClass() {
-    JavaFileObject f = file("test.Net", "@Network(" + INPUT + ")\ninterface Net { @Relu Node a(); }\n"
-        + "class NetModel {}\n");
+    JavaFileObject f =
+        file(
+            "test.Net",
+            "@Network(" + INPUT + ")\ninterface Net { @Relu Node a(); }\n" + "class NetModel {}\n");
     Compilation c = compile(f);
     assertNoInternalError(c);
     assertThat(c).hadErrorContaining("NetModel");
@@ -270,8 +344,13 @@ class MalformedSourcesTest {
 
   @Test
   void networkInTheDefaultPackage() {
-    JavaFileObject f = JavaFileObjects.forSourceString("Net", "import dev.netwright.dsl.*;\n"
-        + "@Network(" + INPUT + ")\ninterface Net { @Conv(filters = 2, kernel = 3) Node conv1(); }\n");
+    JavaFileObject f =
+        JavaFileObjects.forSourceString(
+            "Net",
+            "import dev.netwright.dsl.*;\n"
+                + "@Network("
+                + INPUT
+                + ")\ninterface Net { @Conv(filters = 2, kernel = 3) Node conv1(); }\n");
     Compilation c = compile(f);
     assertThat(c).succeededWithoutWarnings();
     assertThat(c).generatedSourceFile("NetModel");
@@ -279,8 +358,15 @@ class MalformedSourcesTest {
 
   @Test
   void twoNetworksInOneFile() {
-    JavaFileObject f = file("test.Nets", "@Network(" + INPUT + ")\ninterface First { @Relu Node a(); }\n"
-        + "@Network(" + INPUT + ")\ninterface Second { @Conv(filters = 2, kernel = 3) Node b(); }\n");
+    JavaFileObject f =
+        file(
+            "test.Nets",
+            "@Network("
+                + INPUT
+                + ")\ninterface First { @Relu Node a(); }\n"
+                + "@Network("
+                + INPUT
+                + ")\ninterface Second { @Conv(filters = 2, kernel = 3) Node b(); }\n");
     Compilation c = compile(f);
     assertThat(c).succeededWithoutWarnings();
     assertThat(c).generatedSourceFile("test.FirstModel");
@@ -291,14 +377,16 @@ class MalformedSourcesTest {
 
   @Test
   void contextualKeywordsAsNodeNames() throws IOException {
-    JavaFileObject f = net(INPUT,
-        "  @Conv(filters = 2, kernel = 3) Node record();\n"
-            + "  @Conv(filters = 3, kernel = 1) Node var();\n"
-            + "  @Relu Node yield();\n"
-            + "  @Relu Node sealed();\n"
-            + "  @Relu Node permits();\n"
-            + "  @Relu Node module();\n"
-            + "  @Conv(filters = 4, kernel = 1) Node when();\n");
+    JavaFileObject f =
+        net(
+            INPUT,
+            "  @Conv(filters = 2, kernel = 3) Node record();\n"
+                + "  @Conv(filters = 3, kernel = 1) Node var();\n"
+                + "  @Relu Node yield();\n"
+                + "  @Relu Node sealed();\n"
+                + "  @Relu Node permits();\n"
+                + "  @Relu Node module();\n"
+                + "  @Conv(filters = 4, kernel = 1) Node when();\n");
     Compilation c = compile(f);
     assertThat(c).succeededWithoutWarnings();
     Map<String, Long> k = constants(c, "test.NetModel");
@@ -310,27 +398,29 @@ class MalformedSourcesTest {
 
   @Test
   void namesOfGeneratedMembers() throws IOException {
-    JavaFileObject f = net(INPUT,
-        "  @Conv(filters = 2, kernel = 3) Node forward();\n"
-            + "  @Relu Node backward();\n"
-            + "  @Relu Node summary();\n"
-            + "  @Relu Node output();\n"
-            + "  @Relu Node loss();\n"
-            + "  @Relu Node n();\n"
-            + "  @Relu Node b();\n"
-            + "  @Relu Node seed();\n"
-            + "  @Relu Node probs();\n"
-            + "  @Relu Node parameters();\n"
-            + "  @Relu Node allocate();\n"
-            + "  @Relu Node create();\n"
-            + "  @Relu Node outputGradient();\n"
-            + "  @Relu Node enableBackward();\n"
-            + "  @Relu Node SUMMARY();\n"
-            + "  @Relu Node DIAGRAM();\n"
-            + "  @Relu Node PARAMETER_COUNT();\n"
-            + "  @Relu Node CLASSES();\n"
-            + "  @Relu Node INPUT();\n"
-            + "  @Conv(filters = 5, kernel = 1) Node newParameters();\n");
+    JavaFileObject f =
+        net(
+            INPUT,
+            "  @Conv(filters = 2, kernel = 3) Node forward();\n"
+                + "  @Relu Node backward();\n"
+                + "  @Relu Node summary();\n"
+                + "  @Relu Node output();\n"
+                + "  @Relu Node loss();\n"
+                + "  @Relu Node n();\n"
+                + "  @Relu Node b();\n"
+                + "  @Relu Node seed();\n"
+                + "  @Relu Node probs();\n"
+                + "  @Relu Node parameters();\n"
+                + "  @Relu Node allocate();\n"
+                + "  @Relu Node create();\n"
+                + "  @Relu Node outputGradient();\n"
+                + "  @Relu Node enableBackward();\n"
+                + "  @Relu Node SUMMARY();\n"
+                + "  @Relu Node DIAGRAM();\n"
+                + "  @Relu Node PARAMETER_COUNT();\n"
+                + "  @Relu Node CLASSES();\n"
+                + "  @Relu Node INPUT();\n"
+                + "  @Conv(filters = 5, kernel = 1) Node newParameters();\n");
     Compilation c = compile(f);
     assertThat(c).succeededWithoutWarnings();
     Map<String, Long> k = constants(c, "test.NetModel");
@@ -344,7 +434,10 @@ class MalformedSourcesTest {
     JavaFileObject f = net(INPUT, "  @Relu Node a();\n  @Relu Node input();\n");
     Compilation c = compile(f);
     assertNoInternalError(c);
-    assertThat(c).hadErrorContaining("[netwright/reserved-name]").inFile(f).onLineContaining("Node input()");
+    assertThat(c)
+        .hadErrorContaining("[netwright/reserved-name]")
+        .inFile(f)
+        .onLineContaining("Node input()");
     assertThat(c).hadErrorCount(1);
   }
 
@@ -354,11 +447,13 @@ class MalformedSourcesTest {
    */
   @Test
   void nodesWhoseConstantsWouldClash() throws IOException {
-    JavaFileObject f = net(INPUT,
-        "  @Conv(filters = 2, kernel = 1) Node conv1();\n"
-            + "  @Conv(filters = 3, kernel = 1) Node conv_1();\n"
-            + "  @Conv(filters = 4, kernel = 1) Node convA();\n"
-            + "  @Conv(filters = 5, kernel = 1) Node conv_a();\n");
+    JavaFileObject f =
+        net(
+            INPUT,
+            "  @Conv(filters = 2, kernel = 1) Node conv1();\n"
+                + "  @Conv(filters = 3, kernel = 1) Node conv_1();\n"
+                + "  @Conv(filters = 4, kernel = 1) Node convA();\n"
+                + "  @Conv(filters = 5, kernel = 1) Node conv_a();\n");
     Compilation c = compile(f);
     assertNoInternalError(c);
     if (c.status() == Compilation.Status.FAILURE) {
@@ -369,24 +464,32 @@ class MalformedSourcesTest {
     Map<String, Long> k = constants(c, "test.NetModel");
     assertEquals(2L, k.get("CONV1_CHANNELS"));
     assertEquals(3L, k.get("CONV_1_CHANNELS"));
-    List<Long> clashing = k.entrySet().stream().filter(e -> e.getKey().startsWith("CONV_A_CHANNELS"))
-        .map(Map.Entry::getValue).sorted().toList();
-    assertEquals(List.of(4L, 5L), clashing, "both convA and conv_a keep a channel constant: " + k.keySet());
+    List<Long> clashing =
+        k.entrySet().stream()
+            .filter(e -> e.getKey().startsWith("CONV_A_CHANNELS"))
+            .map(Map.Entry::getValue)
+            .sorted()
+            .toList();
+    assertEquals(
+        List.of(4L, 5L), clashing, "both convA and conv_a keep a channel constant: " + k.keySet());
   }
 
   @Test
   void unicodeNodeNames() throws IOException {
-    JavaFileObject f = net("input = @Input(channels = 1, height = 8, width = 8), head = Head.NONE",
-        "  @Conv(filters = 2, kernel = 3) Node 卷积1();\n"
-            + "  @Conv(filters = 3, kernel = 3) @BatchNorm Node größe();\n"
-            + "  @Conv(filters = 4, kernel = 1) Node ĉapelo();\n");
+    JavaFileObject f =
+        net(
+            "input = @Input(channels = 1, height = 8, width = 8), head = Head.NONE",
+            "  @Conv(filters = 2, kernel = 3) Node 卷积1();\n"
+                + "  @Conv(filters = 3, kernel = 3) @BatchNorm Node größe();\n"
+                + "  @Conv(filters = 4, kernel = 1) Node ĉapelo();\n");
     Compilation c = compile(f);
     assertThat(c).succeededWithoutWarnings();
     Map<String, Long> k = constants(c, "test.NetModel");
     assertEquals(2L, k.get("卷积1_CHANNELS"));
     assertEquals(3L, k.get("GRÖSSE_CHANNELS"));
     assertEquals(4L, k.get("ĈAPELO_CHANNELS"));
-    String model = c.generatedSourceFile("test.NetModel").orElseThrow().getCharContent(true).toString();
+    String model =
+        c.generatedSourceFile("test.NetModel").orElseThrow().getCharContent(true).toString();
     assertThat(model).contains("\"größe.bn.running_mean\"");
   }
 
@@ -394,8 +497,10 @@ class MalformedSourcesTest {
 
   @Test
   void samePaddingWithTheLargestStrideGivesOneRow() throws IOException {
-    JavaFileObject f = net(INPUT,
-        "  @Conv(filters = 4, kernel = 3, stride = 2147483647, padding = Padding.SAME) Node conv1();\n");
+    JavaFileObject f =
+        net(
+            INPUT,
+            "  @Conv(filters = 4, kernel = 3, stride = 2147483647, padding = Padding.SAME) Node conv1();\n");
     Compilation c = compile(f);
     assertNoInternalError(c);
     assertThat(c).succeededWithoutWarnings();
@@ -406,7 +511,8 @@ class MalformedSourcesTest {
 
   @Test
   void padPastTheIntRangeIsRefused() {
-    JavaFileObject f = net(INPUT, "  @Conv(filters = 4, kernel = 3,\n        pad = 2147483647) Node conv1();\n");
+    JavaFileObject f =
+        net(INPUT, "  @Conv(filters = 4, kernel = 3,\n        pad = 2147483647) Node conv1();\n");
     Compilation c = compile(f);
     assertNoInternalError(c);
     assertThat(c).hadErrorContaining("[netwright/").inFile(f).onLineContaining("pad = 2147483647");
@@ -415,8 +521,10 @@ class MalformedSourcesTest {
 
   @Test
   void flattenPastTheIntRangeIsRefused() {
-    JavaFileObject f = net("input = @Input(channels = 1, height = 100000, width = 100000)",
-        "  @Conv(filters = 1, kernel = 1) Node conv1();\n  @Dense(10) Node fc();\n");
+    JavaFileObject f =
+        net(
+            "input = @Input(channels = 1, height = 100000, width = 100000)",
+            "  @Conv(filters = 1, kernel = 1) Node conv1();\n  @Dense(10) Node fc();\n");
     Compilation c = compile(f);
     assertNoInternalError(c);
     assertThat(c).hadErrorContaining("[netwright/").inFile(f);
@@ -425,8 +533,10 @@ class MalformedSourcesTest {
 
   @Test
   void filtersPastTheIntRangeAreRefused() {
-    JavaFileObject f = net("input = @Input(channels = 1, height = 2, width = 2)",
-        "  @Conv(filters = 2000000000, kernel = 1) Node conv1();\n  @Dense(10) Node fc();\n");
+    JavaFileObject f =
+        net(
+            "input = @Input(channels = 1, height = 2, width = 2)",
+            "  @Conv(filters = 2000000000, kernel = 1) Node conv1();\n  @Dense(10) Node fc();\n");
     Compilation c = compile(f);
     assertNoInternalError(c);
     assertThat(c).hadErrorContaining("[netwright/");
@@ -434,10 +544,14 @@ class MalformedSourcesTest {
 
   @Test
   void infiniteBatchNormEpsIsRefused() {
-    JavaFileObject f = net(INPUT, "  @Conv(filters = 4, kernel = 3)\n  @BatchNorm(eps = 1.0 / 0) Node conv1();\n");
+    JavaFileObject f =
+        net(INPUT, "  @Conv(filters = 4, kernel = 3)\n  @BatchNorm(eps = 1.0 / 0) Node conv1();\n");
     Compilation c = compile(f);
     assertNoInternalError(c);
-    assertThat(c).hadErrorContaining("[netwright/out-of-range]").inFile(f).onLineContaining("eps = 1.0 / 0");
+    assertThat(c)
+        .hadErrorContaining("[netwright/out-of-range]")
+        .inFile(f)
+        .onLineContaining("eps = 1.0 / 0");
     assertThat(c).hadErrorCount(1);
   }
 
@@ -445,7 +559,8 @@ class MalformedSourcesTest {
 
   @Test
   void networkInitDefaultWrittenOut() {
-    JavaFileObject f = net(INPUT + ", init = Init.DEFAULT", "  @Conv(filters = 4, kernel = 3) Node conv1();\n");
+    JavaFileObject f =
+        net(INPUT + ", init = Init.DEFAULT", "  @Conv(filters = 4, kernel = 3) Node conv1();\n");
     Compilation c = compile(f);
     assertNoInternalError(c);
     assertThat(c).succeededWithoutWarnings();
@@ -453,14 +568,18 @@ class MalformedSourcesTest {
 
   // --- Diagnostics about a node that is a user block.
 
-  private static final String BLOCK = "@Block\ninterface Pair {\n"
-      + "  @Conv(filters = 2, kernel = 3, pad = 1) @Relu Node first();\n"
-      + "  @Conv(filters = 2, kernel = 3, pad = 1) Node second();\n}\n";
+  private static final String BLOCK =
+      "@Block\ninterface Pair {\n"
+          + "  @Conv(filters = 2, kernel = 3, pad = 1) @Relu Node first();\n"
+          + "  @Conv(filters = 2, kernel = 3, pad = 1) Node second();\n}\n";
 
   @Test
   void headErrorOnANetworkEndingInAUserBlockIsReportedAtTheNode() {
-    JavaFileObject f = file("test.Net", BLOCK
-        + "@Network(input = @Input(channels = 1, height = 8, width = 8))\ninterface Net {\n  Pair pair();\n}\n");
+    JavaFileObject f =
+        file(
+            "test.Net",
+            BLOCK
+                + "@Network(input = @Input(channels = 1, height = 8, width = 8))\ninterface Net {\n  Pair pair();\n}\n");
     Compilation c = compile(f);
     assertNoInternalError(c);
     assertThat(c).hadErrorContaining("[netwright/head]").inFile(f).onLineContaining("Pair pair()");
@@ -469,11 +588,19 @@ class MalformedSourcesTest {
 
   @Test
   void unusedUserBlockNodeIsWarnedAtTheNode() {
-    JavaFileObject f = file("test.Net", BLOCK
-        + "@Network(" + INPUT + ")\ninterface Net {\n  Pair pair();\n  @Relu Node out(Node input);\n}\n");
+    JavaFileObject f =
+        file(
+            "test.Net",
+            BLOCK
+                + "@Network("
+                + INPUT
+                + ")\ninterface Net {\n  Pair pair();\n  @Relu Node out(Node input);\n}\n");
     Compilation c = compile(f);
     assertThat(c).succeeded();
-    assertThat(c).hadWarningContaining("[netwright/unused-node] node 'pair'").inFile(f).onLineContaining("Pair pair()");
+    assertThat(c)
+        .hadWarningContaining("[netwright/unused-node] node 'pair'")
+        .inFile(f)
+        .onLineContaining("Pair pair()");
     assertThat(c).hadWarningCount(1);
   }
 }

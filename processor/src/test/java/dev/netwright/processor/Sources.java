@@ -10,12 +10,12 @@ import javax.tools.JavaFileObject;
 final class Sources {
   private Sources() {}
 
-  static final String IMPORTS = "package test;\n"
-      + "import dev.netwright.dsl.*;\n";
+  static final String IMPORTS = "package test;\n" + "import dev.netwright.dsl.*;\n";
 
   /** {@code test.Net} with the given network annotation attributes and body. */
   static JavaFileObject net(String networkAttributes, String body) {
-    return JavaFileObjects.forSourceString("test.Net",
+    return JavaFileObjects.forSourceString(
+        "test.Net",
         IMPORTS + "@Network(" + networkAttributes + ")\n" + "interface Net {\n" + body + "}\n");
   }
 
@@ -25,10 +25,13 @@ final class Sources {
   }
 
   /**
-   * Compiles with every lint but "processing", which would flag the {@code @Generated}
-   * annotation on generated code that no processor claims, as in any user's build.
+   * Compiles with every lint but "processing", which would flag the {@code @Generated} annotation
+   * on generated code that no processor claims, as in any user's build.
    */
   static Compilation compile(JavaFileObject... files) {
-    return javac().withProcessors(new NetworkProcessor()).withOptions("-Xlint:all", "-Xlint:-processing").compile(files);
+    return javac()
+        .withProcessors(new NetworkProcessor())
+        .withOptions("-Xlint:all", "-Xlint:-processing")
+        .compile(files);
   }
 }

@@ -23,27 +23,32 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The runtime's packages depend downwards only: kernel, then exec, then model, then data, optim,
- * io and train, which may use each other without a cycle. Read from the compiled classes (every
- * class a class names, in code, signatures and annotations) and from the sources (imports and
- * qualified names, which also catch constants the compiler copies into the user).
+ * The runtime's packages depend downwards only: kernel, then exec, then model, then data, optim, io
+ * and train, which may use each other without a cycle. Read from the compiled classes (every class
+ * a class names, in code, signatures and annotations) and from the sources (imports and qualified
+ * names, which also catch constants the compiler copies into the user).
  */
 class LayeringTest {
-  private static final Map<String, Integer> LAYER = Map.of(
-      "kernel", 0, "exec", 1, "model", 2, "data", 3, "optim", 3, "io", 3, "train", 3);
+  private static final Map<String, Integer> LAYER =
+      Map.of("kernel", 0, "exec", 1, "model", 2, "data", 3, "optim", 3, "io", 3, "train", 3);
   private static final int TOP = 3;
-  private static final Pattern CLASS_FILE_NAME = Pattern.compile("dev/netwright/runtime/([\\w/$]+)");
-  private static final Pattern SOURCE_NAME = Pattern.compile("dev\\.netwright\\.runtime\\.(\\w+)\\.[A-Z]");
+  private static final Pattern CLASS_FILE_NAME =
+      Pattern.compile("dev/netwright/runtime/([\\w/$]+)");
+  private static final Pattern SOURCE_NAME =
+      Pattern.compile("dev\\.netwright\\.runtime\\.(\\w+)\\.[A-Z]");
 
   @Test
   void compiledClassesOnlyPointDown() throws IOException, URISyntaxException {
-    Path classes = Path.of(Kernel.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    assertTrue(Files.isDirectory(classes), "expected the runtime's classes in a directory: " + classes);
+    Path classes =
+        Path.of(Kernel.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    assertTrue(
+        Files.isDirectory(classes), "expected the runtime's classes in a directory: " + classes);
     Map<String, Set<String>> uses = new TreeMap<>();
     try (Stream<Path> files = Files.walk(classes)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
         String name = classes.relativize(file).toString().replace('\\', '/');
-        Set<String> named = uses.computeIfAbsent(name.replaceFirst("\\.class$", ""), k -> new TreeSet<>());
+        Set<String> named =
+            uses.computeIfAbsent(name.replaceFirst("\\.class$", ""), k -> new TreeSet<>());
         try (InputStream in = Files.newInputStream(file)) {
           for (String text : classNamesIn(in)) {
             Matcher m = CLASS_FILE_NAME.matcher(text);
@@ -55,8 +60,12 @@ class LayeringTest {
       }
     }
     // The scan sees real arrows, so an empty list of problems means something.
-    assertTrue(uses.get("dev/netwright/runtime/model/GeneratedModel").contains("dev/netwright/runtime/exec/BatchPlan"));
-    assertTrue(uses.get("dev/netwright/runtime/io/Checkpoint").contains("dev/netwright/runtime/model/Model"));
+    assertTrue(
+        uses.get("dev/netwright/runtime/model/GeneratedModel")
+            .contains("dev/netwright/runtime/exec/BatchPlan"));
+    assertTrue(
+        uses.get("dev/netwright/runtime/io/Checkpoint")
+            .contains("dev/netwright/runtime/model/Model"));
     assertEquals(List.of(), problems(uses, '/'));
   }
 
@@ -66,7 +75,8 @@ class LayeringTest {
     Map<String, Set<String>> uses = new TreeMap<>();
     try (Stream<Path> files = Files.walk(sources)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-        String name = sources.relativize(file).toString().replace('\\', '/').replaceFirst("\\.java$", "");
+        String name =
+            sources.relativize(file).toString().replace('\\', '/').replaceFirst("\\.java$", "");
         Set<String> named = uses.computeIfAbsent(name.replace('/', '.'), k -> new TreeSet<>());
         Matcher m = SOURCE_NAME.matcher(Files.readString(file));
         while (m.find()) {
@@ -74,7 +84,8 @@ class LayeringTest {
         }
       }
     }
-    assertTrue(uses.get("dev.netwright.runtime.train.Trainer").contains("dev.netwright.runtime.io.*"));
+    assertTrue(
+        uses.get("dev.netwright.runtime.train.Trainer").contains("dev.netwright.runtime.io.*"));
     assertEquals(List.of(), problems(uses, '.'));
   }
 
@@ -85,8 +96,11 @@ class LayeringTest {
     for (Map.Entry<String, Set<String>> e : uses.entrySet()) {
       String from = layerOf(e.getKey(), separator);
       if (!LAYER.containsKey(from)) {
-        problems.add(e.getKey() + " is in no layer; put it in one of " + new TreeSet<>(LAYER.keySet())
-            + " or give its package a place in this test");
+        problems.add(
+            e.getKey()
+                + " is in no layer; put it in one of "
+                + new TreeSet<>(LAYER.keySet())
+                + " or give its package a place in this test");
         continue;
       }
       for (String used : e.getValue()) {
@@ -96,9 +110,18 @@ class LayeringTest {
         }
         if (!LAYER.containsKey(to)) {
           problems.add(e.getKey() + " uses " + used + ", which is in no layer");
-        } else if (LAYER.get(to) > LAYER.get(from) || (LAYER.get(to).equals(LAYER.get(from)) && LAYER.get(to) < TOP)) {
-          problems.add(e.getKey() + " uses " + used + ": " + from + " is below " + to
-              + "; invert it with a small interface in " + from);
+        } else if (LAYER.get(to) > LAYER.get(from)
+            || (LAYER.get(to).equals(LAYER.get(from)) && LAYER.get(to) < TOP)) {
+          problems.add(
+              e.getKey()
+                  + " uses "
+                  + used
+                  + ": "
+                  + from
+                  + " is below "
+                  + to
+                  + "; invert it with a small interface in "
+                  + from);
         } else if (LAYER.get(to) == TOP && LAYER.get(from) == TOP) {
           top.computeIfAbsent(from, k -> new TreeSet<>()).add(to);
         }
@@ -122,7 +145,8 @@ class LayeringTest {
     return end < 0 ? "" : rest.substring(0, end);
   }
 
-  private static List<String> cycle(Map<String, Set<String>> graph, String at, List<String> path, Set<String> done) {
+  private static List<String> cycle(
+      Map<String, Set<String>> graph, String at, List<String> path, Set<String> done) {
     if (path.contains(at)) {
       List<String> cycle = new ArrayList<>(path.subList(path.indexOf(at), path.size()));
       cycle.add(at);

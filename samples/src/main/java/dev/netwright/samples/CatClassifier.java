@@ -10,21 +10,30 @@ import dev.netwright.dsl.Relu;
 
 /**
  * The NumPy tutorial's L-layer network, layers_dims = [49152, 20, 7, 5, 1] for 128x128x3 images:
- * ReLU hidden layers, a sigmoid output with binary cross-entropy, weights initialised as
- * randn / sqrt(fan-in) and biases at zero; trained by full-batch gradient descent (lr 0.0075).
+ * ReLU hidden layers, a sigmoid output with binary cross-entropy, weights initialised as randn /
+ * sqrt(fan-in) and biases at zero; trained by full-batch gradient descent (lr 0.0075).
  */
-@Network(input = @Input(channels = 3, height = 128, width = 128),
-    head = Head.SIGMOID_BINARY_CROSS_ENTROPY, init = Init.SCALED_NORMAL)
+@Network(
+    input = @Input(channels = 3, height = 128, width = 128),
+    head = Head.SIGMOID_BINARY_CROSS_ENTROPY,
+    init = Init.SCALED_NORMAL)
 public interface CatClassifier {
   /** 49,152 → 20. */
-  @Dense(20) @Relu Node layer1();
+  @Dense(20)
+  @Relu
+  Node layer1();
 
   /** 20 → 7. */
-  @Dense(7) @Relu Node layer2();
+  @Dense(7)
+  @Relu
+  Node layer2();
 
   /** 7 → 5. */
-  @Dense(5) @Relu Node layer3();
+  @Dense(5)
+  @Relu
+  Node layer3();
 
   /** 5 → 1: the logit of "cat". */
-  @Dense(1) Node layer4();
+  @Dense(1)
+  Node layer4();
 }

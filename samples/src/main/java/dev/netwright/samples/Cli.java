@@ -20,12 +20,14 @@ final class Cli {
   private Cli() {}
 
   /**
-   * The class names of the data in {@code dir}, judged by its name: Fashion-MNIST's for a
-   * directory called like it, else none (the classes are numbered).
+   * The class names of the data in {@code dir}, judged by its name: Fashion-MNIST's for a directory
+   * called like it, else none (the classes are numbered).
    */
   static List<String> classNames(Path dir, int classes) {
     String name = dir.toAbsolutePath().toString().toLowerCase(Locale.ROOT);
-    return name.contains("fashion") && classes == ClassNames.FASHION_MNIST.size() ? ClassNames.FASHION_MNIST : List.of();
+    return name.contains("fashion") && classes == ClassNames.FASHION_MNIST.size()
+        ? ClassNames.FASHION_MNIST
+        : List.of();
   }
 
   /** Class {@code c} as "9 Ankle boot", or "9" without names. */
@@ -34,9 +36,9 @@ final class Cli {
   }
 
   /**
-   * The IDX split {@code split} ("train" or "t10k") of {@code dir} as data for {@code model}: labels
-   * 0 to classes - 1 of its classes (a user's network may score other than MNIST's ten); ten for
-   * a network without classes, which {@link #checkInput} then refuses. Where labels pass the
+   * The IDX split {@code split} ("train" or "t10k") of {@code dir} as data for {@code model}:
+   * labels 0 to classes - 1 of its classes (a user's network may score other than MNIST's ten); ten
+   * for a network without classes, which {@link #checkInput} then refuses. Where labels pass the
    * network's classes, a wrong image shape is still the first thing said, then the labels.
    */
   static Dataset idx(Path dir, String split, Model model) throws IOException {
@@ -44,20 +46,30 @@ final class Cli {
     try {
       return idx(dir, split, classes);
     } catch (IdxFormatException e) {
-      // Every label fits 256 classes (labels are bytes): if this read fails too, the files are broken.
+      // Every label fits 256 classes (labels are bytes): if this read fails too, the files are
+      // broken.
       Dataset any = idx(dir, split, 256);
       checkShape(model, any, dir);
       int top = 0;
       for (int i = 0; i < any.size(); i++) {
         top = Math.max(top, any.label(i));
       }
-      throw new IllegalArgumentException(e.getMessage() + " (" + model.name() + " scores " + model.classes()
-          + " classes; the labels run up to " + top + ")", e);
+      throw new IllegalArgumentException(
+          e.getMessage()
+              + " ("
+              + model.name()
+              + " scores "
+              + model.classes()
+              + " classes; the labels run up to "
+              + top
+              + ")",
+          e);
     }
   }
 
   private static Dataset idx(Path dir, String split, int classes) throws IOException {
-    return split.equals("train") ? IdxDirectory.train(dir, Normalization.MNIST, classes)
+    return split.equals("train")
+        ? IdxDirectory.train(dir, Normalization.MNIST, classes)
         : IdxDirectory.test(dir, Normalization.MNIST, classes);
   }
 
@@ -65,18 +77,33 @@ final class Cli {
   static void checkInput(Model model, Dataset data, Path dir) {
     checkShape(model, data, dir);
     if (model.classes() != data.classes()) {
-      throw new IllegalArgumentException(model.name() + " scores " + model.classes() + " classes but "
-          + dir + " has " + data.classes() + ": pick a network with " + data.classes() + " classes");
+      throw new IllegalArgumentException(
+          model.name()
+              + " scores "
+              + model.classes()
+              + " classes but "
+              + dir
+              + " has "
+              + data.classes()
+              + ": pick a network with "
+              + data.classes()
+              + " classes");
     }
   }
 
   private static void checkShape(Model model, Dataset data, Path dir) {
     int[] image = {data.channels(), data.height(), data.width()};
     if (!Arrays.equals(image, model.inputShape())) {
-      throw new IllegalArgumentException(model.name() + " takes " + Arrays.toString(model.inputShape())
-          + " images (channels, height, width) but " + dir + " holds " + Arrays.toString(image)
-          + " images: pick a network for this data (SimpleNet, InceptionNet and ResNet take the 1x28x28 images"
-          + " of MNIST and Fashion-MNIST), or data for this network");
+      throw new IllegalArgumentException(
+          model.name()
+              + " takes "
+              + Arrays.toString(model.inputShape())
+              + " images (channels, height, width) but "
+              + dir
+              + " holds "
+              + Arrays.toString(image)
+              + " images: pick a network for this data (SimpleNet, InceptionNet and ResNet take the 1x28x28 images"
+              + " of MNIST and Fashion-MNIST), or data for this network");
     }
   }
 

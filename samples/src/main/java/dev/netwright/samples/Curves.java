@@ -42,9 +42,10 @@ final class Curves implements AutoCloseable {
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    BufferedWriter writer = continuing
-        ? Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND)
-        : Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+    BufferedWriter writer =
+        continuing
+            ? Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND)
+            : Files.newBufferedWriter(file, StandardCharsets.UTF_8);
     Curves curves = new Curves(file, writer);
     if (!continuing) {
       curves.line(HEADER);
@@ -54,11 +55,19 @@ final class Curves implements AutoCloseable {
 
   /** Writes the row of one epoch and flushes it. */
   void add(EpochResult r) {
-    String test = r.testAccuracy().isPresent()
-        ? String.format(Locale.ROOT, "%.4f", r.testAccuracy().getAsDouble())
-        : "";
-    line(String.format(Locale.ROOT, "%d,%.6f,%.4f,%s,%.1f", r.epoch(), r.loss(), r.trainAccuracy(), test,
-        r.imagesPerSecond()));
+    String test =
+        r.testAccuracy().isPresent()
+            ? String.format(Locale.ROOT, "%.4f", r.testAccuracy().getAsDouble())
+            : "";
+    line(
+        String.format(
+            Locale.ROOT,
+            "%d,%.6f,%.4f,%s,%.1f",
+            r.epoch(),
+            r.loss(),
+            r.trainAccuracy(),
+            test,
+            r.imagesPerSecond()));
   }
 
   private void line(String text) {
@@ -67,7 +76,8 @@ final class Curves implements AutoCloseable {
       writer.write('\n');
       writer.flush();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the learning curves to " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot write the learning curves to " + file + ": " + e.getMessage(), e);
     }
   }
 

@@ -14,8 +14,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The NumPy tutorial's L-layer network, built from its layer sizes at run time: dense layers with
- * ReLU between them, one sigmoid output with binary cross-entropy, weights drawn as
- * randn / sqrt(fan-in) and biases at zero (the tutorial's {@code initialize_parameters_deep}).
+ * ReLU between them, one sigmoid output with binary cross-entropy, weights drawn as randn /
+ * sqrt(fan-in) and biases at zero (the tutorial's {@code initialize_parameters_deep}).
  *
  * <pre>{@code
  * Model net = new DenseNetwork(DataType.FLOAT, 1, new int[] {3, 64, 64}, 12288, 20, 7, 5, 1);
@@ -31,12 +31,19 @@ public final class DenseNetwork extends GeneratedModel<DenseNetwork.Buffers> {
   private final INDArray[] biasGradients;
 
   /**
-   * A network whose layer sizes are {@code sizes}: the first is the input's size (channels x
-   * height x width of {@code inputShape}), the last must be 1.
+   * A network whose layer sizes are {@code sizes}: the first is the input's size (channels x height
+   * x width of {@code inputShape}), the last must be 1.
    */
   public DenseNetwork(DataType dtype, long seed, int[] inputShape, int... sizes) {
-    super("DenseNetwork" + Arrays.toString(sizes), dtype, parameters(dtype, check(inputShape, sizes)),
-        inputShape, new int[] {1}, 2, HeadType.SIGMOID_BINARY_CROSS_ENTROPY, summary(sizes),
+    super(
+        "DenseNetwork" + Arrays.toString(sizes),
+        dtype,
+        parameters(dtype, check(inputShape, sizes)),
+        inputShape,
+        new int[] {1},
+        2,
+        HeadType.SIGMOID_BINARY_CROSS_ENTROPY,
+        summary(sizes),
         diagram(sizes));
     this.sizes = sizes.clone();
     int layers = sizes.length - 1;
@@ -56,25 +63,39 @@ public final class DenseNetwork extends GeneratedModel<DenseNetwork.Buffers> {
 
   private static int[] check(int[] inputShape, int[] sizes) {
     if (inputShape.length != 3) {
-      throw new IllegalArgumentException("the input shape is [channels, height, width], got "
-          + Arrays.toString(inputShape));
+      throw new IllegalArgumentException(
+          "the input shape is [channels, height, width], got " + Arrays.toString(inputShape));
     }
     if (sizes.length < 2) {
-      throw new IllegalArgumentException("layer sizes list the input size and at least the output,"
-          + " e.g. [12288, 20, 7, 5, 1]; got " + Arrays.toString(sizes));
+      throw new IllegalArgumentException(
+          "layer sizes list the input size and at least the output,"
+              + " e.g. [12288, 20, 7, 5, 1]; got "
+              + Arrays.toString(sizes));
     }
     long in = (long) inputShape[0] * inputShape[1] * inputShape[2];
     if (sizes[0] != in) {
-      throw new IllegalArgumentException("the first layer size must be the input's size " + in + " ("
-          + inputShape[0] + " x " + inputShape[1] + " x " + inputShape[2] + "), got " + sizes[0]);
+      throw new IllegalArgumentException(
+          "the first layer size must be the input's size "
+              + in
+              + " ("
+              + inputShape[0]
+              + " x "
+              + inputShape[1]
+              + " x "
+              + inputShape[2]
+              + "), got "
+              + sizes[0]);
     }
     if (sizes[sizes.length - 1] != 1) {
-      throw new IllegalArgumentException("a sigmoid binary cross-entropy output has 1 unit, but the"
-          + " last layer size is " + sizes[sizes.length - 1]);
+      throw new IllegalArgumentException(
+          "a sigmoid binary cross-entropy output has 1 unit, but the"
+              + " last layer size is "
+              + sizes[sizes.length - 1]);
     }
     for (int s : sizes) {
       if (s <= 0) {
-        throw new IllegalArgumentException("layer sizes must be positive, got " + Arrays.toString(sizes));
+        throw new IllegalArgumentException(
+            "layer sizes must be positive, got " + Arrays.toString(sizes));
       }
     }
     return sizes;
@@ -83,7 +104,13 @@ public final class DenseNetwork extends GeneratedModel<DenseNetwork.Buffers> {
   private static Parameters parameters(DataType dtype, int[] sizes) {
     Parameters.Builder b = Parameters.builder(dtype);
     for (int l = 1; l < sizes.length; l++) {
-      b.add("layer" + l + ".weight", Parameters.Init.SCALED_NORMAL, sizes[l - 1], sizes[l], sizes[l], sizes[l - 1]);
+      b.add(
+          "layer" + l + ".weight",
+          Parameters.Init.SCALED_NORMAL,
+          sizes[l - 1],
+          sizes[l],
+          sizes[l],
+          sizes[l - 1]);
       b.add("layer" + l + ".bias", Parameters.Init.ZEROS, sizes[l - 1], sizes[l], sizes[l]);
     }
     return b.build();
@@ -95,27 +122,58 @@ public final class DenseNetwork extends GeneratedModel<DenseNetwork.Buffers> {
     for (int l = 1; l < sizes.length; l++) {
       long params = (long) sizes[l - 1] * sizes[l] + sizes[l];
       total += params;
-      s.append(String.format(Locale.ROOT, "layer%-3d Dense %d->%d%s  [%d]  %,d%n", l, sizes[l - 1], sizes[l],
-          l < sizes.length - 1 ? " + ReLU" : "", sizes[l], params));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "layer%-3d Dense %d->%d%s  [%d]  %,d%n",
+              l,
+              sizes[l - 1],
+              sizes[l],
+              l < sizes.length - 1 ? " + ReLU" : "",
+              sizes[l],
+              params));
     }
-    s.append(String.format(Locale.ROOT, "Parameters: %,d (trainable %,d, non-trainable 0)%n", total, total));
+    s.append(
+        String.format(
+            Locale.ROOT, "Parameters: %,d (trainable %,d, non-trainable 0)%n", total, total));
     return s.append("Head: sigmoid binary cross-entropy (class 1 when p > 0.5)\n").toString();
   }
 
   private static String diagram(int[] sizes) {
-    String nodes = java.util.stream.IntStream.range(1, sizes.length)
-        .mapToObj(l -> "  \"layer" + l + "\" [label=\"layer" + l + "\\nDense " + sizes[l - 1] + "->" + sizes[l] + "\"];")
-        .collect(Collectors.joining("\n"));
-    String edges = java.util.stream.IntStream.range(1, sizes.length)
-        .mapToObj(l -> "  \"" + (l == 1 ? "input" : "layer" + (l - 1)) + "\" -> \"layer" + l + "\" [label=\"["
-            + sizes[l - 1] + "]\"];")
-        .collect(Collectors.joining("\n"));
+    String nodes =
+        java.util.stream.IntStream.range(1, sizes.length)
+            .mapToObj(
+                l ->
+                    "  \"layer"
+                        + l
+                        + "\" [label=\"layer"
+                        + l
+                        + "\\nDense "
+                        + sizes[l - 1]
+                        + "->"
+                        + sizes[l]
+                        + "\"];")
+            .collect(Collectors.joining("\n"));
+    String edges =
+        java.util.stream.IntStream.range(1, sizes.length)
+            .mapToObj(
+                l ->
+                    "  \""
+                        + (l == 1 ? "input" : "layer" + (l - 1))
+                        + "\" -> \"layer"
+                        + l
+                        + "\" [label=\"["
+                        + sizes[l - 1]
+                        + "]\"];")
+            .collect(Collectors.joining("\n"));
     return "digraph \"DenseNetwork\" {\n  node [shape=box];\n" + nodes + "\n" + edges + "\n}\n";
   }
 
   @Override
   protected String[] nodeNames() {
-    return java.util.stream.IntStream.range(1, sizes.length).mapToObj(l -> "layer" + l).toArray(String[]::new);
+    return java.util.stream.IntStream.range(1, sizes.length)
+        .mapToObj(l -> "layer" + l)
+        .toArray(String[]::new);
   }
 
   @Override
@@ -176,7 +234,8 @@ public final class DenseNetwork extends GeneratedModel<DenseNetwork.Buffers> {
         dz[l] = create(n, sizes[l + 1]);
       }
       for (int l = 0; l < z.length; l++) {
-        dense[l].withGradients(l == 0 ? null : dz[l - 1], weightGradients[l], biasGradients[l], dz[l]);
+        dense[l].withGradients(
+            l == 0 ? null : dz[l - 1], weightGradients[l], biasGradients[l], dz[l]);
         if (relu[l] != null) {
           relu[l].withGradients(dz[l], dz[l]);
         }

@@ -16,14 +16,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code diagram}: a sample's Graphviz diagram, as DOT text or rendered by Graphviz's dot. */
-@Command(name = "diagram", mixinStandardHelpOptions = true,
-    description = {"Print a sample network's Graphviz DOT diagram, or save it with --output, as DOT,"
-        + " SVG or PNG. SVG and PNG are drawn by Graphviz's dot (sudo apt-get install graphviz).",
-        "The format is taken from --format, else from the output file's extension, else DOT."})
+@Command(
+    name = "diagram",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Print a sample network's Graphviz DOT diagram, or save it with --output, as DOT,"
+          + " SVG or PNG. SVG and PNG are drawn by Graphviz's dot (sudo apt-get install graphviz).",
+      "The format is taken from --format, else from the output file's extension, else DOT."
+    })
 final class DiagramCommand implements Callable<Integer> {
   /** The output formats. */
   enum Format {
-    DOT, SVG, PNG
+    DOT,
+    SVG,
+    PNG
   }
 
   private static final long DOT_TIMEOUT_SECONDS = 120;
@@ -34,21 +40,32 @@ final class DiagramCommand implements Callable<Integer> {
     this.out = out;
   }
 
-  @Option(names = {"-n", "--network"}, defaultValue = "SimpleNet",
-      description = "A sample network, or your own by its class on the class path, e.g."
-          + " com.example.MyNet (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-n", "--network"},
+      defaultValue = "SimpleNet",
+      description =
+          "A sample network, or your own by its class on the class path, e.g."
+              + " com.example.MyNet (default: ${DEFAULT-VALUE}).")
   String network;
 
-  @Option(names = {"-f", "--format"}, paramLabel = "dot|svg|png",
+  @Option(
+      names = {"-f", "--format"},
+      paramLabel = "dot|svg|png",
       description = "Output format (default: from the --output extension, else dot).")
   Format format;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FILE",
       description = "Write the diagram here instead of printing it (required for png).")
   Path output;
 
-  @Option(names = "--dot", paramLabel = "PROGRAM", defaultValue = "dot",
-      description = "Graphviz's dot program, for svg and png (default: ${DEFAULT-VALUE} on the PATH).")
+  @Option(
+      names = "--dot",
+      paramLabel = "PROGRAM",
+      defaultValue = "dot",
+      description =
+          "Graphviz's dot program, for svg and png (default: ${DEFAULT-VALUE} on the PATH).")
   String dotProgram;
 
   @Override
@@ -65,7 +82,8 @@ final class DiagramCommand implements Callable<Integer> {
       return 0;
     }
     if (output == null && f == Format.PNG) {
-      throw new IllegalArgumentException("--format png writes a binary file: name it with --output FILE.png");
+      throw new IllegalArgumentException(
+          "--format png writes a binary file: name it with --output FILE.png");
     }
     byte[] rendered = render(dot, f);
     if (output == null) {
@@ -92,9 +110,16 @@ final class DiagramCommand implements Callable<Integer> {
     try {
       process = new ProcessBuilder(List.of(dotProgram, "-T" + type)).start();
     } catch (IOException e) {
-      throw new IOException("cannot run Graphviz's '" + dotProgram + "' to draw " + type.toUpperCase(Locale.ROOT)
-          + " (" + e.getMessage() + "): install Graphviz (sudo apt-get install graphviz), or save the"
-          + " diagram as DOT with --format dot and render it elsewhere", e);
+      throw new IOException(
+          "cannot run Graphviz's '"
+              + dotProgram
+              + "' to draw "
+              + type.toUpperCase(Locale.ROOT)
+              + " ("
+              + e.getMessage()
+              + "): install Graphviz (sudo apt-get install graphviz), or save the"
+              + " diagram as DOT with --format dot and render it elsewhere",
+          e);
     }
     // Read stdout and stderr while writing stdin: a large diagram would otherwise fill a pipe.
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
@@ -106,26 +131,40 @@ final class DiagramCommand implements Callable<Integer> {
     }
     if (!process.waitFor(DOT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      throw new IOException(dotProgram + " did not finish drawing " + network + " within "
-          + DOT_TIMEOUT_SECONDS + " s");
+      throw new IOException(
+          dotProgram
+              + " did not finish drawing "
+              + network
+              + " within "
+              + DOT_TIMEOUT_SECONDS
+              + " s");
     }
     readOut.join();
     readErr.join();
     if (process.exitValue() != 0) {
-      throw new IOException(dotProgram + " -T" + type + " failed (exit " + process.exitValue() + "): "
-          + stderr.toString(StandardCharsets.UTF_8).strip());
+      throw new IOException(
+          dotProgram
+              + " -T"
+              + type
+              + " failed (exit "
+              + process.exitValue()
+              + "): "
+              + stderr.toString(StandardCharsets.UTF_8).strip());
     }
     return stdout.toByteArray();
   }
 
   private static Thread drain(InputStream in, ByteArrayOutputStream to) {
-    Thread t = new Thread(() -> {
-      try (in) {
-        in.transferTo(to);
-      } catch (IOException e) {
-        // The process died; its exit status says so.
-      }
-    }, "dot-output");
+    Thread t =
+        new Thread(
+            () -> {
+              try (in) {
+                in.transferTo(to);
+              } catch (IOException e) {
+                // The process died; its exit status says so.
+              }
+            },
+            "dot-output");
     t.setDaemon(true);
     t.start();
     return t;

@@ -14,11 +14,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code export}: a network's weights, or the whole network for inference, to a file. */
-@Command(name = "export", mixinStandardHelpOptions = true,
-    description = {"Export a network with its weights: as ONNX (opset 17, for ONNX Runtime, TensorRT,"
-        + " OpenVINO and other serving stacks) or as a PyTorch state_dict .npz.",
-        "The ONNX graph reads 'input' [N, C, H, W] and writes 'logits', and 'probabilities' where the head"
-            + " has them."})
+@Command(
+    name = "export",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Export a network with its weights: as ONNX (opset 17, for ONNX Runtime, TensorRT,"
+          + " OpenVINO and other serving stacks) or as a PyTorch state_dict .npz.",
+      "The ONNX graph reads 'input' [N, C, H, W] and writes 'logits', and 'probabilities' where the head"
+          + " has them."
+    })
 final class ExportCommand implements Callable<Integer> {
   /** The file formats. */
   enum Format {
@@ -40,12 +44,19 @@ final class ExportCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model;
 
-  @Option(names = {"-f", "--format"}, paramLabel = "onnx|npz", defaultValue = "onnx",
-      description = "ONNX for inference anywhere, or .npz for PyTorch's load_state_dict (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-f", "--format"},
+      paramLabel = "onnx|npz",
+      defaultValue = "onnx",
+      description =
+          "ONNX for inference anywhere, or .npz for PyTorch's load_state_dict (default: ${DEFAULT-VALUE}).")
   Format format;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-      description = "Where to write (default: the network's name with the format's extension, here).")
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FILE",
+      description =
+          "Where to write (default: the network's name with the format's extension, here).")
   Path output;
 
   @Override
@@ -56,17 +67,32 @@ final class ExportCommand implements Callable<Integer> {
       case ONNX -> Onnx.export(file, net);
       case NPZ -> Npz.export(file, net);
     }
-    out.printf(Locale.ROOT, "%s: wrote %s (%s, %,d bytes)%n", net.name(), file, describe(net),
+    out.printf(
+        Locale.ROOT,
+        "%s: wrote %s (%s, %,d bytes)%n",
+        net.name(),
+        file,
+        describe(net),
         Files.size(file));
     return 0;
   }
 
   private String describe(Model net) {
     return switch (format) {
-      case ONNX -> String.format(Locale.ROOT, "ONNX IR %d, opset %d, %d nodes, outputs %s", Onnx.IR_VERSION,
-          Onnx.OPSET, net.graph().nodes().size(), String.join(" and ", net.graph().outputs()));
-      case NPZ -> String.format(Locale.ROOT, "state_dict, %,d parameters and %,d buffer values",
-          net.parameters().trainableCount(), net.parameters().bufferCount());
+      case ONNX ->
+          String.format(
+              Locale.ROOT,
+              "ONNX IR %d, opset %d, %d nodes, outputs %s",
+              Onnx.IR_VERSION,
+              Onnx.OPSET,
+              net.graph().nodes().size(),
+              String.join(" and ", net.graph().outputs()));
+      case NPZ ->
+          String.format(
+              Locale.ROOT,
+              "state_dict, %,d parameters and %,d buffer values",
+              net.parameters().trainableCount(),
+              net.parameters().bufferCount());
     };
   }
 }

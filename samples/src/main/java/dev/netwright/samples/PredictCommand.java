@@ -23,12 +23,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code predict}: the class of one image and the probability of every class. */
-@Command(name = "predict", mixinStandardHelpOptions = true,
-    description = {"Classify one image with a sample network and print the probability of every"
-        + " class (the softmax of its logits).",
-        "An image file (PNG, JPEG, GIF or BMP) is resized to the network's input, turned grey for a"
-            + " one-channel network and normalised as in training; --idx and --index take an"
-            + " example of an IDX test set instead."})
+@Command(
+    name = "predict",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Classify one image with a sample network and print the probability of every"
+          + " class (the softmax of its logits).",
+      "An image file (PNG, JPEG, GIF or BMP) is resized to the network's input, turned grey for a"
+          + " one-channel network and normalised as in training; --idx and --index take an"
+          + " example of an IDX test set instead."
+    })
 final class PredictCommand implements Callable<Integer> {
   private static final int BAR_WIDTH = 30;
 
@@ -54,30 +58,42 @@ final class PredictCommand implements Callable<Integer> {
 
   /** An example of an IDX directory's test split. */
   static final class IdxExample {
-    @Option(names = "--idx", paramLabel = "DIR", required = true,
+    @Option(
+        names = "--idx",
+        paramLabel = "DIR",
+        required = true,
         description = "Directory holding IDX files, e.g. " + Cli.FASHION_MNIST + ".")
     Path dir;
 
-    @Option(names = "--index", paramLabel = "K", required = true,
+    @Option(
+        names = "--index",
+        paramLabel = "K",
+        required = true,
         description = "Which example of its test split (t10k), from 0.")
     int index;
   }
 
-  @Option(names = "--invert",
-      description = "Invert the image file's greys first: MNIST and Fashion-MNIST draw light things on"
-          + " black, while a photo or a drawing is usually dark on light.")
+  @Option(
+      names = "--invert",
+      description =
+          "Invert the image file's greys first: MNIST and Fashion-MNIST draw light things on"
+              + " black, while a photo or a drawing is usually dark on light.")
   boolean invert;
 
-  @Option(names = "--class-names", paramLabel = "fashion-mnist|mnist|numbers",
-      description = "How to name the classes (default: Fashion-MNIST's for a network of 10 classes,"
-          + " unless --idx names another data set).")
+  @Option(
+      names = "--class-names",
+      paramLabel = "fashion-mnist|mnist|numbers",
+      description =
+          "How to name the classes (default: Fashion-MNIST's for a network of 10 classes,"
+              + " unless --idx names another data set).")
   String classNames;
 
   @Override
   public Integer call() throws IOException {
     Model net = model.load(out);
     if (net.classes() < 1) {
-      throw new IllegalArgumentException(net.name() + " has no classifier head: it scores no classes");
+      throw new IllegalArgumentException(
+          net.name() + " has no classifier head: it scores no classes");
     }
     List<String> names = names(net.classes());
     float[] pixels;
@@ -89,23 +105,40 @@ final class PredictCommand implements Callable<Integer> {
       Cli.checkInput(net, test, source.idx.dir);
       int k = source.idx.index;
       if (k < 0 || k >= test.size()) {
-        throw new IllegalArgumentException("--index " + k + " is outside the " + Cli.count(test.size(), "example")
-            + " of " + source.idx.dir + "'s test split: pick 0 to " + (test.size() - 1));
+        throw new IllegalArgumentException(
+            "--index "
+                + k
+                + " is outside the "
+                + Cli.count(test.size(), "example")
+                + " of "
+                + source.idx.dir
+                + "'s test split: pick 0 to "
+                + (test.size() - 1));
       }
       pixels = new float[test.imageSize()];
       test.copyImage(k, pixels, 0);
       truth = test.label(k);
-      out.printf(Locale.ROOT, "test example %d of %s, true class %s%n", k, source.idx.dir, Cli.label(names, truth));
+      out.printf(
+          Locale.ROOT,
+          "test example %d of %s, true class %s%n",
+          k,
+          source.idx.dir,
+          Cli.label(names, truth));
     }
     int[] shape = net.inputShape();
-    INDArray input = Nd4j.create(pixels).reshape(1, shape[0], shape[1], shape[2]).castTo(net.dataType());
+    INDArray input =
+        Nd4j.create(pixels).reshape(1, shape[0], shape[1], shape[2]).castTo(net.dataType());
     net.setTraining(false);
     double[] p = probabilities(net, net.forward(input));
     int best = 0;
     for (int c = 1; c < p.length; c++) {
       best = p[c] > p[best] ? c : best;
     }
-    out.printf(Locale.ROOT, "prediction: %s, probability %.4f%s%n", Cli.label(names, best), p[best],
+    out.printf(
+        Locale.ROOT,
+        "prediction: %s, probability %.4f%s%n",
+        Cli.label(names, best),
+        p[best],
         truth < 0 ? "" : best == truth ? " (right)" : " (wrong)");
     int width = "class".length();
     for (int c = 0; c < p.length; c++) {
@@ -113,7 +146,11 @@ final class PredictCommand implements Callable<Integer> {
     }
     out.printf(Locale.ROOT, "%-" + width + "s  probability%n", "class");
     for (int c = 0; c < p.length; c++) {
-      out.printf(Locale.ROOT, "%-" + width + "s  %11.4f  %s%n", Cli.label(names, c), p[c],
+      out.printf(
+          Locale.ROOT,
+          "%-" + width + "s  %11.4f  %s%n",
+          Cli.label(names, c),
+          p[c],
           "#".repeat((int) Math.round(p[c] * BAR_WIDTH)));
     }
     return 0;
@@ -127,16 +164,23 @@ final class PredictCommand implements Callable<Integer> {
       }
       which = classes == ClassNames.FASHION_MNIST.size() ? "fashion-mnist" : "numbers";
     }
-    List<String> names = switch (which.toLowerCase(Locale.ROOT)) {
-      case "fashion-mnist" -> ClassNames.FASHION_MNIST;
-      case "mnist" -> ClassNames.MNIST;
-      case "numbers" -> List.of();
-      default -> throw new IllegalArgumentException("--class-names " + which
-          + ": expected fashion-mnist, mnist or numbers");
-    };
+    List<String> names =
+        switch (which.toLowerCase(Locale.ROOT)) {
+          case "fashion-mnist" -> ClassNames.FASHION_MNIST;
+          case "mnist" -> ClassNames.MNIST;
+          case "numbers" -> List.of();
+          default ->
+              throw new IllegalArgumentException(
+                  "--class-names " + which + ": expected fashion-mnist, mnist or numbers");
+        };
     if (!names.isEmpty() && names.size() != classes) {
-      throw new IllegalArgumentException("--class-names " + which + " names " + names.size()
-          + " classes, but the network scores " + classes);
+      throw new IllegalArgumentException(
+          "--class-names "
+              + which
+              + " names "
+              + names.size()
+              + " classes, but the network scores "
+              + classes);
     }
     return names;
   }
@@ -150,8 +194,12 @@ final class PredictCommand implements Callable<Integer> {
     int channels = shape[0];
     int plane = shape[1] * shape[2];
     if (channels != 1 && channels != 3) {
-      throw new IllegalArgumentException(net.name() + " takes " + channels + "-channel images; an image"
-          + " file gives 1 (grey) or 3 (RGB)");
+      throw new IllegalArgumentException(
+          net.name()
+              + " takes "
+              + channels
+              + "-channel images; an image"
+              + " file gives 1 (grey) or 3 (RGB)");
     }
     float[] rgb = Images.read(file, shape[1], shape[2]);
     float[] x = channels == 3 ? rgb : new float[plane];
@@ -165,8 +213,14 @@ final class PredictCommand implements Callable<Integer> {
       float v = invert ? 1 - x[i] : x[i];
       x[i] = (v - norm.mean()) / norm.std();
     }
-    out.printf(Locale.ROOT, "image %s as %dx%d %s%s, normalised as MNIST%n", file, shape[2], shape[1],
-        channels == 1 ? "grey" : "RGB", invert ? ", inverted" : "");
+    out.printf(
+        Locale.ROOT,
+        "image %s as %dx%d %s%s, normalised as MNIST%n",
+        file,
+        shape[2],
+        shape[1],
+        channels == 1 ? "grey" : "RGB",
+        invert ? ", inverted" : "");
     return x;
   }
 

@@ -15,11 +15,18 @@ import dev.netwright.dsl.Relu;
 @Network(input = @Input(channels = 1, height = 28, width = 28), classes = 10)
 public interface SimpleNet {
   /** conv(1→10, k5) → max-pool 2 → ReLU: [10, 12, 12]. */
-  @Conv(filters = 10, kernel = 5) @MaxPool(2) @Relu Node conv1();
+  @Conv(filters = 10, kernel = 5)
+  @MaxPool(2)
+  @Relu
+  Node conv1();
 
   /** conv(10→20, k5) → max-pool 2 → ReLU: [20, 4, 4]. */
-  @Conv(filters = 20, kernel = 5) @MaxPool(2) @Relu Node conv2();
+  @Conv(filters = 20, kernel = 5)
+  @MaxPool(2)
+  @Relu
+  Node conv2();
 
   /** Flatten (320) → dense 10. */
-  @Dense(value = 10, inFeatures = 320) Node fc();
+  @Dense(value = 10, inFeatures = 320)
+  Node fc();
 }

@@ -11,7 +11,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 /** Every block and hand-written graph: backward against central differences in double precision. */
 class BlockGradientTest {
   private static void check(Model model) {
-    GradientCheck.check(model, GradientCheck.input(model, 2, 1), GradientCheck.labels(model, 2, 2), 30, 1e-5);
+    GradientCheck.check(
+        model, GradientCheck.input(model, 2, 1), GradientCheck.labels(model, 2, 2), 30, 1e-5);
   }
 
   @Test
@@ -43,8 +44,10 @@ class BlockGradientTest {
   void residualWithProjectionShortcutAndStride() {
     TinyBlocks_ProjectedModel model = new TinyBlocks_ProjectedModel(DataType.DOUBLE, 6);
     assertEquals(3, TinyBlocks_ProjectedModel.RES_HEIGHT);
-    assertTrue(model.parameters().list().stream().anyMatch(p -> p.name().equals("res.shortcut.weight")));
-    assertTrue(model.parameters().list().stream().anyMatch(p -> p.name().equals("res2.shortcut.weight")));
+    assertTrue(
+        model.parameters().list().stream().anyMatch(p -> p.name().equals("res.shortcut.weight")));
+    assertTrue(
+        model.parameters().list().stream().anyMatch(p -> p.name().equals("res2.shortcut.weight")));
     check(model);
   }
 

@@ -17,8 +17,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The tutorials' networks: parameter counts as Keras' model.summary() and torchsummary report
- * them for the same definitions, shapes, summaries and diagrams.
+ * The tutorials' networks: parameter counts as Keras' model.summary() and torchsummary report them
+ * for the same definitions, shapes, summaries and diagrams.
  */
 class BlockSamplesTest {
   @Test
@@ -54,44 +54,63 @@ class BlockSamplesTest {
   @Test
   void parameterNamesFollowTheLecturesModules() {
     Model net = new InceptionNetModel();
-    org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {24, 16, 5, 5},
-        net.parameters().get("incep1.branch5x5_2.weight").shape());
-    assertTrue(net.parameters().list().stream().anyMatch(p -> p.name().equals("incep2.branch_pool.bias")));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        new long[] {24, 16, 5, 5}, net.parameters().get("incep1.branch5x5_2.weight").shape());
+    assertTrue(
+        net.parameters().list().stream().anyMatch(p -> p.name().equals("incep2.branch_pool.bias")));
     Model res = new ResNetModel();
-    assertTrue(res.parameters().list().stream().anyMatch(p -> p.name().equals("rblock2.conv2.weight")));
+    assertTrue(
+        res.parameters().list().stream().anyMatch(p -> p.name().equals("rblock2.conv2.weight")));
   }
 
   @Test
   void headlessNetworkRunsForwardAndBackwardFromAGivenGradient() {
     Model net = new KerasBlocks_ResidualModuleModel(DataType.FLOAT, 1);
     INDArray y = net.forward(Nd4j.rand(DataType.FLOAT, 1, 3, 256, 256));
-    assertEquals(java.util.List.of(1L, 64L, 256L, 256L), java.util.Arrays.stream(y.shape()).boxed().toList());
+    assertEquals(
+        java.util.List.of(1L, 64L, 256L, 256L),
+        java.util.Arrays.stream(y.shape()).boxed().toList());
     net.backward(Nd4j.ones(DataType.FLOAT, 1, 64, 256, 256));
-    assertTrue(net.parameters().get("residual.shortcut.weight").gradient().norm2Number().doubleValue() > 0);
-    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-        () -> net.loss(Nd4j.zeros(DataType.FLOAT, 1, 10)));
+    assertTrue(
+        net.parameters().get("residual.shortcut.weight").gradient().norm2Number().doubleValue()
+            > 0);
+    IllegalStateException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalStateException.class, () -> net.loss(Nd4j.zeros(DataType.FLOAT, 1, 10)));
     assertTrue(e.getMessage().contains("has no head"), e.getMessage());
   }
 
   @Test
   void summaryShowsBlocksAndTheirMembersIndented() {
     String summary = InceptionNetModel.SUMMARY;
-    assertTrue(summary.matches("(?s).*\\nincep1 +InceptionA\\(16, 16, 24, 16, 24, 24\\) +\\[88, 12, 12\\] +19,104.*"), summary);
-    assertTrue(summary.matches("(?s).*\\n  branch5x5_2 +Conv2d 16->24 5x5 s1 pad 2 +\\[24, 12, 12\\] +9,624.*"), summary);
+    assertTrue(
+        summary.matches(
+            "(?s).*\\nincep1 +InceptionA\\(16, 16, 24, 16, 24, 24\\) +\\[88, 12, 12\\] +19,104.*"),
+        summary);
+    assertTrue(
+        summary.matches(
+            "(?s).*\\n  branch5x5_2 +Conv2d 16->24 5x5 s1 pad 2 +\\[24, 12, 12\\] +9,624.*"),
+        summary);
     assertTrue(summary.contains("Parameters: 97,298"), summary);
   }
 
   @Test
   void diagramParsesWithGraphvizAndNamesEveryNode(@TempDir Path dir) throws Exception {
-    for (Model net : new Model[] {new InceptionNetModel(), new ResNetModel(),
-        new KerasBlocks_Inception3a3bModel(), new TinyBlocks_NestedModel(DataType.FLOAT, 0)}) {
+    for (Model net :
+        new Model[] {
+          new InceptionNetModel(),
+          new ResNetModel(),
+          new KerasBlocks_Inception3a3bModel(),
+          new TinyBlocks_NestedModel(DataType.FLOAT, 0)
+        }) {
       String dot = net.diagram();
       for (String node : nodeNames(net)) {
         assertTrue(dot.contains("\"" + node + "\" [label="), net.name() + " diagram lacks " + node);
       }
       Path file = dir.resolve(net.name() + ".dot");
       Files.writeString(file, dot);
-      Process p = new ProcessBuilder("dot", "-Tsvg", file.toString()).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder("dot", "-Tsvg", file.toString()).redirectErrorStream(true).start();
       String svg;
       try (InputStream in = p.getInputStream()) {
         svg = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -105,7 +124,8 @@ class BlockSamplesTest {
   @Test
   void diagramIsAlsoAResourceBesideTheClass() throws IOException {
     try (InputStream in = InceptionNetModel.class.getResourceAsStream("InceptionNetModel.dot")) {
-      assertEquals(InceptionNetModel.DIAGRAM, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      assertEquals(
+          InceptionNetModel.DIAGRAM, new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
     assertTrue(InceptionNetModel.DIAGRAM.contains("subgraph \"cluster_incep1\""));
   }
@@ -115,6 +135,7 @@ class BlockSamplesTest {
     // Parameters are named "<node>.weight": every learned node must appear in the diagram.
     return net.parameters().list().stream()
         .map(p -> p.name().substring(0, p.name().lastIndexOf('.')))
-        .distinct().toList();
+        .distinct()
+        .toList();
   }
 }

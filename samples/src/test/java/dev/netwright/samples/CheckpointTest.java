@@ -29,8 +29,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * SimpleNet on 1,000 Fashion-MNIST images with the lecture's settings (batch 64, SGD lr 0.01,
- * momentum 0.5): three epochs straight, and one epoch, a checkpoint, new objects and two more,
- * give the same losses and the same weights bit for bit on one ND4J thread. Needs Debian's
+ * momentum 0.5): three epochs straight, and one epoch, a checkpoint, new objects and two more, give
+ * the same losses and the same weights bit for bit on one ND4J thread. Needs Debian's
  * dataset-fashion-mnist (CI installs it); fails without it.
  */
 class CheckpointTest {
@@ -38,8 +38,7 @@ class CheckpointTest {
   private static int previousThreads;
   private static Dataset train;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeAll
   static void oneThread() throws IOException {
@@ -78,7 +77,9 @@ class CheckpointTest {
 
     assertEquals(List.of(1, 2, 3), results.stream().map(EpochResult::epoch).toList());
     assertEquals(losses(uninterrupted), losses(results));
-    assertArrayEquals(straight.parameters().values().toFloatVector(), resumed.parameters().values().toFloatVector());
+    assertArrayEquals(
+        straight.parameters().values().toFloatVector(),
+        resumed.parameters().values().toFloatVector());
     assertTrue(uninterrupted.get(2).loss() < uninterrupted.get(0).loss(), uninterrupted.toString());
   }
 
@@ -97,12 +98,17 @@ class CheckpointTest {
     }
     Model resumed = new TinyClassics_DropoutNetModel(DataType.FLOAT, 7);
     try (BatchLoader batches = loader()) {
-      results.addAll(trainer(2).resumeFrom(dir.resolve(Trainer.LAST_CHECKPOINT)).build()
-          .fit(resumed, sgd(resumed), batches));
+      results.addAll(
+          trainer(2)
+              .resumeFrom(dir.resolve(Trainer.LAST_CHECKPOINT))
+              .build()
+              .fit(resumed, sgd(resumed), batches));
     }
     assertEquals(16, resumed.trainingSteps() - 16, "the step count continues from the checkpoint");
     assertEquals(losses(uninterrupted), losses(results));
-    assertArrayEquals(straight.parameters().values().toFloatVector(), resumed.parameters().values().toFloatVector());
+    assertArrayEquals(
+        straight.parameters().values().toFloatVector(),
+        resumed.parameters().values().toFloatVector());
   }
 
   @Test
@@ -114,18 +120,38 @@ class CheckpointTest {
     Sgd optimizer = sgd(inception);
     float[] before = inception.parameters().values().toFloatVector();
 
-    ModelFileException e = assertThrows(ModelFileException.class, () -> Checkpoint.load(file, inception, optimizer));
+    ModelFileException e =
+        assertThrows(ModelFileException.class, () -> Checkpoint.load(file, inception, optimizer));
     String m = e.getMessage();
-    assertTrue(m.startsWith(file + ": is a checkpoint of network SimpleNet, not of InceptionNet: 30 of their"
-        + " parameters and buffers differ:\n"), m);
-    assertTrue(m.contains("\n  missing from the checkpoint: incep1.branch1x1.weight [16, 10, 1, 1] (parameter)\n"), m);
-    assertTrue(m.contains("\n  missing from the checkpoint: incep2.branch_pool.bias [24] (parameter)\n"), m);
-    assertTrue(m.contains("\n  shape differs: conv2.weight is [20, 10, 5, 5] in the checkpoint, [20, 88, 5, 5] in the"
-        + " model\n"), m);
-    assertTrue(m.contains("\n  shape differs: fc.weight is [10, 320] in the checkpoint, [10, 1408] in the model\n"), m);
-    assertTrue(m.endsWith("\nLoad it into the SimpleNet it was saved from, or train this InceptionNet from its own"
-        + " initial weights."), m);
-    assertEquals(28, m.lines().filter(l -> l.startsWith("  missing from the checkpoint: incep")).count(), m);
+    assertTrue(
+        m.startsWith(
+            file
+                + ": is a checkpoint of network SimpleNet, not of InceptionNet: 30 of their"
+                + " parameters and buffers differ:\n"),
+        m);
+    assertTrue(
+        m.contains(
+            "\n  missing from the checkpoint: incep1.branch1x1.weight [16, 10, 1, 1] (parameter)\n"),
+        m);
+    assertTrue(
+        m.contains("\n  missing from the checkpoint: incep2.branch_pool.bias [24] (parameter)\n"),
+        m);
+    assertTrue(
+        m.contains(
+            "\n  shape differs: conv2.weight is [20, 10, 5, 5] in the checkpoint, [20, 88, 5, 5] in the"
+                + " model\n"),
+        m);
+    assertTrue(
+        m.contains(
+            "\n  shape differs: fc.weight is [10, 320] in the checkpoint, [10, 1408] in the model\n"),
+        m);
+    assertTrue(
+        m.endsWith(
+            "\nLoad it into the SimpleNet it was saved from, or train this InceptionNet from its own"
+                + " initial weights."),
+        m);
+    assertEquals(
+        28, m.lines().filter(l -> l.startsWith("  missing from the checkpoint: incep")).count(), m);
     assertArrayEquals(before, inception.parameters().values().toFloatVector());
     assertEquals(0, optimizer.steps());
   }

@@ -17,15 +17,19 @@ class ClassicLayersTest {
   @Test
   void normsActivationsAndGlobalPoolingInTrainingMode() {
     Model net = new TinyClassics_NormsModel(DataType.DOUBLE, 1);
-    GradientCheck.check(net, GradientCheck.input(net, 4, 1), GradientCheck.labels(net, 4, 2), 30, 1e-5);
+    GradientCheck.check(
+        net, GradientCheck.input(net, 4, 1), GradientCheck.labels(net, 4, 2), 30, 1e-5);
   }
 
   @Test
   void batchNormResidualVariants() {
     Model net = new TinyClassics_ResidualsModel(DataType.DOUBLE, 2);
     assertTrue(net.parameters().list().stream().anyMatch(p -> p.name().equals("basic.bn1.weight")));
-    assertTrue(net.parameters().list().stream().anyMatch(p -> p.name().equals("bottleneck.shortcut_bn.bias")));
-    GradientCheck.check(net, GradientCheck.input(net, 3, 3), GradientCheck.labels(net, 3, 4), 20, 1e-5);
+    assertTrue(
+        net.parameters().list().stream()
+            .anyMatch(p -> p.name().equals("bottleneck.shortcut_bn.bias")));
+    GradientCheck.check(
+        net, GradientCheck.input(net, 3, 3), GradientCheck.labels(net, 3, 4), 20, 1e-5);
   }
 
   @Test
@@ -59,7 +63,8 @@ class ClassicLayersTest {
     assertEquals(0.0, mean.sumNumber().doubleValue(), 0.0);
     net.setTraining(true);
     INDArray training = net.forward(x).dup();
-    assertNotEquals(0.0, mean.sumNumber().doubleValue(), "training forward updates the running mean");
+    assertNotEquals(
+        0.0, mean.sumNumber().doubleValue(), "training forward updates the running mean");
     INDArray after = mean.dup();
     net.setTraining(false);
     INDArray inference = net.forward(x).dup();
@@ -72,7 +77,9 @@ class ClassicLayersTest {
   void summaryCountsNonTrainableStatisticsApart() {
     // conv1 bn 6 + fc1 bn 4 channels: 2 x 10 running statistics
     assertEquals(20, TinyClassics_NormsModel.BUFFER_COUNT);
-    assertTrue(TinyClassics_NormsModel.SUMMARY.contains("non-trainable 20"), TinyClassics_NormsModel.SUMMARY);
+    assertTrue(
+        TinyClassics_NormsModel.SUMMARY.contains("non-trainable 20"),
+        TinyClassics_NormsModel.SUMMARY);
   }
 
   @Test
@@ -83,8 +90,12 @@ class ClassicLayersTest {
     double bound = Math.sqrt(6.0 / (6 * 9 + 6 * 9));
     INDArray xavier = net.parameters().get("conv2.weight").value();
     assertTrue(xavier.amaxNumber().doubleValue() <= bound, "Xavier uniform stays within its bound");
-    assertEquals(0.0, net.parameters().get("conv2.bias").value().sumNumber().doubleValue(), 0.0,
+    assertEquals(
+        0.0,
+        net.parameters().get("conv2.bias").value().sumNumber().doubleValue(),
+        0.0,
         "biases start at zero outside PyTorch's default");
-    assertEquals(6.0, net.parameters().get("conv1.bn.weight").value().sumNumber().doubleValue(), 0.0);
+    assertEquals(
+        6.0, net.parameters().get("conv1.bn.weight").value().sumNumber().doubleValue(), 0.0);
   }
 }

@@ -63,8 +63,11 @@ class ClassicNetworksTest {
   @Test
   void resNet18RunsForwardAndBackward() {
     var net = new Classics_ResNet18Model(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1);
-    var x = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 3, 224, 224);
-    var labels = org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 1000);
+    var x =
+        org.nd4j.linalg.factory.Nd4j.rand(
+            org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 3, 224, 224);
+    var labels =
+        org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 1000);
     labels.putScalar(0, 3, 1);
     labels.putScalar(1, 7, 1);
     net.forward(x);

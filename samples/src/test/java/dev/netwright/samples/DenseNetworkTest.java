@@ -29,11 +29,15 @@ class DenseNetworkTest {
 
   @Test
   void layerSizesAreChecked() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new DenseNetwork(DataType.FLOAT, 1, new int[] {3, 64, 64}, 12000, 20, 1));
-    assertEquals("the first layer size must be the input's size 12288 (3 x 64 x 64), got 12000",
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new DenseNetwork(DataType.FLOAT, 1, new int[] {3, 64, 64}, 12000, 20, 1));
+    assertEquals(
+        "the first layer size must be the input's size 12288 (3 x 64 x 64), got 12000",
         e.getMessage());
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new DenseNetwork(DataType.FLOAT, 1, new int[] {1, 2, 2}, 4, 3, 2));
   }
 
@@ -52,14 +56,19 @@ class DenseNetworkTest {
    */
   @Test
   void oneVersusRestFashionMnist() throws IOException {
-    Dataset train = ImageFolder.oneVersusRest(
-        IdxDirectory.train(IdxDirectory.DEBIAN_FASHION_MNIST, Normalization.NONE).head(4000), 1, 1);
-    Dataset test = ImageFolder.oneVersusRest(
-        IdxDirectory.test(IdxDirectory.DEBIAN_FASHION_MNIST, Normalization.NONE), 1, 1);
+    Dataset train =
+        ImageFolder.oneVersusRest(
+            IdxDirectory.train(IdxDirectory.DEBIAN_FASHION_MNIST, Normalization.NONE).head(4000),
+            1,
+            1);
+    Dataset test =
+        ImageFolder.oneVersusRest(
+            IdxDirectory.test(IdxDirectory.DEBIAN_FASHION_MNIST, Normalization.NONE), 1, 1);
     DenseNetwork net = new DenseNetwork(DataType.FLOAT, 1, new int[] {1, 28, 28}, 784, 20, 7, 5, 1);
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    double[] accuracy = SmallClassics.fullBatch(net, train, test, 601, 0.0075, 1,
-        new PrintStream(log, true, StandardCharsets.UTF_8));
+    double[] accuracy =
+        SmallClassics.fullBatch(
+            net, train, test, 601, 0.0075, 1, new PrintStream(log, true, StandardCharsets.UTF_8));
     String out = log.toString(StandardCharsets.UTF_8);
     double first = cost(out, 0);
     double last = cost(out, 600);

@@ -21,14 +21,23 @@ import org.nd4j.linalg.factory.Nd4j;
 class DivergenceTest {
   @Test
   void hugeLearningRateNamesTheStepAndTheFirstNonFiniteNode() throws IOException {
-    Dataset train = IdxDirectory.train(IdxDirectory.DEBIAN_FASHION_MNIST, Normalization.MNIST).head(640);
+    Dataset train =
+        IdxDirectory.train(IdxDirectory.DEBIAN_FASHION_MNIST, Normalization.MNIST).head(640);
     SimpleNetModel net = new SimpleNetModel(DataType.FLOAT, 1);
     try (BatchLoader batches = new BatchLoader(train, 64, true, 1, DataType.FLOAT)) {
-      TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-          () -> Trainer.builder().epochs(3).quiet(true).build()
-              .fit(net, new Sgd(net.parameters(), 1e9, 0.9), batches));
+      TrainingDivergedException e =
+          assertThrows(
+              TrainingDivergedException.class,
+              () ->
+                  Trainer.builder()
+                      .epochs(3)
+                      .quiet(true)
+                      .build()
+                      .fit(net, new Sgd(net.parameters(), 1e9, 0.9), batches));
       assertTrue(e.node() != null && !e.node().equals("input"), e.getMessage());
-      assertTrue(e.getMessage().contains("the first node whose output is not finite is '" + e.node() + "'"),
+      assertTrue(
+          e.getMessage()
+              .contains("the first node whose output is not finite is '" + e.node() + "'"),
           e.getMessage());
       assertTrue(e.getMessage().contains("at step " + e.step()), e.getMessage());
     }
@@ -44,11 +53,18 @@ class DivergenceTest {
     pixels[5 * 784 + 10 * 28 + 20] = Float.NaN;
     Dataset poisoned = Dataset.of(1, 28, 28, 10, pixels, labels);
     try (BatchLoader batches = new BatchLoader(poisoned, 64, false, 1, DataType.FLOAT)) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> Trainer.builder().epochs(1).quiet(true).build()
-              .fit(net, new Sgd(net.parameters(), 0.01, 0.5), batches));
-      assertEquals("SimpleNet.forward: the input holds NaN at example 5, channel 0, row 10, column 20; a"
-          + " network cannot learn from non-finite values: clean the data or check its normalisation",
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  Trainer.builder()
+                      .epochs(1)
+                      .quiet(true)
+                      .build()
+                      .fit(net, new Sgd(net.parameters(), 0.01, 0.5), batches));
+      assertEquals(
+          "SimpleNet.forward: the input holds NaN at example 5, channel 0, row 10, column 20; a"
+              + " network cannot learn from non-finite values: clean the data or check its normalisation",
           e.getMessage());
     }
     assertArrayEquals(before, net.parameters().values().toFloatVector());

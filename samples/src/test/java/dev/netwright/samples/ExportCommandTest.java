@@ -4,15 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.netwright.dsl.Dense;
+import dev.netwright.dsl.Input;
+import dev.netwright.dsl.Network;
+import dev.netwright.dsl.Node;
 import dev.netwright.runtime.data.Batch;
 import dev.netwright.runtime.data.BatchLoader;
 import dev.netwright.runtime.data.Dataset;
 import dev.netwright.runtime.data.IdxDirectory;
 import dev.netwright.runtime.data.Normalization;
-import dev.netwright.dsl.Dense;
-import dev.netwright.dsl.Input;
-import dev.netwright.dsl.Network;
-import dev.netwright.dsl.Node;
 import dev.netwright.runtime.io.Npz;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +34,16 @@ class ExportCommandTest {
 
   @Test
   void onnxRuntimeScoresATrainedSimpleNetAsEvaluateDoes() throws Exception {
-    CliRun train = CliRun.of("train", "--data", DATA, "--limit", "6000", "--quiet", "--checkpoint-dir", dir.toString());
+    CliRun train =
+        CliRun.of(
+            "train",
+            "--data",
+            DATA,
+            "--limit",
+            "6000",
+            "--quiet",
+            "--checkpoint-dir",
+            dir.toString());
     assertEquals(0, train.status, train.toString());
     String checkpoint = dir.resolve("last.ckpt").toString();
     CliRun evaluate = CliRun.of("evaluate", "--data", DATA, "--checkpoint", checkpoint);
@@ -42,10 +51,16 @@ class ExportCommandTest {
     Matcher m = Pattern.compile("SimpleNet: test accuracy (\\d+\\.\\d\\d)%").matcher(evaluate.out);
     assertTrue(m.find(), evaluate.toString());
     Path file = dir.resolve("simplenet.onnx");
-    CliRun export = CliRun.of("export", "--checkpoint", checkpoint, "--format", "onnx", "-o", file.toString());
+    CliRun export =
+        CliRun.of("export", "--checkpoint", checkpoint, "--format", "onnx", "-o", file.toString());
     assertEquals(0, export.status, export.toString());
-    assertTrue(export.out.contains("SimpleNet: wrote " + file + " (ONNX IR 8, opset 17, 9 nodes, outputs logits and"
-        + " probabilities"), export.toString());
+    assertTrue(
+        export.out.contains(
+            "SimpleNet: wrote "
+                + file
+                + " (ONNX IR 8, opset 17, 9 nodes, outputs logits and"
+                + " probabilities"),
+        export.toString());
 
     Dataset test = IdxDirectory.test(Path.of(DATA), Normalization.MNIST);
     long correct = 0;
@@ -66,7 +81,8 @@ class ExportCommandTest {
   @Test
   void npzHoldsTheStateDict() throws Exception {
     Path file = dir.resolve("resnet.npz");
-    CliRun r = CliRun.of("export", "--network", "ResNet", "--format", "npz", "--output", file.toString());
+    CliRun r =
+        CliRun.of("export", "--network", "ResNet", "--format", "npz", "--output", file.toString());
     assertEquals(0, r.status, r.toString());
     assertTrue(r.out.contains("ResNet: untrained, weights initialised from seed 0"), r.toString());
     assertTrue(r.out.contains("(state_dict, 41,514 parameters"), r.toString());
@@ -88,10 +104,15 @@ class ExportCommandTest {
 
   @Test
   void theDataShapeIsCheckedBeforeTrainingStarts() {
-    CliRun r = CliRun.of("train", "--network", PADDED, "--data", DATA, "--checkpoint-dir", dir.toString());
+    CliRun r =
+        CliRun.of("train", "--network", PADDED, "--data", DATA, "--checkpoint-dir", dir.toString());
     assertEquals(1, r.status, r.toString());
-    assertTrue(r.err.contains("error: Padded takes [3, 8, 8] images (channels, height, width) but " + DATA
-        + " holds [1, 28, 28] images"), r.toString());
+    assertTrue(
+        r.err.contains(
+            "error: Padded takes [3, 8, 8] images (channels, height, width) but "
+                + DATA
+                + " holds [1, 28, 28] images"),
+        r.toString());
     assertFalse(r.out.contains("epoch"), r.toString());
     assertFalse(Files.exists(dir.resolve("last.ckpt")));
   }
@@ -99,22 +120,33 @@ class ExportCommandTest {
   /** Fashion-MNIST's image shape, but five classes where the data has ten. */
   @Network(input = @Input(channels = 1, height = 28, width = 28), classes = 5)
   interface FiveClasses {
-    @Dense(5) Node fc();
+    @Dense(5)
+    Node fc();
   }
 
   @Test
   void labelsPastTheNetworksClassesAreNamedBeforeTrainingStarts() {
-    CliRun r = CliRun.of("train", "--network", "dev.netwright.samples.ExportCommandTest.FiveClasses", "--data", DATA);
+    CliRun r =
+        CliRun.of(
+            "train",
+            "--network",
+            "dev.netwright.samples.ExportCommandTest.FiveClasses",
+            "--data",
+            DATA);
     assertEquals(1, r.status, r.toString());
-    assertTrue(r.err.contains("is outside [0, 5); expected class indices 0 to 4: is classes = 5 right for this data"
-        + " set? (FiveClasses scores 5 classes; the labels run up to 9)"), r.toString());
+    assertTrue(
+        r.err.contains(
+            "is outside [0, 5); expected class indices 0 to 4: is classes = 5 right for this data"
+                + " set? (FiveClasses scores 5 classes; the labels run up to 9)"),
+        r.toString());
   }
 
   @Test
   void aMissingOrWrongClassIsNamed() {
     CliRun missing = CliRun.of("summary", "--network", "com.example.Missing");
     assertEquals(1, missing.status, missing.toString());
-    assertTrue(missing.err.contains("no class com.example.Missing on the class path"), missing.toString());
+    assertTrue(
+        missing.err.contains("no class com.example.Missing on the class path"), missing.toString());
     CliRun notNetwork = CliRun.of("summary", "--network", "java.lang.String");
     assertEquals(1, notNetwork.status, notNetwork.toString());
     assertTrue(notNetwork.err.contains("java.lang.String is not a network"), notNetwork.toString());

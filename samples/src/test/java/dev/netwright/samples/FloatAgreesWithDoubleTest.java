@@ -22,11 +22,17 @@ import org.nd4j.linalg.factory.Nd4j;
 class FloatAgreesWithDoubleTest {
   static Stream<Arguments> networks() {
     return Stream.of(
-        Arguments.of("SimpleNet", (LongFunction<Model>) s -> new SimpleNetModel(DataType.FLOAT, s),
+        Arguments.of(
+            "SimpleNet",
+            (LongFunction<Model>) s -> new SimpleNetModel(DataType.FLOAT, s),
             (LongFunction<Model>) s -> new SimpleNetModel(DataType.DOUBLE, s)),
-        Arguments.of("InceptionNet", (LongFunction<Model>) s -> new InceptionNetModel(DataType.FLOAT, s),
+        Arguments.of(
+            "InceptionNet",
+            (LongFunction<Model>) s -> new InceptionNetModel(DataType.FLOAT, s),
             (LongFunction<Model>) s -> new InceptionNetModel(DataType.DOUBLE, s)),
-        Arguments.of("ResNet", (LongFunction<Model>) s -> new ResNetModel(DataType.FLOAT, s),
+        Arguments.of(
+            "ResNet",
+            (LongFunction<Model>) s -> new ResNetModel(DataType.FLOAT, s),
             (LongFunction<Model>) s -> new ResNetModel(DataType.DOUBLE, s)));
   }
 
@@ -49,7 +55,8 @@ class FloatAgreesWithDoubleTest {
       INDArray gf = f.parameters().get(p.name()).gradient().castTo(DataType.DOUBLE);
       double scale = gd.norm2Number().doubleValue();
       double diff = gd.sub(gf).norm2Number().doubleValue();
-      assertTrue(diff <= 1e-3 * scale + 1e-7,
+      assertTrue(
+          diff <= 1e-3 * scale + 1e-7,
           name + " " + p.name() + ": |float - double| = " + diff + " against |double| = " + scale);
     }
   }

@@ -68,10 +68,14 @@ final class GradientCheck {
         double exact = analytic.getDouble(p.offset() + i);
         // Relative error, except for gradients near zero, where central differences carry about
         // 1e-10 of round-off: there the difference is held to tolerance x 1e-4 absolutely.
-        double error = Math.abs(exact - numeric) / Math.max(1e-4, Math.abs(exact) + Math.abs(numeric));
-        assertTrue(error < tolerance, () -> String.format(
-            "%s[%d]: backward gives %.10g, central differences %.10g (relative error %.2g)",
-            p.name(), i, exact, numeric, error));
+        double error =
+            Math.abs(exact - numeric) / Math.max(1e-4, Math.abs(exact) + Math.abs(numeric));
+        assertTrue(
+            error < tolerance,
+            () ->
+                String.format(
+                    "%s[%d]: backward gives %.10g, central differences %.10g (relative error %.2g)",
+                    p.name(), i, exact, numeric, error));
         checked++;
       }
     }

@@ -17,8 +17,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The lecture's InceptionNet and ResNet, one full Fashion-MNIST epoch with the lecture's settings
- * (batch 64, SGD lr 0.01, momentum 0.5). PyTorch reaches 78.0% and 81.3%; we require 77% and
- * 80%. Needs Debian's dataset-fashion-mnist (CI installs it): fails, never skips, without it.
+ * (batch 64, SGD lr 0.01, momentum 0.5). PyTorch reaches 78.0% and 81.3%; we require 77% and 80%.
+ * Needs Debian's dataset-fashion-mnist (CI installs it): fails, never skips, without it.
  */
 class LectureNetworksTrainingTest {
   private static Dataset train;
@@ -33,7 +33,10 @@ class LectureNetworksTrainingTest {
   private static double oneEpoch(Model net, long seed) {
     try (BatchLoader batches = new BatchLoader(train, 64, true, seed, DataType.FLOAT);
         BatchLoader tests = new BatchLoader(test, 1000, false, seed, DataType.FLOAT)) {
-      Trainer.builder().epochs(1).quiet(true).build()
+      Trainer.builder()
+          .epochs(1)
+          .quiet(true)
+          .build()
           .fit(net, new Sgd(net.parameters(), 0.01, 0.5), batches);
       return Evaluation.of(net, tests).accuracy();
     }

@@ -21,8 +21,11 @@ class MainTest {
   void trainOnASubsetEndsWithAccuracyAndThroughput() {
     CliRun r = CliRun.of("train", "--limit", "2000", "--quiet", "--seed", "3");
     assertEquals(0, r.status, r.toString());
-    assertTrue(r.out.contains("SGD lr 0.01, momentum 0.5, batch 64, 1 epoch, seed 3"), r.toString());
-    assertTrue(r.out.matches("(?s).*SimpleNet: test accuracy \\d+\\.\\d\\d% after 1 epoch, [\\d,]+ training images/s.*"),
+    assertTrue(
+        r.out.contains("SGD lr 0.01, momentum 0.5, batch 64, 1 epoch, seed 3"), r.toString());
+    assertTrue(
+        r.out.matches(
+            "(?s).*SimpleNet: test accuracy \\d+\\.\\d\\d% after 1 epoch, [\\d,]+ training images/s.*"),
         r.toString());
     assertTrue(r.out.contains("true \\ predicted"), "confusion matrix missing: " + r);
   }
@@ -38,22 +41,28 @@ class MainTest {
   void dataOfAnotherShapeNamesTheNetworksThatFit() {
     CliRun r = CliRun.of("evaluate", "--network", "LeNet5", "--limit", "10");
     assertEquals(1, r.status, r.toString());
-    assertTrue(r.err.contains("LeNet5 takes [1, 32, 32] images (channels, height, width) but "
-        + Cli.FASHION_MNIST + " holds [1, 28, 28] images"), r.toString());
+    assertTrue(
+        r.err.contains(
+            "LeNet5 takes [1, 32, 32] images (channels, height, width) but "
+                + Cli.FASHION_MNIST
+                + " holds [1, 28, 28] images"),
+        r.toString());
   }
 
   @Test
   void unknownNetworkListsTheSamples() {
     CliRun r = CliRun.of("summary", "--network", "NoSuchNet");
     assertEquals(1, r.status, r.toString());
-    assertTrue(r.err.contains("no sample network 'NoSuchNet'; the samples are SimpleNet"), r.toString());
+    assertTrue(
+        r.err.contains("no sample network 'NoSuchNet'; the samples are SimpleNet"), r.toString());
   }
 
   @Test
   void helpListsTheCommands() {
     CliRun r = CliRun.of("--help");
     assertEquals(0, r.status, r.toString());
-    for (String command : new String[] {"train", "evaluate", "predict", "summary", "diagram", "digits", "dense"}) {
+    for (String command :
+        new String[] {"train", "evaluate", "predict", "summary", "diagram", "digits", "dense"}) {
       assertTrue(r.out.contains("\n  " + command + " "), command + " missing: " + r);
     }
   }

@@ -32,22 +32,26 @@ class NpzPyTorchTest {
   private static final Path PYTHON = Path.of("/usr/bin/python3");
   private static final double TOLERANCE = 1e-4;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void pytorchLoadsOurExportsStrictlyAndComputesTheSameOutputs() throws Exception {
-    List<Model> models = List.of(new SimpleNetModel(DataType.FLOAT, 3), new ResNetModel(DataType.FLOAT, 3));
+    List<Model> models =
+        List.of(new SimpleNetModel(DataType.FLOAT, 3), new ResNetModel(DataType.FLOAT, 3));
     List<String> torchNames = List.of("simple", "resnet");
     INDArray input = input(6);
     Path inputFile = dir.resolve("input.npy");
     Npy.write(inputFile, input);
-    List<String> command = new ArrayList<>(List.of(PYTHON.toString(), script().toString(), inputFile.toString()));
+    List<String> command =
+        new ArrayList<>(List.of(PYTHON.toString(), script().toString(), inputFile.toString()));
     for (int i = 0; i < models.size(); i++) {
       Path weights = dir.resolve(torchNames.get(i) + ".npz");
       Npz.export(weights, models.get(i));
-      command.addAll(List.of(torchNames.get(i), weights.toString(), dir.resolve(torchNames.get(i) + ".out.npy")
-          .toString()));
+      command.addAll(
+          List.of(
+              torchNames.get(i),
+              weights.toString(),
+              dir.resolve(torchNames.get(i) + ".out.npy").toString()));
     }
     run(command);
 
@@ -62,11 +66,18 @@ class NpzPyTorchTest {
       assertTrue(difference < TOLERANCE, model.name() + ": max |ours - PyTorch's| = " + difference);
       assertTrue(ours.amaxNumber().doubleValue() > 0.01, "outputs worth comparing: " + ours);
 
-      // PyTorch's own state_dict, float64 from np.savez, into a fresh FLOAT network: every value back exactly.
-      Model fresh = name.equals("simple") ? new SimpleNetModel(DataType.FLOAT, 8) : new ResNetModel(DataType.FLOAT, 8);
+      // PyTorch's own state_dict, float64 from np.savez, into a fresh FLOAT network: every value
+      // back exactly.
+      Model fresh =
+          name.equals("simple")
+              ? new SimpleNetModel(DataType.FLOAT, 8)
+              : new ResNetModel(DataType.FLOAT, 8);
       Npz.importInto(dir.resolve(name + ".torch.npz"), fresh);
-      assertEquals(DataType.DOUBLE, Npz.read(dir.resolve(name + ".torch.npz")).get("fc.weight").dataType());
-      assertArrayEquals(model.parameters().values().toFloatVector(), fresh.parameters().values().toFloatVector(),
+      assertEquals(
+          DataType.DOUBLE, Npz.read(dir.resolve(name + ".torch.npz")).get("fc.weight").dataType());
+      assertArrayEquals(
+          model.parameters().values().toFloatVector(),
+          fresh.parameters().values().toFloatVector(),
           model.name());
     }
   }
@@ -82,24 +93,35 @@ class NpzPyTorchTest {
   }
 
   private static Path script() {
-    Path script = Path.of(System.getProperty("basedir", "."), "src", "test", "python", "compare_npz.py");
-    assertTrue(Files.isRegularFile(script), "expected the PyTorch side at " + script.toAbsolutePath());
+    Path script =
+        Path.of(System.getProperty("basedir", "."), "src", "test", "python", "compare_npz.py");
+    assertTrue(
+        Files.isRegularFile(script), "expected the PyTorch side at " + script.toAbsolutePath());
     return script;
   }
 
   private void run(List<String> command) throws IOException, InterruptedException {
     if (!Files.isExecutable(PYTHON)) {
-      fail(PYTHON + " is missing: this test runs our exports in PyTorch; sudo apt-get install python3 python3-torch");
+      fail(
+          PYTHON
+              + " is missing: this test runs our exports in PyTorch; sudo apt-get install python3 python3-torch");
     }
     Path log = dir.resolve("python.log");
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!process.waitFor(120, TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      fail("compare_npz.py did not finish in 120 s:\n" + Files.readString(log, StandardCharsets.UTF_8));
+      fail(
+          "compare_npz.py did not finish in 120 s:\n"
+              + Files.readString(log, StandardCharsets.UTF_8));
     }
     String text = Files.readString(log, StandardCharsets.UTF_8);
     if (process.exitValue() == 3) {
-      fail("PyTorch is missing for " + PYTHON + ": sudo apt-get install python3-torch (CI installs it)\n" + text);
+      fail(
+          "PyTorch is missing for "
+              + PYTHON
+              + ": sudo apt-get install python3-torch (CI installs it)\n"
+              + text);
     }
     assertEquals(0, process.exitValue(), String.join(" ", command) + "\n" + text);
   }

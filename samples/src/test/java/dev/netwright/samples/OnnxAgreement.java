@@ -22,8 +22,8 @@ final class OnnxAgreement {
 
   /**
    * Randomises {@code model}'s batch-norm statistics, scales and shifts (seeded), exports it to
-   * {@code file}, and for each batch size compares ONNX Runtime's outputs on random N(0, 1)
-   * inputs with {@code forward} in inference mode; returns the largest relative error seen.
+   * {@code file}, and for each batch size compares ONNX Runtime's outputs on random N(0, 1) inputs
+   * with {@code forward} in inference mode; returns the largest relative error seen.
    */
   static double check(Model model, Path file, int... batchSizes) throws Exception {
     randomiseBatchNorm(model.parameters(), new Random(11));
@@ -38,13 +38,17 @@ final class OnnxAgreement {
         INDArray expected = model.forward(x).dup();
         Map<String, INDArray> outputs = ort.run(x);
         double e = OrtRunner.relativeError(outputs.get("logits"), expected);
-        assertTrue(e <= OnnxSamplesTest.TOLERANCE, model.name() + " at batch " + n + ": logits differ by " + e);
+        assertTrue(
+            e <= OnnxSamplesTest.TOLERANCE,
+            model.name() + " at batch " + n + ": logits differ by " + e);
         worst = Math.max(worst, e);
         INDArray probabilities = probabilities(model.head(), expected);
         assertEquals(probabilities != null, outputs.containsKey("probabilities"));
         if (probabilities != null) {
           double p = OrtRunner.relativeError(outputs.get("probabilities"), probabilities);
-          assertTrue(p <= OnnxSamplesTest.TOLERANCE, model.name() + " at batch " + n + ": probabilities differ by " + p);
+          assertTrue(
+              p <= OnnxSamplesTest.TOLERANCE,
+              model.name() + " at batch " + n + ": probabilities differ by " + p);
           worst = Math.max(worst, p);
         }
       }
@@ -54,7 +58,9 @@ final class OnnxAgreement {
     return worst;
   }
 
-  /** The head's probabilities of {@code logits}, computed here in DOUBLE; null for heads without. */
+  /**
+   * The head's probabilities of {@code logits}, computed here in DOUBLE; null for heads without.
+   */
   static INDArray probabilities(HeadType head, INDArray logits) {
     INDArray z = logits.castTo(DataType.DOUBLE);
     return switch (head) {
@@ -65,15 +71,16 @@ final class OnnxAgreement {
   }
 
   /**
-   * Batch-norm running means N(0, 0.2), variances U(0.5, 1.5), scales U(0.5, 1.5) and shifts
-   * N(0, 0.2): a fresh network's zeros and ones would hide a swapped or ignored input.
+   * Batch-norm running means N(0, 0.2), variances U(0.5, 1.5), scales U(0.5, 1.5) and shifts N(0,
+   * 0.2): a fresh network's zeros and ones would hide a swapped or ignored input.
    */
   static void randomiseBatchNorm(Parameters p, Random random) {
     for (Parameters.Buffer b : p.bufferList()) {
       fill(b.value(), random, b.name().endsWith(".running_var"));
       String module = b.name().substring(0, b.name().lastIndexOf('.'));
       for (String own : new String[] {".weight", ".bias"}) {
-        if (b.name().endsWith(".running_mean") && p.list().stream().anyMatch(q -> q.name().equals(module + own))) {
+        if (b.name().endsWith(".running_mean")
+            && p.list().stream().anyMatch(q -> q.name().equals(module + own))) {
           fill(p.get(module + own).value(), random, own.equals(".weight"));
         }
       }

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * The exports pass the ONNX package's own checker with full shape inference (Debian's
- * python3-onnx 1.12, of 2022: IR version 8 and opset 17 are what it reads). Needs python3-onnx
- * (CI installs it): fails, never skips, without it.
+ * The exports pass the ONNX package's own checker with full shape inference (Debian's python3-onnx
+ * 1.12, of 2022: IR version 8 and opset 17 are what it reads). Needs python3-onnx (CI installs it):
+ * fails, never skips, without it.
  */
 class OnnxCheckerTest {
   private static final Path PYTHON = Path.of("/usr/bin/python3");
@@ -30,7 +30,8 @@ class OnnxCheckerTest {
   void everySampleAndTheCornerNetworksPassTheOnnxChecker() throws Exception {
     List<Model> models = new ArrayList<>();
     for (String name : Samples.names()) {
-      if (!name.startsWith("VGG") && !name.equals("AlexNet")) { // the large ones add minutes, not operators
+      if (!name.startsWith("VGG")
+          && !name.equals("AlexNet")) { // the large ones add minutes, not operators
         models.add(Samples.create(name, 1));
       }
     }
@@ -49,12 +50,15 @@ class OnnxCheckerTest {
     assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the ONNX checker did not finish");
     System.out.print(out);
     assertEquals(0, p.exitValue(), "the ONNX checker (python3-onnx) refused an export:\n" + out);
-    assertEquals(models.size(), out.lines().filter(l -> l.startsWith("ok ") && l.contains(" ir 8 opset [17] ")).count(),
+    assertEquals(
+        models.size(),
+        out.lines().filter(l -> l.startsWith("ok ") && l.contains(" ir 8 opset [17] ")).count(),
         out);
   }
 
   private static Path script() throws IOException {
-    Path script = Path.of(System.getProperty("basedir", "."), "src", "test", "python", "check_onnx.py");
+    Path script =
+        Path.of(System.getProperty("basedir", "."), "src", "test", "python", "check_onnx.py");
     assertTrue(Files.isRegularFile(script), "expected the checker at " + script.toAbsolutePath());
     return script;
   }

@@ -25,15 +25,24 @@ class OnnxLayersTest {
   @TempDir Path dir;
 
   static Stream<Model> networks() {
-    return Stream.of(new OnnxEdgeNets_PaddedModel(DataType.FLOAT, 1), new OnnxEdgeNets_ThreeWayModel(DataType.FLOAT, 1),
+    return Stream.of(
+        new OnnxEdgeNets_PaddedModel(DataType.FLOAT, 1),
+        new OnnxEdgeNets_ThreeWayModel(DataType.FLOAT, 1),
         new OnnxEdgeNets_GroupsModel(DataType.FLOAT, 1),
-        new TinyClassics_NormsModel(DataType.FLOAT, 1), new TinyClassics_BinaryModel(DataType.FLOAT, 1),
-        new TinyClassics_RegressionModel(DataType.FLOAT, 1), new TinyClassics_ResidualsModel(DataType.FLOAT, 1),
-        new TinyClassics_DropoutNetModel(DataType.FLOAT, 1), new TinyBlocks_VggModel(DataType.FLOAT, 1),
-        new TinyBlocks_NaiveModel(DataType.FLOAT, 1), new TinyBlocks_ReducedModel(DataType.FLOAT, 1),
-        new TinyBlocks_LectureInceptionModel(DataType.FLOAT, 1), new TinyBlocks_IdentityModel(DataType.FLOAT, 1),
-        new TinyBlocks_ProjectedModel(DataType.FLOAT, 1), new TinyBlocks_BottleneckModel(DataType.FLOAT, 1),
-        new TinyBlocks_ByHandModel(DataType.FLOAT, 1), new TinyBlocks_NestedModel(DataType.FLOAT, 1));
+        new TinyClassics_NormsModel(DataType.FLOAT, 1),
+        new TinyClassics_BinaryModel(DataType.FLOAT, 1),
+        new TinyClassics_RegressionModel(DataType.FLOAT, 1),
+        new TinyClassics_ResidualsModel(DataType.FLOAT, 1),
+        new TinyClassics_DropoutNetModel(DataType.FLOAT, 1),
+        new TinyBlocks_VggModel(DataType.FLOAT, 1),
+        new TinyBlocks_NaiveModel(DataType.FLOAT, 1),
+        new TinyBlocks_ReducedModel(DataType.FLOAT, 1),
+        new TinyBlocks_LectureInceptionModel(DataType.FLOAT, 1),
+        new TinyBlocks_IdentityModel(DataType.FLOAT, 1),
+        new TinyBlocks_ProjectedModel(DataType.FLOAT, 1),
+        new TinyBlocks_BottleneckModel(DataType.FLOAT, 1),
+        new TinyBlocks_ByHandModel(DataType.FLOAT, 1),
+        new TinyBlocks_NestedModel(DataType.FLOAT, 1));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -45,7 +54,8 @@ class OnnxLayersTest {
 
   @Test
   void paddingIsExplicitAndAsymmetricWhereSameNeedsIt() {
-    OnnxGraph.Node same = node(new OnnxEdgeNets_PaddedModel(DataType.FLOAT, 0).graph(), "same/conv");
+    OnnxGraph.Node same =
+        node(new OnnxEdgeNets_PaddedModel(DataType.FLOAT, 0).graph(), "same/conv");
     assertEquals("[0, 0, 1, 1]", ints(same, "pads"));
     OnnxGraph g = new OnnxEdgeNets_PaddedModel(DataType.FLOAT, 0).graph();
     assertEquals("0", ints(node(g, "sameAvg/avgPool"), "count_include_pad"));
@@ -60,12 +70,19 @@ class OnnxLayersTest {
     List<String> ops = g.nodes().stream().map(OnnxGraph.Node::op).toList();
     assertTrue(!ops.contains("Dropout"), ops.toString());
     // The last layer is dropout: the logits are the dense layer's output, copied.
-    OnnxGraph.Node last = g.nodes().stream().filter(n -> n.outputs().contains("logits")).findFirst().orElseThrow();
+    OnnxGraph.Node last =
+        g.nodes().stream().filter(n -> n.outputs().contains("logits")).findFirst().orElseThrow();
     assertEquals("Identity", last.op());
     assertEquals(List.of("out/dense"), last.inputs());
     OnnxGraph.Node bn = node(g, "joined/batchNorm");
-    assertEquals(List.of("joined/concat", "joined/batchNorm/scale", "joined/batchNorm/shift",
-        "joined.running_mean", "joined.running_var"), bn.inputs());
+    assertEquals(
+        List.of(
+            "joined/concat",
+            "joined/batchNorm/scale",
+            "joined/batchNorm/shift",
+            "joined.running_mean",
+            "joined.running_var"),
+        bn.inputs());
     assertEquals(4, g.constants().size());
   }
 
@@ -73,11 +90,17 @@ class OnnxLayersTest {
   void groupNormIsDecomposedAndGroupedConvolutionsSayTheirGroups() {
     OnnxGraph g = new OnnxEdgeNets_GroupsModel(DataType.FLOAT, 0).graph();
     assertEquals("2", ints(node(g, "conv/conv"), "group"));
-    List<String> ops = g.nodes().stream().filter(n -> n.name().startsWith("fc1/groupNorm")).map(OnnxGraph.Node::op)
-        .toList();
+    List<String> ops =
+        g.nodes().stream()
+            .filter(n -> n.name().startsWith("fc1/groupNorm"))
+            .map(OnnxGraph.Node::op)
+            .toList();
     assertEquals(List.of("Reshape", "InstanceNormalization", "Reshape", "Mul", "Add"), ops);
-    List<String> plain = g.nodes().stream().filter(n -> n.name().startsWith("conv/groupNorm"))
-        .map(OnnxGraph.Node::op).toList();
+    List<String> plain =
+        g.nodes().stream()
+            .filter(n -> n.name().startsWith("conv/groupNorm"))
+            .map(OnnxGraph.Node::op)
+            .toList();
     assertEquals(List.of("Reshape", "InstanceNormalization", "Reshape"), plain);
   }
 
@@ -85,27 +108,41 @@ class OnnxLayersTest {
   void lrnAlphaIsScaledByTheWindowOnnxDividesBy() {
     OnnxGraph.Node lrn = node(new TinyClassics_NormsModel(DataType.FLOAT, 0).graph(), "conv2/lrn");
     assertEquals("3", ints(lrn, "size"));
-    OnnxGraph.Real alpha = (OnnxGraph.Real) lrn.attributes().stream().filter(a -> a.name().equals("alpha"))
-        .findFirst().orElseThrow();
+    OnnxGraph.Real alpha =
+        (OnnxGraph.Real)
+            lrn.attributes().stream()
+                .filter(a -> a.name().equals("alpha"))
+                .findFirst()
+                .orElseThrow();
     assertEquals(3e-4f, alpha.value(), 1e-10);
   }
 
   @Test
   void aModelWithoutAGraphIsRefusedByName() {
     Model dense = new DenseNetwork(DataType.FLOAT, 1, new int[] {1, 2, 2}, 4, 3, 1);
-    UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-        () -> Onnx.export(dir.resolve("x.onnx"), dense));
-    assertTrue(e.getMessage().startsWith(dense.name() + " does not describe its graph as ONNX operators"), e.getMessage());
+    UnsupportedOperationException e =
+        assertThrows(
+            UnsupportedOperationException.class, () -> Onnx.export(dir.resolve("x.onnx"), dense));
+    assertTrue(
+        e.getMessage().startsWith(dense.name() + " does not describe its graph as ONNX operators"),
+        e.getMessage());
   }
 
   private static OnnxGraph.Node node(OnnxGraph g, String name) {
-    return g.nodes().stream().filter(n -> n.name().equals(name)).findFirst()
+    return g.nodes().stream()
+        .filter(n -> n.name().equals(name))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no node " + name + " in " + g.nodes()));
   }
 
   private static String ints(OnnxGraph.Node n, String attribute) {
-    OnnxGraph.Attribute a = n.attributes().stream().filter(x -> x.name().equals(attribute)).findFirst()
-        .orElseThrow(() -> new AssertionError(n.name() + " has no " + attribute));
-    return a instanceof OnnxGraph.Int i ? Long.toString(i.value()) : a.toString().replaceAll(".*=", "");
+    OnnxGraph.Attribute a =
+        n.attributes().stream()
+            .filter(x -> x.name().equals(attribute))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(n.name() + " has no " + attribute));
+    return a instanceof OnnxGraph.Int i
+        ? Long.toString(i.value())
+        : a.toString().replaceAll(".*=", "");
   }
 }

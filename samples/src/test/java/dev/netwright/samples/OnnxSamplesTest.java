@@ -19,10 +19,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every sample network, exported to ONNX and run by ONNX Runtime on random inputs at batch 1 and
- * 7, gives what Netwright's forward gives in inference mode, to 1e-5 of the output's scale in
- * FLOAT; so do the head's probabilities. Batch-norm statistics and scales are randomised first,
- * so that inference with the running statistics is what is compared.
+ * Every sample network, exported to ONNX and run by ONNX Runtime on random inputs at batch 1 and 7,
+ * gives what Netwright's forward gives in inference mode, to 1e-5 of the output's scale in FLOAT;
+ * so do the head's probabilities. Batch-norm statistics and scales are randomised first, so that
+ * inference with the running statistics is what is compared.
  */
 class OnnxSamplesTest {
   static final double TOLERANCE = 1e-5;
@@ -56,7 +56,9 @@ class OnnxSamplesTest {
     assertEquals(8, proto.getIrVersion());
     assertEquals(17, proto.getOpsetImport(0).getVersion());
     assertEquals("", proto.getOpsetImport(0).getDomain());
-    assertTrue(proto.getDocString().contains(model.name()) && proto.getDocString().contains(model.summary()));
+    assertTrue(
+        proto.getDocString().contains(model.name())
+            && proto.getDocString().contains(model.summary()));
     Map<String, String> meta = new java.util.HashMap<>();
     proto.getMetadataPropsList().forEach(p -> meta.put(p.getKey(), p.getValue()));
     assertEquals(model.name(), meta.get("network"));
@@ -66,8 +68,12 @@ class OnnxSamplesTest {
     List<String> expected = new ArrayList<>();
     model.parameters().list().forEach(p -> expected.add(p.name()));
     model.parameters().bufferList().forEach(b -> expected.add(b.name()));
-    List<String> initializers = proto.getGraph().getInitializerList().stream()
-        .map(onnx.Onnx.TensorProto::getName).filter(expected::contains).sorted().toList();
+    List<String> initializers =
+        proto.getGraph().getInitializerList().stream()
+            .map(onnx.Onnx.TensorProto::getName)
+            .filter(expected::contains)
+            .sorted()
+            .toList();
     assertEquals(expected.stream().sorted().toList(), initializers);
     try (OrtRunner ort = new OrtRunner(file)) {
       Map<String, NodeInfo> inputs = ort.session().getInputInfo();
@@ -76,9 +82,13 @@ class OnnxSamplesTest {
       long[] dims = input.getShape();
       assertEquals(-1, dims[0], "a symbolic batch dimension");
       int[] shape = model.inputShape();
-      assertEquals(Arrays.toString(new long[] {-1, shape[0], shape[1], shape[2]}), Arrays.toString(dims));
+      assertEquals(
+          Arrays.toString(new long[] {-1, shape[0], shape[1], shape[2]}), Arrays.toString(dims));
       List<String> outputs = List.copyOf(ort.session().getOutputNames());
-      assertEquals(model.head().name().startsWith("S") ? List.of("logits", "probabilities") : List.of("logits"),
+      assertEquals(
+          model.head().name().startsWith("S")
+              ? List.of("logits", "probabilities")
+              : List.of("logits"),
           outputs);
       assertEquals("Netwright", ort.session().getMetadata().getProducerName());
     }

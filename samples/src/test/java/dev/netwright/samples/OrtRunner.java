@@ -50,8 +50,11 @@ final class OrtRunner implements AutoCloseable {
     INDArray x = a.castTo(DataType.DOUBLE);
     INDArray y = b.castTo(DataType.DOUBLE);
     if (!java.util.Arrays.equals(x.shape(), y.shape())) {
-      throw new AssertionError("shapes differ: " + java.util.Arrays.toString(x.shape()) + " and "
-          + java.util.Arrays.toString(y.shape()));
+      throw new AssertionError(
+          "shapes differ: "
+              + java.util.Arrays.toString(x.shape())
+              + " and "
+              + java.util.Arrays.toString(y.shape()));
     }
     double scale = Math.max(y.amaxNumber().doubleValue(), Double.MIN_NORMAL);
     return x.sub(y).amaxNumber().doubleValue() / scale;

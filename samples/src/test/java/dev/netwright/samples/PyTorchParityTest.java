@@ -34,8 +34,7 @@ import org.nd4j.linalg.factory.Nd4j;
 class PyTorchParityTest {
   private static final Path PYTHON = Path.of("/usr/bin/python3");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void groupedNetInDoubleComputesWhatPyTorchComputes() throws Exception {
@@ -47,7 +46,10 @@ class PyTorchParityTest {
     compare("grouped", new GroupedNetModel(DataType.FLOAT, 3), 1e-4);
   }
 
-  /** Runs {@code model} and PyTorch's {@code network} on one batch; each result within {@code tolerance}. */
+  /**
+   * Runs {@code model} and PyTorch's {@code network} on one batch; each result within {@code
+   * tolerance}.
+   */
   private void compare(String network, Model model, double tolerance) throws Exception {
     INDArray x = input(model, 6);
     INDArray labels = GradientCheck.labels(model, 6, 11).castTo(model.dataType());
@@ -56,15 +58,23 @@ class PyTorchParityTest {
     Npz.export(weights, model);
     Npy.write(dir.resolve("input.npy"), x);
     Npy.write(dir.resolve("labels.npy"), labels);
-    run(List.of(PYTHON.toString(), script().toString(), network, weights.toString(),
-        dir.resolve("input.npy").toString(), dir.resolve("labels.npy").toString(), result.toString()));
+    run(
+        List.of(
+            PYTHON.toString(),
+            script().toString(),
+            network,
+            weights.toString(),
+            dir.resolve("input.npy").toString(),
+            dir.resolve("labels.npy").toString(),
+            result.toString()));
     Map<String, INDArray> theirs = Npz.read(result);
 
     INDArray output = model.forward(x).dup();
     double loss = model.loss(labels);
     model.backward();
     close("output", theirs.get("output"), output, tolerance);
-    assertEquals(theirs.get("loss").getDouble(0), loss, tolerance * Math.max(1, Math.abs(loss)), "loss");
+    assertEquals(
+        theirs.get("loss").getDouble(0), loss, tolerance * Math.max(1, Math.abs(loss)), "loss");
     TreeSet<String> ours = new TreeSet<>();
     for (Parameter p : model.parameters().list()) {
       ours.add("grad." + p.name());
@@ -82,7 +92,9 @@ class PyTorchParityTest {
     INDArray t = theirs.castTo(DataType.DOUBLE);
     double scale = Math.max(1, t.amaxNumber().doubleValue());
     double difference = ours.castTo(DataType.DOUBLE).sub(t).amaxNumber().doubleValue();
-    assertTrue(difference <= tolerance * scale, what + ": max |ours - PyTorch's| = " + difference + ", scale " + scale);
+    assertTrue(
+        difference <= tolerance * scale,
+        what + ": max |ours - PyTorch's| = " + difference + ", scale " + scale);
     assertTrue(t.amaxNumber().doubleValue() > 1e-6, what + " worth comparing: " + t);
   }
 
@@ -94,28 +106,37 @@ class PyTorchParityTest {
     for (int i = 0; i < pixels.length; i++) {
       pixels[i] = random.nextGaussian();
     }
-    return Nd4j.create(pixels, new long[] {n, s[0], s[1], s[2]}, DataType.DOUBLE).castTo(model.dataType());
+    return Nd4j.create(pixels, new long[] {n, s[0], s[1], s[2]}, DataType.DOUBLE)
+        .castTo(model.dataType());
   }
 
   private static Path script() {
     Path script = Path.of(System.getProperty("basedir", "."), "src", "test", "python", "parity.py");
-    assertTrue(Files.isRegularFile(script), "expected the PyTorch side at " + script.toAbsolutePath());
+    assertTrue(
+        Files.isRegularFile(script), "expected the PyTorch side at " + script.toAbsolutePath());
     return script;
   }
 
   private void run(List<String> command) throws IOException, InterruptedException {
     if (!Files.isExecutable(PYTHON)) {
-      fail(PYTHON + " is missing: this test runs our networks in PyTorch; sudo apt-get install python3 python3-torch");
+      fail(
+          PYTHON
+              + " is missing: this test runs our networks in PyTorch; sudo apt-get install python3 python3-torch");
     }
     Path log = dir.resolve("python.log");
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!process.waitFor(120, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       fail("parity.py did not finish in 120 s:\n" + Files.readString(log, StandardCharsets.UTF_8));
     }
     String text = Files.readString(log, StandardCharsets.UTF_8);
     if (process.exitValue() == 3) {
-      fail("PyTorch is missing for " + PYTHON + ": sudo apt-get install python3-torch (CI installs it)\n" + text);
+      fail(
+          "PyTorch is missing for "
+              + PYTHON
+              + ": sudo apt-get install python3-torch (CI installs it)\n"
+              + text);
     }
     assertEquals(0, process.exitValue(), String.join(" ", command) + "\n" + text);
   }

@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's "Use it in your own Maven build" is what the consumer project
- * {@code src/it/trains-a-network} does: each of its XML snippets is in that pom, line for line.
+ * The README's "Use it in your own Maven build" is what the consumer project {@code
+ * src/it/trains-a-network} does: each of its XML snippets is in that pom, line for line.
  */
 class ReadmeSnippetsTest {
   private static final String SECTION = "## Use it in your own Maven build";
@@ -31,13 +31,17 @@ class ReadmeSnippetsTest {
     assertTrue(section.contains("mvn -B -ntp -DskipTests install"), section);
 
     assertFalse(VERSION == null || VERSION.isEmpty(), "surefire sets netwright.version");
-    List<String> pom = Files.readString(Path.of("src/it/trains-a-network/pom.xml"))
-        .replace("@project.version@", VERSION).lines().toList();
+    List<String> pom =
+        Files.readString(Path.of("src/it/trains-a-network/pom.xml"))
+            .replace("@project.version@", VERSION)
+            .lines()
+            .toList();
     Matcher xml = Pattern.compile("```xml\\n(.*?)```", Pattern.DOTALL).matcher(section);
     int snippets = 0;
     while (xml.find()) {
       List<String> snippet = xml.group(1).lines().toList();
-      assertTrue(containsIndented(pom, snippet),
+      assertTrue(
+          containsIndented(pom, snippet),
           "this README snippet is not in src/it/trains-a-network/pom.xml:\n" + xml.group(1));
       snippets++;
     }
@@ -48,7 +52,8 @@ class ReadmeSnippetsTest {
   static boolean containsIndented(List<String> lines, List<String> block) {
     for (int i = 0; i + block.size() <= lines.size(); i++) {
       String first = lines.get(i);
-      if (!first.endsWith(block.get(0)) || !first.substring(0, first.length() - block.get(0).length()).isBlank()) {
+      if (!first.endsWith(block.get(0))
+          || !first.substring(0, first.length() - block.get(0).length()).isBlank()) {
         continue;
       }
       String indent = first.substring(0, first.length() - block.get(0).length());

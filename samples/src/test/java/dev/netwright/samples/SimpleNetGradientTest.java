@@ -27,8 +27,9 @@ class SimpleNetGradientTest {
     assertEquals(8490, SimpleNetModel.PARAMETER_COUNT); // torchsummary's Total params
     SimpleNetModel model = new SimpleNetModel();
     assertEquals(8490, model.parameters().count());
-    assertEquals(java.util.List.of("conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias",
-            "fc.weight", "fc.bias"),
+    assertEquals(
+        java.util.List.of(
+            "conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias", "fc.weight", "fc.bias"),
         model.parameters().list().stream().map(p -> p.name()).toList());
     assertTrue(model.summary().contains("Parameters: 8,490"));
   }
@@ -36,9 +37,12 @@ class SimpleNetGradientTest {
   @Test
   void wrongInputShapeNamesExpectedAndActual() {
     SimpleNetModel model = new SimpleNetModel();
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> model.forward(Nd4j.zeros(DataType.FLOAT, 64, 784)));
-    assertEquals("SimpleNet.forward expects an input [N, 1, 28, 28] with N >= 1, got [64, 784]",
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> model.forward(Nd4j.zeros(DataType.FLOAT, 64, 784)));
+    assertEquals(
+        "SimpleNet.forward expects an input [N, 1, 28, 28] with N >= 1, got [64, 784]",
         e.getMessage());
   }
 
@@ -55,7 +59,8 @@ class SimpleNetGradientTest {
 
   @Test
   void sameSeedSameWeights() {
-    assertEquals(new SimpleNetModel(DataType.FLOAT, 3).parameters().values(),
+    assertEquals(
+        new SimpleNetModel(DataType.FLOAT, 3).parameters().values(),
         new SimpleNetModel(DataType.FLOAT, 3).parameters().values());
   }
 }

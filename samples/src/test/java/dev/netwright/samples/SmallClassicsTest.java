@@ -24,14 +24,15 @@ class SmallClassicsTest {
    * The walk-through reports 99.9% training accuracy after 1,000 epochs (96.8% after 100, 99.7%
    * after 200); we train 60 (about 13,500 Adam steps) and require 95%. Where it ends within that
    * depends on the last few steps, and so on the order of float sums (the thread count): with one
-   * native thread per call, seeds 1-4 ended at 96.8, 100, 100 and 98.5% (95.9, 100, 100, 100%
-   * after 100 epochs); seed 1 on two threads reached 100%. Needs python3-sklearn (CI installs it).
+   * native thread per call, seeds 1-4 ended at 96.8, 100, 100 and 98.5% (95.9, 100, 100, 100% after
+   * 100 epochs); seed 1 on two threads reached 100%. Needs python3-sklearn (CI installs it).
    */
   @Test
   void digitsCnnLearnsTheDigits() throws IOException {
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    double accuracy = SmallClassics.digits(Digits.DEBIAN, 60, 1,
-        new PrintStream(log, true, StandardCharsets.UTF_8), true);
+    double accuracy =
+        SmallClassics.digits(
+            Digits.DEBIAN, 60, 1, new PrintStream(log, true, StandardCharsets.UTF_8), true);
     assertTrue(accuracy >= 0.95, "training accuracy " + accuracy + "\n" + log);
   }
 
@@ -46,25 +47,40 @@ class SmallClassicsTest {
     for (String cls : new String[] {"cat", "non-cat"}) {
       Files.createDirectories(dir.resolve(cls));
       for (int i = 0; i < 40; i++) {
-        BufferedImage image = new BufferedImage(48 + random.nextInt(32), 48 + random.nextInt(32),
-            BufferedImage.TYPE_INT_RGB);
+        BufferedImage image =
+            new BufferedImage(
+                48 + random.nextInt(32), 48 + random.nextInt(32), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setColor(new Color(random.nextInt(60), random.nextInt(60), random.nextInt(60)));
         g.fillRect(0, 0, image.getWidth(), image.getHeight());
         if (cls.equals("cat")) {
-          g.setColor(new Color(200 + random.nextInt(56), 100 + random.nextInt(80), random.nextInt(60)));
-          g.fillOval(random.nextInt(10), random.nextInt(10), 30 + random.nextInt(10), 30 + random.nextInt(10));
+          g.setColor(
+              new Color(200 + random.nextInt(56), 100 + random.nextInt(80), random.nextInt(60)));
+          g.fillOval(
+              random.nextInt(10),
+              random.nextInt(10),
+              30 + random.nextInt(10),
+              30 + random.nextInt(10));
         } else {
-          g.setColor(new Color(random.nextInt(60), 100 + random.nextInt(80), 200 + random.nextInt(56)));
-          g.fillRect(random.nextInt(10), random.nextInt(10), 30 + random.nextInt(10), 30 + random.nextInt(10));
+          g.setColor(
+              new Color(random.nextInt(60), 100 + random.nextInt(80), 200 + random.nextInt(56)));
+          g.fillRect(
+              random.nextInt(10),
+              random.nextInt(10),
+              30 + random.nextInt(10),
+              30 + random.nextInt(10));
         }
         g.dispose();
-        ImageIO.write(image, i % 2 == 0 ? "png" : "jpg", dir.resolve(cls).resolve(i + (i % 2 == 0 ? ".png" : ".jpg")).toFile());
+        ImageIO.write(
+            image,
+            i % 2 == 0 ? "png" : "jpg",
+            dir.resolve(cls).resolve(i + (i % 2 == 0 ? ".png" : ".jpg")).toFile());
       }
     }
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    double[] accuracy = SmallClassics.dense(dir, "cat", 300, 0.0075, 1,
-        new PrintStream(log, true, StandardCharsets.UTF_8));
+    double[] accuracy =
+        SmallClassics.dense(
+            dir, "cat", 300, 0.0075, 1, new PrintStream(log, true, StandardCharsets.UTF_8));
     String out = log.toString(StandardCharsets.UTF_8);
     double first = cost(out, 0);
     double last = cost(out, 200);

@@ -21,8 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A batch split into parts that run side by side computes what the whole batch does: the same
- * outputs, loss and parameter gradients (DOUBLE, so only the order of the final sums differs),
- * for every head, through loss-and-backward and through backward(outputGradient).
+ * outputs, loss and parameter gradients (DOUBLE, so only the order of the final sums differs), for
+ * every head, through loss-and-backward and through backward(outputGradient).
  */
 class SplitBatchTest {
   private static final int N = 27; // three parts of 9 with three threads
@@ -42,10 +42,15 @@ class SplitBatchTest {
   static Stream<Arguments> networks() {
     return Stream.of(
         Arguments.of("SimpleNet", (Supplier<Model>) () -> new SimpleNetModel(DataType.DOUBLE, 5)),
-        Arguments.of("InceptionNet", (Supplier<Model>) () -> new InceptionNetModel(DataType.DOUBLE, 5)),
+        Arguments.of(
+            "InceptionNet", (Supplier<Model>) () -> new InceptionNetModel(DataType.DOUBLE, 5)),
         Arguments.of("ResNet", (Supplier<Model>) () -> new ResNetModel(DataType.DOUBLE, 5)),
-        Arguments.of("sigmoid head", (Supplier<Model>) () -> new TinyClassics_BinaryModel(DataType.DOUBLE, 5)),
-        Arguments.of("MSE head", (Supplier<Model>) () -> new TinyClassics_RegressionModel(DataType.DOUBLE, 5)));
+        Arguments.of(
+            "sigmoid head",
+            (Supplier<Model>) () -> new TinyClassics_BinaryModel(DataType.DOUBLE, 5)),
+        Arguments.of(
+            "MSE head",
+            (Supplier<Model>) () -> new TinyClassics_RegressionModel(DataType.DOUBLE, 5)));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -96,12 +101,19 @@ class SplitBatchTest {
       Threads.set(2);
       assertEquals(1, parts(sideBySide, n), "batch " + n + " is not split");
       int lanes = n == 1 ? 2 : 1;
-      assertEquals(lanes, ((GeneratedModel<?>) sideBySide).branchLanes(n), "batch " + n + ": lanes for the towers");
+      assertEquals(
+          lanes,
+          ((GeneratedModel<?>) sideBySide).branchLanes(n),
+          "batch " + n + ": lanes for the towers");
       assertEquals(1, ((GeneratedModel<?>) sideBySide).branchLanes(64), "batch 64 splits instead");
       assertMatches(n, "batch " + n + " output", out, sideBySide.forward(x));
-      assertEquals(loss, sideBySide.loss(y), n == 1 ? 0 : 1e-12 * Math.abs(loss), "batch " + n + " loss");
+      assertEquals(
+          loss, sideBySide.loss(y), n == 1 ? 0 : 1e-12 * Math.abs(loss), "batch " + n + " loss");
       sideBySide.backward();
-      assertMatches(n, "batch " + n + " gradients", inOrder.parameters().gradients(),
+      assertMatches(
+          n,
+          "batch " + n + " gradients",
+          inOrder.parameters().gradients(),
           sideBySide.parameters().gradients());
       sideBySide.setTraining(false);
       assertEquals(lanes, ((GeneratedModel<?>) sideBySide).branchLanes(n), "in inference too");
@@ -153,8 +165,11 @@ class SplitBatchTest {
   @Test
   void batchNormAndDropoutSplitOnlyInInference() {
     Threads.set(2);
-    for (GeneratedModel<?> m : new GeneratedModel<?>[] {
-        new TinyClassics_NormsModel(DataType.DOUBLE, 1), new TinyClassics_DropoutNetModel(DataType.DOUBLE, 1)}) {
+    for (GeneratedModel<?> m :
+        new GeneratedModel<?>[] {
+          new TinyClassics_NormsModel(DataType.DOUBLE, 1),
+          new TinyClassics_DropoutNetModel(DataType.DOUBLE, 1)
+        }) {
       m.setTraining(true);
       assertEquals(1, m.parts(64), m.name() + " in training");
       m.setTraining(false);
@@ -189,7 +204,8 @@ class SplitBatchTest {
 
   private static INDArray targets(Model m, int n) {
     return switch (m.head()) {
-      case SIGMOID_BINARY_CROSS_ENTROPY -> Nd4j.rand(DataType.DOUBLE, n, 1).gt(0.5).castTo(DataType.DOUBLE);
+      case SIGMOID_BINARY_CROSS_ENTROPY ->
+          Nd4j.rand(DataType.DOUBLE, n, 1).gt(0.5).castTo(DataType.DOUBLE);
       case MEAN_SQUARED_ERROR -> Nd4j.rand(DataType.DOUBLE, n, m.outputShape()[0]);
       default -> GradientCheck.labels(m, n, 2);
     };
@@ -207,14 +223,16 @@ class SplitBatchTest {
       assertClose(what, expected, actual);
       return;
     }
-    org.junit.jupiter.api.Assertions.assertArrayEquals(expected.dup().data().asDouble(),
-        actual.dup().data().asDouble(), what);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        expected.dup().data().asDouble(), actual.dup().data().asDouble(), what);
   }
 
   private static void assertClose(String what, INDArray expected, INDArray actual) {
     double scale = expected.norm2Number().doubleValue();
     double diff = expected.sub(actual).norm2Number().doubleValue();
     assertTrue(scale > 0, what + " is all zeros: the comparison would prove nothing");
-    assertTrue(diff <= 1e-12 * scale, what + ": |split - whole| = " + diff + " against |whole| = " + scale);
+    assertTrue(
+        diff <= 1e-12 * scale,
+        what + ": |split - whole| = " + diff + " against |whole| = " + scale);
   }
 }

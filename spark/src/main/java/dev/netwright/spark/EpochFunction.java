@@ -21,7 +21,8 @@ import scala.runtime.AbstractFunction1;
  * everything. A failure anywhere fails the whole barrier stage, which the driver retries from the
  * weights it held at the epoch's start.
  */
-final class EpochFunction extends AbstractFunction1<Iterator<Tuple2<Long, Example>>, Iterator<EpochOutcome>>
+final class EpochFunction
+    extends AbstractFunction1<Iterator<Tuple2<Long, Example>>, Iterator<EpochOutcome>>
     implements Serializable {
   private static final long serialVersionUID = 1L;
 
@@ -46,21 +47,32 @@ final class EpochFunction extends AbstractFunction1<Iterator<Tuple2<Long, Exampl
         server.close();
         throw e;
       }
-      try (RingAllreduce ring = RingAllreduce.join(rank, addresses, server, j.job(), j.timeoutMillis(),
-              context::isInterrupted);
-          ProgressClient progress = rank == 0 ? ProgressClient.to(j.progress()) : ProgressClient.to(null)) {
+      try (RingAllreduce ring =
+              RingAllreduce.join(
+                  rank, addresses, server, j.job(), j.timeoutMillis(), context::isInterrupted);
+          ProgressClient progress =
+              rank == 0 ? ProgressClient.to(j.progress()) : ProgressClient.to(null)) {
         Replica replica = new Replica(j, rank);
-        EpochOutcome outcome = replica.train(CollectionConverters.asJava(examples), ring, progress,
-            context::isInterrupted, worker());
+        EpochOutcome outcome =
+            replica.train(
+                CollectionConverters.asJava(examples),
+                ring,
+                progress,
+                context::isInterrupted,
+                worker());
         return CollectionConverters.asScala(List.of(outcome).iterator());
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("replica " + rank + " of " + j.job() + " on " + host + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "replica " + rank + " of " + j.job() + " on " + host + ": " + e.getMessage(), e);
     }
   }
 
   /** "executor 1, pid 4242": which process did the work. */
   private static String worker() {
-    return "executor " + SparkEnv.get().executorId() + ", pid " + ManagementFactory.getRuntimeMXBean().getPid();
+    return "executor "
+        + SparkEnv.get().executorId()
+        + ", pid "
+        + ManagementFactory.getRuntimeMXBean().getPid();
   }
 }

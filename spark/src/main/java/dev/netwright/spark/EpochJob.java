@@ -9,5 +9,13 @@ import java.io.Serializable;
  * @param progress the driver's "host:port" for rank 0's progress, or null for none
  * @param job identifies this epoch and attempt; replicas of different jobs refuse each other
  */
-record EpochJob(ModelSnapshot snapshot, OptimizerFactory optimizer, EpochPlan plan, Strategy strategy, int epoch,
-    String job, String progress, long timeoutMillis) implements Serializable {}
+record EpochJob(
+    ModelSnapshot snapshot,
+    OptimizerFactory optimizer,
+    EpochPlan plan,
+    Strategy strategy,
+    int epoch,
+    String job,
+    String progress,
+    long timeoutMillis)
+    implements Serializable {}

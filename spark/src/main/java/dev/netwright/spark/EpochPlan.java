@@ -11,8 +11,13 @@ import java.io.Serializable;
 record EpochPlan(long examples, int batchSize, int replicas) implements Serializable {
   EpochPlan {
     if (examples < 1 || batchSize < 1 || replicas < 1) {
-      throw new IllegalArgumentException("an epoch needs examples, a batch size and replicas, got " + examples + ", "
-          + batchSize + ", " + replicas);
+      throw new IllegalArgumentException(
+          "an epoch needs examples, a batch size and replicas, got "
+              + examples
+              + ", "
+              + batchSize
+              + ", "
+              + replicas);
     }
   }
 

@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * What the replicas reported after one distributed epoch: loss and accuracy over all shares,
- * bytes each sent and time each spent in the allreduce, and which process each ran in.
+ * What the replicas reported after one distributed epoch: loss and accuracy over all shares, bytes
+ * each sent and time each spent in the allreduce, and which process each ran in.
  */
 public final class EpochReport {
   private final int epoch;
@@ -95,19 +95,30 @@ public final class EpochReport {
     EpochOutcome.Divergence named = null;
     for (EpochOutcome o : outcomes) {
       EpochOutcome.Divergence d = o.divergence();
-      if (d != null && (named == null || !Double.isFinite(d.loss()) && Double.isFinite(named.loss()))) {
+      if (d != null
+          && (named == null || !Double.isFinite(d.loss()) && Double.isFinite(named.loss()))) {
         named = d;
       }
     }
     if (named != null) {
-      throw new TrainingDivergedException(epoch, named.step(), steps, named.loss(), learningRate, named.node());
+      throw new TrainingDivergedException(
+          epoch, named.step(), steps, named.loss(), learningRate, named.node());
     }
   }
 
   @Override
   public String toString() {
-    return String.format(Locale.ROOT, "epoch %d (attempt %d): %d replicas on %s, %,d bytes sent, job %.2f s,"
-        + " replicas %.2f s, allreduce %.2f s", epoch, attempt, replicas(), workers(), bytesSent(), nanos / 1e9,
-        replicaNanos() / 1e9, allreduceNanos() / 1e9);
+    return String.format(
+        Locale.ROOT,
+        "epoch %d (attempt %d): %d replicas on %s, %,d bytes sent, job %.2f s,"
+            + " replicas %.2f s, allreduce %.2f s",
+        epoch,
+        attempt,
+        replicas(),
+        workers(),
+        bytesSent(),
+        nanos / 1e9,
+        replicaNanos() / 1e9,
+        allreduceNanos() / 1e9);
   }
 }

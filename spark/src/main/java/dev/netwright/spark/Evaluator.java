@@ -1,17 +1,17 @@
 package dev.netwright.spark;
 
-import dev.netwright.runtime.model.Model;
 import dev.netwright.runtime.data.BatchLoader;
 import dev.netwright.runtime.data.Normalization;
+import dev.netwright.runtime.model.Model;
 import dev.netwright.runtime.train.Evaluation;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * The test set, collected to the driver once and checked as training data is, evaluated there
- * after each epoch with the runtime's {@link Evaluation}. Test sets are small next to training
- * sets; for millions of rows, score them with {@link SparkScorer} instead.
+ * The test set, collected to the driver once and checked as training data is, evaluated there after
+ * each epoch with the runtime's {@link Evaluation}. Test sets are small next to training sets; for
+ * millions of rows, score them with {@link SparkScorer} instead.
  */
 final class Evaluator implements AutoCloseable {
   private final BatchLoader loader;
@@ -20,11 +20,17 @@ final class Evaluator implements AutoCloseable {
     this.loader = loader;
   }
 
-  static Evaluator of(Dataset<Row> rows, String imageColumn, String labelColumn, Model model,
+  static Evaluator of(
+      Dataset<Row> rows,
+      String imageColumn,
+      String labelColumn,
+      Model model,
       Normalization normalization) {
-    ImageColumn images = ImageColumn.check(rows.schema(), imageColumn, model.inputShape(), normalization);
+    ImageColumn images =
+        ImageColumn.check(rows.schema(), imageColumn, model.inputShape(), normalization);
     TrainingData.checkLabel(rows.schema(), labelColumn);
-    List<Row> collected = Failures.unwrap(() -> rows.select(imageColumn, labelColumn).collectAsList());
+    List<Row> collected =
+        Failures.unwrap(() -> rows.select(imageColumn, labelColumn).collectAsList());
     int size = images.size();
     float[] pixels = new float[collected.size() * size];
     int[] labels = new int[collected.size()];
@@ -39,8 +45,9 @@ final class Evaluator implements AutoCloseable {
       throw new BadInputException("the test DataFrame has no rows");
     }
     int[] shape = model.inputShape();
-    dev.netwright.runtime.data.Dataset test = dev.netwright.runtime.data.Dataset.of(shape[0], shape[1], shape[2],
-        classes, pixels, labels);
+    dev.netwright.runtime.data.Dataset test =
+        dev.netwright.runtime.data.Dataset.of(
+            shape[0], shape[1], shape[2], classes, pixels, labels);
     return new Evaluator(new BatchLoader(test, 1000, false, 0, model.dataType()));
   }
 

@@ -28,8 +28,8 @@ final class Failures {
   }
 
   /**
-   * The message of the first {@code type} in {@code e}'s causes, or quoted in one of their
-   * messages as "{@code type name}: message" up to the line's end; null if there is none.
+   * The message of the first {@code type} in {@code e}'s causes, or quoted in one of their messages
+   * as "{@code type name}: message" up to the line's end; null if there is none.
    */
   static String find(Throwable e, Class<? extends Throwable> type) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {

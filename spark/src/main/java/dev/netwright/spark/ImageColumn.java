@@ -23,9 +23,9 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Reads one image per row from a DataFrame column into a network's [C, H, W] floats: an array of
  * floats or doubles (used as they are), an array of bytes (unsigned pixels, normalised), or the
- * encoded PNG/JPEG bytes of Spark's {@code binaryFile} source (decoded, resized, normalised).
- * The column's type, and its shape when the column says it ({@link #SHAPE} metadata), are checked
- * on the driver before any job; every row is checked as it is read.
+ * encoded PNG/JPEG bytes of Spark's {@code binaryFile} source (decoded, resized, normalised). The
+ * column's type, and its shape when the column says it ({@link #SHAPE} metadata), are checked on
+ * the driver before any job; every row is checked as it is read.
  */
 public final class ImageColumn implements Serializable {
   /** Column metadata key holding the images' [C, H, W], set by {@link SparkData}. */
@@ -59,32 +59,52 @@ public final class ImageColumn implements Serializable {
    *
    * @throws BadInputException naming the column, the expected and the found type or shape
    */
-  public static ImageColumn check(StructType schema, String column, int[] shape, Normalization normalization) {
+  public static ImageColumn check(
+      StructType schema, String column, int[] shape, Normalization normalization) {
     List<String> names = Arrays.asList(schema.fieldNames());
     if (!names.contains(column)) {
-      throw new BadInputException("there is no image column '" + column + "'; the columns are " + names);
+      throw new BadInputException(
+          "there is no image column '" + column + "'; the columns are " + names);
     }
     StructField field = schema.apply(column);
     DataType type = field.dataType();
     boolean encoded = type.equals(DataTypes.BinaryType);
-    boolean array = type instanceof ArrayType a && (a.elementType().equals(DataTypes.FloatType)
-        || a.elementType().equals(DataTypes.DoubleType) || a.elementType().equals(DataTypes.ByteType));
+    boolean array =
+        type instanceof ArrayType a
+            && (a.elementType().equals(DataTypes.FloatType)
+                || a.elementType().equals(DataTypes.DoubleType)
+                || a.elementType().equals(DataTypes.ByteType));
     if (!encoded && !array) {
-      throw new BadInputException("image column '" + column + "' is " + type.simpleString() + "; expected"
-          + " array<float>, array<double> or array<tinyint> of " + Arrays.toString(shape)
-          + " values, or binary PNG/JPEG bytes (Spark's binaryFile source)");
+      throw new BadInputException(
+          "image column '"
+              + column
+              + "' is "
+              + type.simpleString()
+              + "; expected"
+              + " array<float>, array<double> or array<tinyint> of "
+              + Arrays.toString(shape)
+              + " values, or binary PNG/JPEG bytes (Spark's binaryFile source)");
     }
     Metadata meta = field.metadata();
     if (array && meta.contains(SHAPE)) {
       int[] found = Arrays.stream(meta.getLongArray(SHAPE)).mapToInt(Math::toIntExact).toArray();
       if (!Arrays.equals(found, shape)) {
-        throw new BadInputException("image column '" + column + "' holds images of shape "
-            + Arrays.toString(found) + ", but the network expects " + Arrays.toString(shape));
+        throw new BadInputException(
+            "image column '"
+                + column
+                + "' holds images of shape "
+                + Arrays.toString(found)
+                + ", but the network expects "
+                + Arrays.toString(shape));
       }
     }
     if (encoded && shape[0] != 1 && shape[0] != 3) {
-      throw new BadInputException("image column '" + column + "' holds encoded images, which decode to 1 or 3"
-          + " channels, but the network expects " + Arrays.toString(shape));
+      throw new BadInputException(
+          "image column '"
+              + column
+              + "' holds encoded images, which decode to 1 or 3"
+              + " channels, but the network expects "
+              + Arrays.toString(shape));
     }
     return new ImageColumn(column, shape.clone(), normalization, type);
   }
@@ -101,7 +121,9 @@ public final class ImageColumn implements Serializable {
     return column;
   }
 
-  /** Whether the images are encoded PNG/JPEG bytes, read as {@code byte[]}; else {@code float[]}. */
+  /**
+   * Whether the images are encoded PNG/JPEG bytes, read as {@code byte[]}; else {@code float[]}.
+   */
   boolean isEncoded() {
     return encoded;
   }
@@ -122,20 +144,22 @@ public final class ImageColumn implements Serializable {
       return col(quoted(column));
     }
     if (containsNull) {
-      return expr("transform(" + quoted(column) + ", x -> coalesce(cast(x as float), cast(0 as float)))");
+      return expr(
+          "transform(" + quoted(column) + ", x -> coalesce(cast(x as float), cast(0 as float)))");
     }
     return col(quoted(column)).cast(DataTypes.createArrayType(DataTypes.FloatType, false));
   }
 
   /**
-   * The 1-based position of the first null in an array image, 0 when there is none (or none can
-   * be: the column's type says so), null when the image itself is null.
+   * The 1-based position of the first null in an array image, 0 when there is none (or none can be:
+   * the column's type says so), null when the image itself is null.
    */
   Column firstNull() {
     if (!containsNull) {
       return lit(0);
     }
-    return expr("array_position(transform(" + quoted(column) + ", x -> x is null), true)").cast(DataTypes.IntegerType);
+    return expr("array_position(transform(" + quoted(column) + ", x -> x is null), true)")
+        .cast(DataTypes.IntegerType);
   }
 
   private static String quoted(String name) {
@@ -159,14 +183,23 @@ public final class ImageColumn implements Serializable {
       return;
     }
     if (firstNull != null && firstNull > 0) {
-      throw new BadInputException("image column '" + column + "' in " + where + " holds a null at "
-          + (firstNull - 1));
+      throw new BadInputException(
+          "image column '" + column + "' in " + where + " holds a null at " + (firstNull - 1));
     }
     float[] values = (float[]) image;
     int n = size();
     if (values.length != n) {
-      throw new BadInputException("image column '" + column + "' in " + where + " holds " + values.length
-          + " values, but the network expects " + Arrays.toString(shape) + " = " + n);
+      throw new BadInputException(
+          "image column '"
+              + column
+              + "' in "
+              + where
+              + " holds "
+              + values.length
+              + " values, but the network expects "
+              + Arrays.toString(shape)
+              + " = "
+              + n);
     }
     if (DataTypes.ByteType.equals(element)) {
       for (int i = 0; i < n; i++) {
@@ -184,8 +217,8 @@ public final class ImageColumn implements Serializable {
   }
 
   /**
-   * Writes the image in field {@code field} of {@code row} to {@code dst} at {@code offset};
-   * {@code where} names the row in errors (e.g. its file path).
+   * Writes the image in field {@code field} of {@code row} to {@code dst} at {@code offset}; {@code
+   * where} names the row in errors (e.g. its file path).
    *
    * @throws BadInputException for a null image, a wrong length or an image that does not decode
    */
@@ -200,15 +233,26 @@ public final class ImageColumn implements Serializable {
     }
     List<Object> values = row.getList(field);
     if (values.size() != n) {
-      throw new BadInputException("image column '" + column + "' in " + where + " holds " + values.size()
-          + " values, but the network expects " + Arrays.toString(shape) + " = " + n);
+      throw new BadInputException(
+          "image column '"
+              + column
+              + "' in "
+              + where
+              + " holds "
+              + values.size()
+              + " values, but the network expects "
+              + Arrays.toString(shape)
+              + " = "
+              + n);
     }
     for (int i = 0; i < n; i++) {
       Object v = values.get(i);
       if (v == null) {
-        throw new BadInputException("image column '" + column + "' in " + where + " holds a null at " + i);
+        throw new BadInputException(
+            "image column '" + column + "' in " + where + " holds a null at " + i);
       }
-      dst[offset + i] = v instanceof Byte b ? normalization().apply(b & 0xff) : ((Number) v).floatValue();
+      dst[offset + i] =
+          v instanceof Byte b ? normalization().apply(b & 0xff) : ((Number) v).floatValue();
     }
   }
 
@@ -219,8 +263,14 @@ public final class ImageColumn implements Serializable {
     try {
       rgb = Images.read(bytes, Path.of(where), h, w);
     } catch (IOException | RuntimeException e) {
-      throw new BadInputException("image column '" + column + "': cannot read the image in " + where + ": "
-          + e.getMessage(), e);
+      throw new BadInputException(
+          "image column '"
+              + column
+              + "': cannot read the image in "
+              + where
+              + ": "
+              + e.getMessage(),
+          e);
     }
     int plane = h * w;
     if (shape[0] == 3) {

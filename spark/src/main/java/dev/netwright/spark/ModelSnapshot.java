@@ -1,7 +1,7 @@
 package dev.netwright.spark;
 
-import dev.netwright.runtime.model.Model;
 import dev.netwright.runtime.io.Checkpoint;
+import dev.netwright.runtime.model.Model;
 import dev.netwright.runtime.optim.Optimizer;
 import java.io.Serializable;
 import java.lang.reflect.Constructor;
@@ -15,8 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A network's identity and state as it crosses a process: the generated class to build, the
- * parameters, batch-norm buffers and optimizer state as raw bytes, and the counters training
- * needs. Executors build the network by reflection and check every part on arrival.
+ * parameters, batch-norm buffers and optimizer state as raw bytes, and the counters training needs.
+ * Executors build the network by reflection and check every part on arrival.
  */
 public final class ModelSnapshot implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -69,8 +69,8 @@ public final class ModelSnapshot implements Serializable {
   }
 
   /**
-   * A new network of the snapshot's generated class, built by reflection through its
-   * {@code (DataType, long seed)} constructor, holding the snapshot's parameters and buffers.
+   * A new network of the snapshot's generated class, built by reflection through its {@code
+   * (DataType, long seed)} constructor, holding the snapshot's parameters and buffers.
    *
    * @throws IllegalStateException if the class is not on this JVM's class path, is not a generated
    *     network, or builds a network whose parameters differ (another version of the class)
@@ -82,11 +82,18 @@ public final class ModelSnapshot implements Serializable {
       Constructor<?> constructor = c.getConstructor(DataType.class, long.class);
       model = (Model) constructor.newInstance(DataType.valueOf(dataType), 0L);
     } catch (ClassNotFoundException e) {
-      throw new IllegalStateException("the network class " + modelClass + " is not on this executor's class path:"
-          + " ship the application jar (spark-submit's application jar, or spark.jars)", e);
+      throw new IllegalStateException(
+          "the network class "
+              + modelClass
+              + " is not on this executor's class path:"
+              + " ship the application jar (spark-submit's application jar, or spark.jars)",
+          e);
     } catch (NoSuchMethodException | ClassCastException e) {
-      throw new IllegalStateException(modelClass + " is not a generated Netwright network (no public"
-          + " constructor (DataType, long) building a Model)", e);
+      throw new IllegalStateException(
+          modelClass
+              + " is not a generated Netwright network (no public"
+              + " constructor (DataType, long) building a Model)",
+          e);
     } catch (InstantiationException | IllegalAccessException | InvocationTargetException e) {
       throw new IllegalStateException("cannot build " + modelClass + ": " + e, e);
     }
@@ -103,23 +110,41 @@ public final class ModelSnapshot implements Serializable {
   public void restore(Model model, Optimizer optimizer) {
     String theirs = Checkpoint.fingerprint(model);
     if (!theirs.equals(fingerprint)) {
-      throw new IllegalArgumentException("these weights are of network " + name + " (" + modelClass
-          + ", fingerprint " + fingerprint.substring(0, 12) + "), but the network here is " + model.name() + " ("
-          + model.getClass().getName() + ", fingerprint " + theirs.substring(0, 12)
-          + "): their parameter names or shapes differ");
+      throw new IllegalArgumentException(
+          "these weights are of network "
+              + name
+              + " ("
+              + modelClass
+              + ", fingerprint "
+              + fingerprint.substring(0, 12)
+              + "), but the network here is "
+              + model.name()
+              + " ("
+              + model.getClass().getName()
+              + ", fingerprint "
+              + theirs.substring(0, 12)
+              + "): their parameter names or shapes differ");
     }
     if (!model.dataType().name().equals(dataType)) {
-      throw new IllegalArgumentException("these weights of " + name + " are " + dataType + ", the network here is "
-          + model.dataType());
+      throw new IllegalArgumentException(
+          "these weights of "
+              + name
+              + " are "
+              + dataType
+              + ", the network here is "
+              + model.dataType());
     }
     check("parameters", values, model.parameters().values());
     check("buffers", buffers, model.parameters().buffers());
     Map<String, INDArray> state = optimizer == null ? Map.of() : optimizer.state();
     if (optimizer != null) {
       if (!state.keySet().equals(optimizerState.keySet())) {
-        throw new IllegalArgumentException("the optimizer here keeps state " + state.keySet()
-            + ", but the one these weights were trained with kept " + optimizerState.keySet()
-            + ": build the same optimizer on every machine");
+        throw new IllegalArgumentException(
+            "the optimizer here keeps state "
+                + state.keySet()
+                + ", but the one these weights were trained with kept "
+                + optimizerState.keySet()
+                + ": build the same optimizer on every machine");
       }
       state.forEach((key, a) -> check("optimizer state '" + key + "'", optimizerState.get(key), a));
     }
@@ -127,11 +152,12 @@ public final class ModelSnapshot implements Serializable {
     copy(buffers, model.parameters().buffers());
     if (optimizer != null) {
       Map<String, INDArray> copies = new LinkedHashMap<>();
-      state.forEach((key, a) -> {
-        INDArray c = a.dup();
-        copy(optimizerState.get(key), c);
-        copies.put(key, c);
-      });
+      state.forEach(
+          (key, a) -> {
+            INDArray c = a.dup();
+            copy(optimizerState.get(key), c);
+            copies.put(key, c);
+          });
       optimizer.restore(copies, optimizerSteps);
       optimizer.setLearningRate(learningRate);
     }
@@ -141,8 +167,18 @@ public final class ModelSnapshot implements Serializable {
   private void check(String what, byte[] bytes, INDArray target) {
     long expected = target.length() * target.dataType().width();
     if (bytes.length != expected) {
-      throw new IllegalArgumentException(name + "'s " + what + " arrived with " + bytes.length + " bytes, but "
-          + target.length() + " " + target.dataType() + " values take " + expected);
+      throw new IllegalArgumentException(
+          name
+              + "'s "
+              + what
+              + " arrived with "
+              + bytes.length
+              + " bytes, but "
+              + target.length()
+              + " "
+              + target.dataType()
+              + " values take "
+              + expected);
     }
   }
 

@@ -7,8 +7,8 @@ import java.net.Socket;
 
 /**
  * Rank 0's side of the driver's progress bar: a few times a second, the step it reached and its
- * running loss and accuracy, over one socket. Progress is a courtesy: a report that cannot be
- * sent is dropped, never a reason to fail training.
+ * running loss and accuracy, over one socket. Progress is a courtesy: a report that cannot be sent
+ * is dropped, never a reason to fail training.
  */
 final class ProgressClient implements AutoCloseable {
   private static final long INTERVAL_NANOS = 200_000_000L;
@@ -30,7 +30,9 @@ final class ProgressClient implements AutoCloseable {
     int colon = address.lastIndexOf(':');
     Socket s = new Socket();
     try {
-      s.connect(new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))),
+      s.connect(
+          new InetSocketAddress(
+              address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))),
           5_000);
       s.setTcpNoDelay(true);
       return new ProgressClient(s);

@@ -40,14 +40,15 @@ final class ProgressServer implements AutoCloseable {
 
   /** Draws a new bar for one attempt at an epoch of {@code steps} steps. */
   void start(String task, int steps) {
-    bar = new ProgressBarBuilder()
-        .setTaskName(task)
-        .setInitialMax(steps)
-        .setUnit(" steps", 1)
-        .setStyle(ProgressBarStyle.ASCII)
-        .setUpdateIntervalMillis(500)
-        .setConsumer(new ConsoleProgressBarConsumer(out, 120))
-        .build();
+    bar =
+        new ProgressBarBuilder()
+            .setTaskName(task)
+            .setInitialMax(steps)
+            .setUnit(" steps", 1)
+            .setStyle(ProgressBarStyle.ASCII)
+            .setUpdateIntervalMillis(500)
+            .setConsumer(new ConsoleProgressBarConsumer(out, 120))
+            .build();
   }
 
   /** Closes the bar of the current attempt. */
@@ -61,7 +62,8 @@ final class ProgressServer implements AutoCloseable {
 
   private void serve() {
     while (!server.isClosed()) {
-      try (Socket s = server.accept(); DataInputStream in = new DataInputStream(s.getInputStream())) {
+      try (Socket s = server.accept();
+          DataInputStream in = new DataInputStream(s.getInputStream())) {
         current = s;
         while (true) {
           int steps = in.readInt();
@@ -71,8 +73,12 @@ final class ProgressServer implements AutoCloseable {
           ProgressBar b = bar;
           if (b != null && images > 0) {
             b.stepTo(steps);
-            b.setExtraMessage(String.format(Locale.ROOT, "rank 0: loss %.4f  acc %.1f%%", lossSum / images,
-                100.0 * correct / images));
+            b.setExtraMessage(
+                String.format(
+                    Locale.ROOT,
+                    "rank 0: loss %.4f  acc %.1f%%",
+                    lossSum / images,
+                    100.0 * correct / images));
           }
         }
       } catch (IOException e) {

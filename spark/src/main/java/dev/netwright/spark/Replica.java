@@ -1,11 +1,10 @@
 package dev.netwright.spark;
 
+import dev.netwright.runtime.exec.Threads;
 import dev.netwright.runtime.model.Model;
 import dev.netwright.runtime.model.Parameters;
 import dev.netwright.runtime.optim.Optimizer;
 import dev.netwright.runtime.train.Predictions;
-import dev.netwright.runtime.exec.Threads;
-import dev.netwright.runtime.train.TrainingDivergedException;
 import java.io.IOException;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
@@ -17,9 +16,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import scala.Tuple2;
 
 /**
- * One replica's epoch: its shares of the global batches, in order, with the other replicas kept
- * in agreement through a {@link RingAllreduce}. Runs inside a Spark task but knows nothing of
- * Spark beyond the (position, example) pairs it is handed.
+ * One replica's epoch: its shares of the global batches, in order, with the other replicas kept in
+ * agreement through a {@link RingAllreduce}. Runs inside a Spark task but knows nothing of Spark
+ * beyond the (position, example) pairs it is handed.
  */
 final class Replica {
   private final EpochJob job;
@@ -33,8 +32,14 @@ final class Replica {
   private final Staged[] staged;
 
   /** Arrays for one share size, with direct views to fill them without copies, and the classes. */
-  private record Staged(INDArray features, INDArray labels, FloatBuffer f32, DoubleBuffer f64, FloatBuffer l32,
-      DoubleBuffer l64, int[] classes) {}
+  private record Staged(
+      INDArray features,
+      INDArray labels,
+      FloatBuffer f32,
+      DoubleBuffer f64,
+      FloatBuffer l32,
+      DoubleBuffer l64,
+      int[] classes) {}
 
   Replica(EpochJob job, int rank) {
     this.job = job;
@@ -51,8 +56,13 @@ final class Replica {
   }
 
   /** Trains the epoch; returns this replica's report, with the agreed weights on rank 0. */
-  EpochOutcome train(Iterator<Tuple2<Long, Example>> examples, RingAllreduce ring, ProgressClient progress,
-      BooleanSupplier cancelled, String worker) throws IOException {
+  EpochOutcome train(
+      Iterator<Tuple2<Long, Example>> examples,
+      RingAllreduce ring,
+      ProgressClient progress,
+      BooleanSupplier cancelled,
+      String worker)
+      throws IOException {
     long start = System.nanoTime();
     EpochPlan plan = job.plan();
     int k = job.strategy().averagingPeriod();
@@ -66,7 +76,8 @@ final class Replica {
     EpochOutcome.Divergence stopped = null; // what every replica saw in the last message
     for (int step = 0; step < plan.steps(); step++) {
       if (cancelled.getAsBoolean()) {
-        throw new IOException("replica " + rank + ": task killed at step " + (step + 1) + " of " + plan.steps());
+        throw new IOException(
+            "replica " + rank + ": task killed at step " + (step + 1) + " of " + plan.steps());
       }
       int n = plan.share(step, rank);
       parameters.zeroGradients();
@@ -106,7 +117,8 @@ final class Replica {
           average(ring, plan, averagedAt, step + 1);
           averagedAt = step + 1;
           if (!ring.allFinite(parameters.values())) {
-            stopped = local != null ? local : new EpochOutcome.Divergence(step + 1, Double.NaN, null);
+            stopped =
+                local != null ? local : new EpochOutcome.Divergence(step + 1, Double.NaN, null);
             break;
           }
         }
@@ -119,15 +131,27 @@ final class Replica {
     }
     progress.finish(plan.steps(), lossSum, correct, images);
     if (stopped == null && examples.hasNext()) {
-      throw new IllegalStateException("replica " + rank + " received more examples than the plan deals it: "
-          + plan);
+      throw new IllegalStateException(
+          "replica " + rank + " received more examples than the plan deals it: " + plan);
     }
     ModelSnapshot agreed = rank == 0 ? ModelSnapshot.of(model, optimizer) : null;
-    return new EpochOutcome(rank, lossSum, correct, images, ring.bytesSent(), ring.nanos(),
-        System.nanoTime() - start, worker, agreed, stopped);
+    return new EpochOutcome(
+        rank,
+        lossSum,
+        correct,
+        images,
+        ring.bytesSent(),
+        ring.nanos(),
+        System.nanoTime() - start,
+        worker,
+        agreed,
+        stopped);
   }
 
-  /** Averages parameters, optimizer state and buffers over steps [from, to), weighted by examples seen. */
+  /**
+   * Averages parameters, optimizer state and buffers over steps [from, to), weighted by examples
+   * seen.
+   */
   private void average(RingAllreduce ring, EpochPlan plan, int from, int to) throws IOException {
     double weight = (double) plan.shares(from, to, rank) / plan.batches(from, to);
     Parameters parameters = model.parameters();
@@ -155,15 +179,24 @@ final class Replica {
     }
     for (int i = 0; i < n; i++) {
       if (!examples.hasNext()) {
-        throw new IllegalStateException("replica " + rank + " ran out of examples at step " + (step + 1) + ": "
-            + plan);
+        throw new IllegalStateException(
+            "replica " + rank + " ran out of examples at step " + (step + 1) + ": " + plan);
       }
       Tuple2<Long, Example> next = examples.next();
       long position = next._1();
       if (position / plan.batchSize() != step || plan.replicaOf(position) != rank) {
-        throw new IllegalStateException("replica " + rank + " at step " + (step + 1) + " received the example at"
-            + " position " + position + ", which belongs to replica " + plan.replicaOf(position) + " at step "
-            + (position / plan.batchSize() + 1));
+        throw new IllegalStateException(
+            "replica "
+                + rank
+                + " at step "
+                + (step + 1)
+                + " received the example at"
+                + " position "
+                + position
+                + ", which belongs to replica "
+                + plan.replicaOf(position)
+                + " at step "
+                + (position / plan.batchSize() + 1));
       }
       float[] pixels = next._2().pixels();
       int label = next._2().label();
@@ -194,11 +227,16 @@ final class Replica {
       INDArray features = Nd4j.create(t, n, shape[0], shape[1], shape[2]);
       INDArray labels = Nd4j.create(t, n, classes);
       boolean single = t == DataType.FLOAT;
-      staged[n] = new Staged(features, labels,
-          single ? features.data().asNioFloat() : null, single ? null : features.data().asNioDouble(),
-          single ? labels.data().asNioFloat() : null, single ? null : labels.data().asNioDouble(), new int[n]);
+      staged[n] =
+          new Staged(
+              features,
+              labels,
+              single ? features.data().asNioFloat() : null,
+              single ? null : features.data().asNioDouble(),
+              single ? labels.data().asNioFloat() : null,
+              single ? null : labels.data().asNioDouble(),
+              new int[n]);
     }
     return staged[n];
   }
-
 }

@@ -20,14 +20,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Sums a flat array across ranks in place: a ring allreduce over TCP, reduce-scatter then
  * all-gather, each rank sending 2(P−1)/P of the array per call (Patarasuk and Yuan's bandwidth-
- * optimal ring). Every rank ends with the same bytes: each chunk is summed once, by its owner,
- * and then copied.
+ * optimal ring). Every rank ends with the same bytes: each chunk is summed once, by its owner, and
+ * then copied.
  *
- * <p>Rank r sends to r+1 and receives from r−1, both channels non-blocking under one selector, so
- * a full send buffer never blocks a receive (no writer thread, no deadlock). Every wait is bounded:
+ * <p>Rank r sends to r+1 and receives from r−1, both channels non-blocking under one selector, so a
+ * full send buffer never blocks a receive (no writer thread, no deadlock). Every wait is bounded:
  * no byte for {@code timeout} from the previous rank, a closed peer, or {@code cancelled} (Spark
- * killing the task) ends the call with an exception; {@link #close()} closes both sockets.
- * Nothing is allocated per call once an array has been seen.
+ * killing the task) ends the call with an exception; {@link #close()} closes both sockets. Nothing
+ * is allocated per call once an array has been seen.
  */
 public final class RingAllreduce implements AutoCloseable {
   private static final int MAGIC = 0x4E57_4152; // "NWAR"
@@ -46,8 +46,14 @@ public final class RingAllreduce implements AutoCloseable {
   private long bytesSent;
   private long nanos;
 
-  private RingAllreduce(int rank, int size, SocketChannel next, SocketChannel previous, long timeoutNanos,
-      BooleanSupplier cancelled) throws IOException {
+  private RingAllreduce(
+      int rank,
+      int size,
+      SocketChannel next,
+      SocketChannel previous,
+      long timeoutNanos,
+      BooleanSupplier cancelled)
+      throws IOException {
     this.rank = rank;
     this.size = size;
     this.next = next;
@@ -75,14 +81,20 @@ public final class RingAllreduce implements AutoCloseable {
   }
 
   /**
-   * Joins the ring: connects to the next rank's address, accepts the previous rank on
-   * {@code server} (closed afterwards), and checks that both speak for the same {@code job}
-   * (e.g. network fingerprint, epoch and attempt), naming what differs.
+   * Joins the ring: connects to the next rank's address, accepts the previous rank on {@code
+   * server} (closed afterwards), and checks that both speak for the same {@code job} (e.g. network
+   * fingerprint, epoch and attempt), naming what differs.
    *
    * @param addresses every rank's "host:port", in rank order
    */
-  public static RingAllreduce join(int rank, List<String> addresses, ServerSocketChannel server, String job,
-      long timeoutMillis, BooleanSupplier cancelled) throws IOException {
+  public static RingAllreduce join(
+      int rank,
+      List<String> addresses,
+      ServerSocketChannel server,
+      String job,
+      long timeoutMillis,
+      BooleanSupplier cancelled)
+      throws IOException {
     int size = addresses.size();
     if (rank < 0 || rank >= size) {
       throw new IllegalArgumentException("rank " + rank + " is outside a ring of " + size);
@@ -97,8 +109,11 @@ public final class RingAllreduce implements AutoCloseable {
       String to = addresses.get((rank + 1) % size);
       int colon = to.lastIndexOf(':');
       next = SocketChannel.open();
-      next.socket().connect(new InetSocketAddress(to.substring(0, colon), Integer.parseInt(to.substring(colon + 1))),
-          (int) timeoutMillis);
+      next.socket()
+          .connect(
+              new InetSocketAddress(
+                  to.substring(0, colon), Integer.parseInt(to.substring(colon + 1))),
+              (int) timeoutMillis);
       next.socket().setTcpNoDelay(true);
       byte[] jobBytes = job.getBytes(StandardCharsets.UTF_8);
       ByteBuffer hello = ByteBuffer.allocate(12 + jobBytes.length);
@@ -110,8 +125,14 @@ public final class RingAllreduce implements AutoCloseable {
       try {
         previous = server.socket().accept().getChannel();
       } catch (SocketTimeoutException e) {
-        throw new SocketTimeoutException("rank " + rank + ": rank " + (rank + size - 1) % size
-            + " did not connect within " + timeoutMillis + " ms");
+        throw new SocketTimeoutException(
+            "rank "
+                + rank
+                + ": rank "
+                + (rank + size - 1) % size
+                + " did not connect within "
+                + timeoutMillis
+                + " ms");
       }
       previous.socket().setTcpNoDelay(true);
       previous.socket().setSoTimeout((int) timeoutMillis);
@@ -126,23 +147,40 @@ public final class RingAllreduce implements AutoCloseable {
     }
   }
 
-  // Blocking reads (with the socket's timeout) through the socket's stream: the channel is still blocking.
-  private static void checkHello(SocketChannel in, int rank, int size, String job) throws IOException {
+  // Blocking reads (with the socket's timeout) through the socket's stream: the channel is still
+  // blocking.
+  private static void checkHello(SocketChannel in, int rank, int size, String job)
+      throws IOException {
     java.io.DataInputStream data = new java.io.DataInputStream(in.socket().getInputStream());
     int magic = data.readInt();
     int from = data.readInt();
     int length = data.readInt();
     if (magic != MAGIC || length < 0 || length > 1 << 16) {
-      throw new IOException("rank " + rank + ": the connection from the previous rank is not a Netwright"
-          + " allreduce (magic " + Integer.toHexString(magic) + ")");
+      throw new IOException(
+          "rank "
+              + rank
+              + ": the connection from the previous rank is not a Netwright"
+              + " allreduce (magic "
+              + Integer.toHexString(magic)
+              + ")");
     }
     byte[] theirs = new byte[length];
     data.readFully(theirs);
     String other = new String(theirs, StandardCharsets.UTF_8);
     int expected = (rank + size - 1) % size;
     if (from != expected || !other.equals(job)) {
-      throw new IOException("rank " + rank + " expected rank " + expected + " of job '" + job
-          + "' but was reached by rank " + from + " of job '" + other + "'");
+      throw new IOException(
+          "rank "
+              + rank
+              + " expected rank "
+              + expected
+              + " of job '"
+              + job
+              + "' but was reached by rank "
+              + from
+              + " of job '"
+              + other
+              + "'");
     }
   }
 
@@ -168,8 +206,8 @@ public final class RingAllreduce implements AutoCloseable {
 
   /**
    * Replaces {@code flat} on every rank by the sum over ranks of {@code scale} times each rank's
-   * {@code flat}. {@code flat} must be a whole, dense FLOAT or DOUBLE buffer of the same length
-   * on every rank (e.g. {@code Parameters.gradients()}).
+   * {@code flat}. {@code flat} must be a whole, dense FLOAT or DOUBLE buffer of the same length on
+   * every rank (e.g. {@code Parameters.gradients()}).
    */
   public void sum(INDArray flat, double scale) throws IOException {
     long start = System.nanoTime();
@@ -193,10 +231,24 @@ public final class RingAllreduce implements AutoCloseable {
         scratch = ByteBuffer.allocateDirect(largest).order(ByteOrder.nativeOrder());
       }
       for (int s = 0; s < size - 1; s++) { // reduce-scatter: chunk r−s−1 gains this rank's part
-        exchange(both, n, width, Math.floorMod(rank - s, size), Math.floorMod(rank - s - 1, size), true, single);
+        exchange(
+            both,
+            n,
+            width,
+            Math.floorMod(rank - s, size),
+            Math.floorMod(rank - s - 1, size),
+            true,
+            single);
       }
       for (int s = 0; s < size - 1; s++) { // all-gather: finished chunks travel round the ring
-        exchange(both, n, width, Math.floorMod(rank - s + 1, size), Math.floorMod(rank - s, size), false, single);
+        exchange(
+            both,
+            n,
+            width,
+            Math.floorMod(rank - s + 1, size),
+            Math.floorMod(rank - s, size),
+            false,
+            single);
       }
     }
     nanos += System.nanoTime() - start;
@@ -231,9 +283,14 @@ public final class RingAllreduce implements AutoCloseable {
       if (t != DataType.FLOAT && t != DataType.DOUBLE) {
         throw new IllegalArgumentException("allreduce sums FLOAT or DOUBLE arrays, not " + t);
       }
-      if (flat.offset() != 0 || flat.data().length() != flat.length() || !flat.isVector() && !flat.isScalar()) {
-        throw new IllegalArgumentException("allreduce needs a whole flat buffer, got a view of shape "
-            + java.util.Arrays.toString(flat.shape()) + " at offset " + flat.offset());
+      if (flat.offset() != 0
+          || flat.data().length() != flat.length()
+          || !flat.isVector() && !flat.isScalar()) {
+        throw new IllegalArgumentException(
+            "allreduce needs a whole flat buffer, got a view of shape "
+                + java.util.Arrays.toString(flat.shape())
+                + " at offset "
+                + flat.offset());
       }
       // A direct view of the native buffer: sockets read and write it without a copy.
       ByteBuffer nio = flat.data().asNio().order(ByteOrder.nativeOrder());
@@ -247,8 +304,11 @@ public final class RingAllreduce implements AutoCloseable {
     return (int) ((long) chunk * n / size);
   }
 
-  /** Sends chunk {@code out} to the next rank while receiving chunk {@code in} from the previous. */
-  private void exchange(ByteBuffer[] views, int n, int width, int out, int in, boolean add, boolean single)
+  /**
+   * Sends chunk {@code out} to the next rank while receiving chunk {@code in} from the previous.
+   */
+  private void exchange(
+      ByteBuffer[] views, int n, int width, int out, int in, boolean add, boolean single)
       throws IOException {
     ByteBuffer data = views[0];
     data.limit(from(out + 1, n, size) * width).position(from(out, n, size) * width);
@@ -287,8 +347,15 @@ public final class RingAllreduce implements AutoCloseable {
         try {
           w = next.write(out);
         } catch (IOException e) {
-          throw new IOException("rank " + rank + ": rank " + (rank + 1) % size + " closed its connection"
-              + " mid-allreduce (its task failed or was killed): " + e.getMessage(), e);
+          throw new IOException(
+              "rank "
+                  + rank
+                  + ": rank "
+                  + (rank + 1) % size
+                  + " closed its connection"
+                  + " mid-allreduce (its task failed or was killed): "
+                  + e.getMessage(),
+              e);
         }
         bytesSent += w;
         moved |= w > 0;
@@ -296,8 +363,12 @@ public final class RingAllreduce implements AutoCloseable {
       if (in.hasRemaining()) {
         int r = previous.read(in);
         if (r < 0) {
-          throw new IOException("rank " + rank + ": rank " + Math.floorMod(rank - 1, size)
-              + " closed its connection mid-allreduce (its task failed or was killed)");
+          throw new IOException(
+              "rank "
+                  + rank
+                  + ": rank "
+                  + Math.floorMod(rank - 1, size)
+                  + " closed its connection mid-allreduce (its task failed or was killed)");
         }
         moved |= r > 0;
       }
@@ -313,9 +384,16 @@ public final class RingAllreduce implements AutoCloseable {
         throw new IOException("rank " + rank + ": allreduce cancelled (the task was killed)");
       }
       if (System.nanoTime() - lastProgress > timeoutNanos) {
-        throw new SocketTimeoutException("rank " + rank + ": no progress exchanging with ranks "
-            + Math.floorMod(rank - 1, size) + " and " + (rank + 1) % size + " for "
-            + timeoutNanos / 1_000_000 + " ms");
+        throw new SocketTimeoutException(
+            "rank "
+                + rank
+                + ": no progress exchanging with ranks "
+                + Math.floorMod(rank - 1, size)
+                + " and "
+                + (rank + 1) % size
+                + " for "
+                + timeoutNanos / 1_000_000
+                + " ms");
       }
     }
   }

@@ -4,11 +4,11 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 
+import dev.netwright.runtime.data.Normalization;
+import dev.netwright.runtime.exec.Threads;
 import dev.netwright.runtime.model.HeadType;
 import dev.netwright.runtime.model.Model;
-import dev.netwright.runtime.data.Normalization;
 import dev.netwright.runtime.train.Predictions;
-import dev.netwright.runtime.exec.Threads;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -33,15 +33,15 @@ import scala.Tuple3;
 import scala.Tuple4;
 
 /**
- * Applies a trained classifier to a DataFrame of images, adding {@code prediction} (int, the
- * most probable class) and {@code probabilities} (array of float, softmax of the outputs).
+ * Applies a trained classifier to a DataFrame of images, adding {@code prediction} (int, the most
+ * probable class) and {@code probabilities} (array of float, softmax of the outputs).
  *
  * <pre>{@code
  * Dataset<Row> scored = SparkScorer.of(net).imageColumn("content").score(spark.read().format("binaryFile").load(dir));
  * }</pre>
  *
- * <p>The weights are broadcast once; each partition builds the network once, on one native
- * thread (one task per core), and runs it in batches through buffers it reuses.
+ * <p>The weights are broadcast once; each partition builds the network once, on one native thread
+ * (one task per core), and runs it in batches through buffers it reuses.
  */
 public final class SparkScorer {
   private final ModelSnapshot snapshot;
@@ -55,8 +55,11 @@ public final class SparkScorer {
 
   private SparkScorer(Model model) {
     if (model.head() != HeadType.SOFTMAX_CROSS_ENTROPY) {
-      throw new IllegalArgumentException("SparkScorer scores classifiers with a softmax head; " + model.name()
-          + " has " + model.head());
+      throw new IllegalArgumentException(
+          "SparkScorer scores classifiers with a softmax head; "
+              + model.name()
+              + " has "
+              + model.head());
     }
     this.snapshot = ModelSnapshot.of(model, null);
     this.inputShape = model.inputShape();
@@ -93,9 +96,9 @@ public final class SparkScorer {
    * {@code rows} with the two columns added (lazily: nothing runs until an action).
    *
    * <p>The image reaches the network as a primitive array (Spark's {@code float[]} or {@code
-   * byte[]} encoder, no boxed value per pixel), the other columns as one {@link Row}; an array
-   * of floats passes through to the output as that same array. A null inside an array is found
-   * by a SQL expression, since a primitive array cannot hold it.
+   * byte[]} encoder, no boxed value per pixel), the other columns as one {@link Row}; an array of
+   * floats passes through to the output as that same array. A null inside an array is found by a
+   * SQL expression, since a primitive array cannot hold it.
    *
    * @throws BadInputException at once for a missing or mistyped image column or a declared shape
    *     that differs; in the job for a null, wrongly sized or unreadable image
@@ -105,7 +108,8 @@ public final class SparkScorer {
     ImageColumn images = ImageColumn.check(schema, imageColumn, inputShape, normalization);
     for (String taken : List.of("prediction", "probabilities")) {
       if (List.of(schema.fieldNames()).contains(taken)) {
-        throw new BadInputException("the DataFrame already has a column '" + taken + "'; drop or rename it first");
+        throw new BadInputException(
+            "the DataFrame already has a column '" + taken + "'; drop or rename it first");
       }
     }
     // The image travels as itself when it is an array of floats; otherwise it stays among the
@@ -125,18 +129,25 @@ public final class SparkScorer {
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext());
     Broadcast<ModelSnapshot> weights = jsc.broadcast(snapshot);
-    Dataset<Row> input = rows.select(struct(kept.toArray(Column[]::new)).as("_1"), images.values().as("_2"),
-        images.firstNull().as("_3"));
-    int pathField = List.of(keptSchema.fieldNames()).contains("path") ? keptSchema.fieldIndex("path") : -1;
+    Dataset<Row> input =
+        rows.select(
+            struct(kept.toArray(Column[]::new)).as("_1"),
+            images.values().as("_2"),
+            images.firstNull().as("_3"));
+    int pathField =
+        List.of(keptSchema.fieldNames()).contains("path") ? keptSchema.fieldIndex("path") : -1;
     Encoder<float[]> floats = rows.sparkSession().implicits().newFloatArrayEncoder();
     Encoder<Tuple4<Row, float[], Integer, float[]>> out =
         Encoders.tuple(Encoders.row(keptSchema), floats, Encoders.INT(), floats);
-    Dataset<Tuple4<Row, float[], Integer, float[]>> scored = images.isEncoded()
-        ? scored(input, Encoders.BINARY(), keptSchema, out, weights, images, pathField, passThrough)
-        : scored(input, floats, keptSchema, out, weights, images, pathField, passThrough);
+    Dataset<Tuple4<Row, float[], Integer, float[]>> scored =
+        images.isEncoded()
+            ? scored(
+                input, Encoders.BINARY(), keptSchema, out, weights, images, pathField, passThrough)
+            : scored(input, floats, keptSchema, out, weights, images, pathField, passThrough);
     List<Column> columns = new ArrayList<>();
     for (StructField f : schema.fields()) {
-      Column c = passThrough && f.name().equals(imageColumn) ? col("_2") : col("_1").getField(f.name());
+      Column c =
+          passThrough && f.name().equals(imageColumn) ? col("_2") : col("_1").getField(f.name());
       columns.add(c.as(f.name(), f.metadata()));
     }
     columns.add(col("_3").as("prediction"));
@@ -146,18 +157,28 @@ public final class SparkScorer {
 
   private static final String UNUSED = "__netwright_unused";
 
-  private <T> Dataset<Tuple4<Row, float[], Integer, float[]>> scored(Dataset<Row> input, Encoder<T> image,
-      StructType keptSchema, Encoder<Tuple4<Row, float[], Integer, float[]>> out, Broadcast<ModelSnapshot> weights,
-      ImageColumn images, int pathField, boolean passThrough) {
+  private <T> Dataset<Tuple4<Row, float[], Integer, float[]>> scored(
+      Dataset<Row> input,
+      Encoder<T> image,
+      StructType keptSchema,
+      Encoder<Tuple4<Row, float[], Integer, float[]>> out,
+      Broadcast<ModelSnapshot> weights,
+      ImageColumn images,
+      int pathField,
+      boolean passThrough) {
     int batch = batchSize;
     int k = classes;
-    MapPartitionsFunction<Tuple3<Row, T, Integer>, Tuple4<Row, float[], Integer, float[]>> partition =
-        it -> new Batches<>(it, weights.value(), images, pathField, passThrough, batch, k);
-    return input.as(Encoders.tuple(Encoders.row(keptSchema), image, Encoders.INT())).mapPartitions(partition, out);
+    MapPartitionsFunction<Tuple3<Row, T, Integer>, Tuple4<Row, float[], Integer, float[]>>
+        partition =
+            it -> new Batches<>(it, weights.value(), images, pathField, passThrough, batch, k);
+    return input
+        .as(Encoders.tuple(Encoders.row(keptSchema), image, Encoders.INT()))
+        .mapPartitions(partition, out);
   }
 
   /** One partition's rows, scored a batch at a time. */
-  private static final class Batches<T> implements Iterator<Tuple4<Row, float[], Integer, float[]>> {
+  private static final class Batches<T>
+      implements Iterator<Tuple4<Row, float[], Integer, float[]>> {
     private final Iterator<Tuple3<Row, T, Integer>> rows;
     private final Model model;
     private final ImageColumn images;
@@ -172,8 +193,14 @@ public final class SparkScorer {
     private int next;
     private long row;
 
-    Batches(Iterator<Tuple3<Row, T, Integer>> rows, ModelSnapshot weights, ImageColumn images, int pathField,
-        boolean passThrough, int batch, int classes) {
+    Batches(
+        Iterator<Tuple3<Row, T, Integer>> rows,
+        ModelSnapshot weights,
+        ImageColumn images,
+        int pathField,
+        boolean passThrough,
+        int batch,
+        int classes) {
       this.rows = rows;
       Threads.set(1);
       this.model = weights.newModel();
@@ -216,8 +243,10 @@ public final class SparkScorer {
       while (pending.size() < batch && rows.hasNext()) {
         Tuple3<Row, T, Integer> r = rows.next();
         Row kept = r._1();
-        String where = pathField >= 0 && !kept.isNullAt(pathField) ? kept.getString(pathField) : "row " + row
-            + " of this partition";
+        String where =
+            pathField >= 0 && !kept.isNullAt(pathField)
+                ? kept.getString(pathField)
+                : "row " + row + " of this partition";
         images.read(r._2(), r._3(), where, pixels, pending.size() * size);
         pending.add(r);
         row++;
@@ -269,4 +298,3 @@ public final class SparkScorer {
     }
   }
 }
-

@@ -1,10 +1,10 @@
 package dev.netwright.spark;
 
-import dev.netwright.runtime.model.HeadType;
-import dev.netwright.runtime.model.Model;
 import dev.netwright.runtime.data.Normalization;
 import dev.netwright.runtime.io.Checkpoint;
 import dev.netwright.runtime.io.TrainingState;
+import dev.netwright.runtime.model.HeadType;
+import dev.netwright.runtime.model.Model;
 import dev.netwright.runtime.optim.Optimizer;
 import dev.netwright.runtime.train.EpochResult;
 import dev.netwright.runtime.train.NonFinite;
@@ -29,8 +29,8 @@ import org.apache.spark.sql.SparkSession;
 import scala.reflect.ClassTag$;
 
 /**
- * Data-parallel training of a generated network on Spark, configured like the single-machine
- * {@code Trainer}: one barrier job per epoch whose tasks keep replicas in agreement through a ring
+ * Data-parallel training of a generated network on Spark, configured like the single-machine {@code
+ * Trainer}: one barrier job per epoch whose tasks keep replicas in agreement through a ring
  * allreduce ({@link Strategy}), test accuracy, checkpoints and the divergence checks on the driver.
  *
  * <pre>{@code
@@ -40,8 +40,8 @@ import scala.reflect.ClassTag$;
  *
  * <p>A failed epoch (a lost executor, a timed-out peer) is run again from the weights the driver
  * held at its start, up to {@link Builder#attempts(int)} times, so nothing trains on half-averaged
- * weights. Checkpoints are the runtime's format, written by the driver after each epoch, and
- * resume here or in the single-machine trainer.
+ * weights. Checkpoints are the runtime's format, written by the driver after each epoch, and resume
+ * here or in the single-machine trainer.
  */
 public final class SparkTrainer {
   private final Builder config;
@@ -50,7 +50,9 @@ public final class SparkTrainer {
     this.config = b.copy();
   }
 
-  /** One epoch, batches of 64, synchronous, seed 0, one replica per task slot, 3 attempts an epoch. */
+  /**
+   * One epoch, batches of 64, synchronous, seed 0, one replica per task slot, 3 attempts an epoch.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -64,25 +66,36 @@ public final class SparkTrainer {
    * @throws TrainingDivergedException when a loss or, at an epoch's end, a weight is not finite
    * @throws IllegalStateException when an epoch failed on every attempt
    */
-  public List<EpochResult> fit(Model model, OptimizerFactory optimizerFactory, Dataset<Row> train,
-      Dataset<Row> test) {
+  public List<EpochResult> fit(
+      Model model, OptimizerFactory optimizerFactory, Dataset<Row> train, Dataset<Row> test) {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(optimizerFactory, "optimizerFactory");
     if (model.head() != HeadType.SOFTMAX_CROSS_ENTROPY) {
-      throw new IllegalArgumentException("SparkTrainer trains classifiers with a softmax cross-entropy head; "
-          + model.name() + " has " + model.head());
+      throw new IllegalArgumentException(
+          "SparkTrainer trains classifiers with a softmax cross-entropy head; "
+              + model.name()
+              + " has "
+              + model.head());
     }
     SparkSession spark = train.sparkSession();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int slots = jsc.defaultParallelism();
     int replicas = config.replicas > 0 ? config.replicas : slots;
     if (replicas > slots) {
-      throw new IllegalArgumentException(replicas + " replicas need as many task slots at once (one barrier"
-          + " stage), but this Spark application has " + slots + " (spark.default.parallelism / cores)");
+      throw new IllegalArgumentException(
+          replicas
+              + " replicas need as many task slots at once (one barrier"
+              + " stage), but this Spark application has "
+              + slots
+              + " (spark.default.parallelism / cores)");
     }
-    Evaluator evaluator = test == null ? null
-        : Evaluator.of(test, config.imageColumn, config.labelColumn, model, config.normalization);
-    TrainingData data = TrainingData.of(train, config.imageColumn, config.labelColumn, model, config.normalization);
+    Evaluator evaluator =
+        test == null
+            ? null
+            : Evaluator.of(
+                test, config.imageColumn, config.labelColumn, model, config.normalization);
+    TrainingData data =
+        TrainingData.of(train, config.imageColumn, config.labelColumn, model, config.normalization);
     Optimizer optimizer = optimizerFactory.create(model.parameters());
     int first = 1;
     if (config.resumeFrom != null) {
@@ -92,30 +105,50 @@ public final class SparkTrainer {
     EpochPlan plan = new EpochPlan(data.count(), config.batchSize, replicas);
     PrintStream out = config.out;
     if (!config.quiet) {
-      out.printf(Locale.ROOT, "training %s on Spark (%s): %d epoch%s of %,d steps of %d, %s over %d replica%s,"
-              + " %,d parameters%n", model.name(), spark.sparkContext().master(), config.epochs,
-          config.epochs == 1 ? "" : "s", plan.steps(), config.batchSize, config.strategy, replicas,
-          replicas == 1 ? "" : "s", model.parameters().count());
+      out.printf(
+          Locale.ROOT,
+          "training %s on Spark (%s): %d epoch%s of %,d steps of %d, %s over %d replica%s,"
+              + " %,d parameters%n",
+          model.name(),
+          spark.sparkContext().master(),
+          config.epochs,
+          config.epochs == 1 ? "" : "s",
+          plan.steps(),
+          config.batchSize,
+          config.strategy,
+          replicas,
+          replicas == 1 ? "" : "s",
+          model.parameters().count());
     }
     try (ProgressServer progress = config.quiet ? null : new ProgressServer(driverHost(jsc), out)) {
       List<EpochResult> results = new ArrayList<>();
       for (int epoch = first; epoch <= config.epochs; epoch++) {
         long start = System.nanoTime();
-        EpochReport report = runEpoch(jsc, data, plan, model, optimizer, optimizerFactory, epoch, progress);
+        EpochReport report =
+            runEpoch(jsc, data, plan, model, optimizer, optimizerFactory, epoch, progress);
         report.outcomes().get(0).snapshot().restore(model, optimizer);
         model.setTraining(false);
         String nonFinite = NonFinite.find(model.parameters(), optimizer);
         if (nonFinite != null) {
-          throw new TrainingDivergedException(epoch, plan.steps(), report.loss(), optimizer.learningRate(),
-              nonFinite, checkpoint);
+          throw new TrainingDivergedException(
+              epoch, plan.steps(), report.loss(), optimizer.learningRate(), nonFinite, checkpoint);
         }
-        OptionalDouble accuracy = evaluator == null ? OptionalDouble.empty()
-            : OptionalDouble.of(evaluator.accuracy(model));
+        OptionalDouble accuracy =
+            evaluator == null
+                ? OptionalDouble.empty()
+                : OptionalDouble.of(evaluator.accuracy(model));
         if (checkpoint != null) {
           save(checkpoint, model, optimizer, epoch);
         }
-        EpochResult result = new EpochResult(epoch, config.epochs, report.loss(), report.accuracy(), accuracy,
-            report.images() / (report.nanos() / 1e9), (System.nanoTime() - start) / 1e9);
+        EpochResult result =
+            new EpochResult(
+                epoch,
+                config.epochs,
+                report.loss(),
+                report.accuracy(),
+                accuracy,
+                report.images() / (report.nanos() / 1e9),
+                (System.nanoTime() - start) / 1e9);
         results.add(result);
         if (!config.quiet) {
           out.println(result.format());
@@ -125,7 +158,8 @@ public final class SparkTrainer {
       }
       return Collections.unmodifiableList(results);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the driver's progress socket: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot open the driver's progress socket: " + e.getMessage(), e);
     } finally {
       model.setTraining(false);
       data.release();
@@ -135,29 +169,55 @@ public final class SparkTrainer {
     }
   }
 
-  private EpochReport runEpoch(JavaSparkContext jsc, TrainingData data, EpochPlan plan, Model model,
-      Optimizer optimizer, OptimizerFactory factory, int epoch, ProgressServer progress) {
+  private EpochReport runEpoch(
+      JavaSparkContext jsc,
+      TrainingData data,
+      EpochPlan plan,
+      Model model,
+      Optimizer optimizer,
+      OptimizerFactory factory,
+      int epoch,
+      ProgressServer progress) {
     ModelSnapshot start = ModelSnapshot.of(model, optimizer);
     RuntimeException last = null;
     for (int attempt = 1; attempt <= config.attempts; attempt++) {
-      String job = String.format(Locale.ROOT, "%s epoch %d attempt %d", start.name(), epoch, attempt);
-      EpochJob spec = new EpochJob(start, factory, plan, config.strategy, epoch, job,
-          progress == null ? null : progress.address(), config.timeoutMillis);
+      String job =
+          String.format(Locale.ROOT, "%s epoch %d attempt %d", start.name(), epoch, attempt);
+      EpochJob spec =
+          new EpochJob(
+              start,
+              factory,
+              plan,
+              config.strategy,
+              epoch,
+              job,
+              progress == null ? null : progress.address(),
+              config.timeoutMillis);
       // After a lost executor the cluster may need a few seconds to start another: a barrier
       // stage needs every slot at once.
       awaitSlots(jsc, plan.replicas());
       Broadcast<EpochJob> broadcast = jsc.broadcast(spec);
       long t0 = System.nanoTime();
       if (progress != null) {
-        progress.start(String.format(Locale.ROOT, "epoch %d/%d", epoch, config.epochs), plan.steps());
+        progress.start(
+            String.format(Locale.ROOT, "epoch %d/%d", epoch, config.epochs), plan.steps());
       }
       try {
-        List<EpochOutcome> outcomes = new ArrayList<>(List.of((EpochOutcome[]) data.epoch(config.seed, epoch, plan)
-            .rdd().barrier()
-            .mapPartitions(new EpochFunction(broadcast), false, ClassTag$.MODULE$.apply(EpochOutcome.class))
-            .collect()));
+        List<EpochOutcome> outcomes =
+            new ArrayList<>(
+                List.of(
+                    (EpochOutcome[])
+                        data.epoch(config.seed, epoch, plan)
+                            .rdd()
+                            .barrier()
+                            .mapPartitions(
+                                new EpochFunction(broadcast),
+                                false,
+                                ClassTag$.MODULE$.apply(EpochOutcome.class))
+                            .collect()));
         outcomes.sort((a, b) -> Integer.compare(a.rank(), b.rank()));
-        EpochReport report = new EpochReport(epoch, attempt, outcomes, System.nanoTime() - t0, plan.steps());
+        EpochReport report =
+            new EpochReport(epoch, attempt, outcomes, System.nanoTime() - t0, plan.steps());
         report.throwIfDiverged(optimizer.learningRate());
         return report;
       } catch (TrainingDivergedException e) {
@@ -165,9 +225,16 @@ public final class SparkTrainer {
       } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared
         last = Failures.unchecked(e);
         if (!config.quiet) {
-          config.out.printf(Locale.ROOT, "epoch %d attempt %d of %d failed (%s); %s%n", epoch, attempt,
-              config.attempts, Failures.root(e), attempt < config.attempts
-                  ? "running the epoch again from the weights at its start" : "giving up");
+          config.out.printf(
+              Locale.ROOT,
+              "epoch %d attempt %d of %d failed (%s); %s%n",
+              epoch,
+              attempt,
+              config.attempts,
+              Failures.root(e),
+              attempt < config.attempts
+                  ? "running the epoch again from the weights at its start"
+                  : "giving up");
         }
       } finally {
         if (progress != null) {
@@ -176,8 +243,17 @@ public final class SparkTrainer {
         broadcast.destroy();
       }
     }
-    throw new IllegalStateException("epoch " + epoch + " failed on all " + config.attempts + " attempts; the model"
-        + " keeps the weights of epoch " + (epoch - 1) + ". Last failure: " + Failures.root(last), last);
+    throw new IllegalStateException(
+        "epoch "
+            + epoch
+            + " failed on all "
+            + config.attempts
+            + " attempts; the model"
+            + " keeps the weights of epoch "
+            + (epoch - 1)
+            + ". Last failure: "
+            + Failures.root(last),
+        last);
   }
 
   private void awaitSlots(JavaSparkContext jsc, int replicas) {
@@ -196,13 +272,23 @@ public final class SparkTrainer {
     try {
       TrainingState state = Checkpoint.load(config.resumeFrom, model, optimizer);
       if (state.seed() != config.seed) {
-        throw new IllegalArgumentException("the run being resumed shuffled with seed " + state.seed()
-            + ", but this trainer's seed is " + config.seed + ": set seed(" + state.seed() + ") to continue it");
+        throw new IllegalArgumentException(
+            "the run being resumed shuffled with seed "
+                + state.seed()
+                + ", but this trainer's seed is "
+                + config.seed
+                + ": set seed("
+                + state.seed()
+                + ") to continue it");
       }
       model.setTrainingSteps(state.modelSteps());
       model.setDropoutSeed(state.dropoutSeed());
       if (!config.quiet) {
-        config.out.printf(Locale.ROOT, "resuming %s after epoch %d from %s%n", model.name(), state.epoch(),
+        config.out.printf(
+            Locale.ROOT,
+            "resuming %s after epoch %d from %s%n",
+            model.name(),
+            state.epoch(),
             config.resumeFrom);
       }
       return state.epoch();
@@ -218,7 +304,8 @@ public final class SparkTrainer {
     try {
       Files.createDirectories(config.checkpointDirectory);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the checkpoint directory " + config.checkpointDirectory, e);
+      throw new UncheckedIOException(
+          "cannot create the checkpoint directory " + config.checkpointDirectory, e);
     }
     return config.checkpointDirectory.resolve(dev.netwright.runtime.train.Trainer.LAST_CHECKPOINT);
   }
@@ -227,10 +314,14 @@ public final class SparkTrainer {
     try {
       // loaderEpoch = epoch: a shuffling BatchLoader with this seed serves epoch k after k resets,
       // as the single-machine trainer does, so it resumes the same sequence.
-      Checkpoint.save(file, model, optimizer, new TrainingState(epoch, config.seed, epoch, model.trainingSteps(),
-          model.dropoutSeed()));
+      Checkpoint.save(
+          file,
+          model,
+          optimizer,
+          new TrainingState(epoch, config.seed, epoch, model.trainingSteps(), model.dropoutSeed()));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot save the checkpoint after epoch " + epoch + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot save the checkpoint after epoch " + epoch + ": " + e.getMessage(), e);
     }
   }
 
@@ -307,7 +398,8 @@ public final class SparkTrainer {
     /** Replicas (barrier tasks); 0, the default, takes every task slot of the application. */
     public Builder replicas(int replicas) {
       if (replicas < 0) {
-        throw new IllegalArgumentException("replicas must be 0 (all task slots) or more, got " + replicas);
+        throw new IllegalArgumentException(
+            "replicas must be 0 (all task slots) or more, got " + replicas);
       }
       this.replicas = replicas;
       return this;
@@ -335,7 +427,10 @@ public final class SparkTrainer {
       return this;
     }
 
-    /** Applied to byte pixels and decoded images (default MNIST's); float arrays are used as they are. */
+    /**
+     * Applied to byte pixels and decoded images (default MNIST's); float arrays are used as they
+     * are.
+     */
     public Builder normalization(Normalization normalization) {
       this.normalization = Objects.requireNonNull(normalization, "normalization");
       return this;
@@ -347,7 +442,9 @@ public final class SparkTrainer {
       return this;
     }
 
-    /** Continues the run saved in {@code checkpoint} (this trainer's or the single-machine one's). */
+    /**
+     * Continues the run saved in {@code checkpoint} (this trainer's or the single-machine one's).
+     */
     public Builder resumeFrom(Path checkpoint) {
       this.resumeFrom = Objects.requireNonNull(checkpoint, "checkpoint");
       return this;

@@ -1,7 +1,7 @@
 package dev.netwright.spark;
 
-import java.io.IOException;
 import java.io.File;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -17,10 +17,10 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * A throwaway Spark standalone cluster on 127.0.0.1 for tests and benchmarks: a Master and
- * Workers as separate JVM processes started from this JVM's class path (the Maven jars), each
- * Worker launching its executors as further processes. {@link #close()} stops them all, within
- * seconds, and deletes the scratch directory.
+ * A throwaway Spark standalone cluster on 127.0.0.1 for tests and benchmarks: a Master and Workers
+ * as separate JVM processes started from this JVM's class path (the Maven jars), each Worker
+ * launching its executors as further processes. {@link #close()} stops them all, within seconds,
+ * and deletes the scratch directory.
  *
  * <p>Workers launch executors with {@code $SPARK_HOME/jars/*}; here SPARK_HOME is a scratch
  * directory with an empty {@code jars/} and {@code SPARK_SCALA_VERSION=2.13} (without either,
@@ -54,33 +54,72 @@ public final class StandaloneCluster implements AutoCloseable {
     Path home = Files.createTempDirectory("netwright-spark-home");
     Files.createDirectories(home.resolve("jars"));
     Path log4j = home.resolve("log4j2.properties");
-    Files.writeString(log4j, String.join("\n",
-        "rootLogger.level = warn", "rootLogger.appenderRef.stderr.ref = console",
-        "appender.console.type = Console", "appender.console.name = console", "appender.console.target = SYSTEM_ERR",
-        "appender.console.layout.type = PatternLayout", "appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n",
-        // The lines start() waits for.
-        "logger.deploy.name = org.apache.spark.deploy", "logger.deploy.level = info", ""));
+    Files.writeString(
+        log4j,
+        String.join(
+            "\n",
+            "rootLogger.level = warn",
+            "rootLogger.appenderRef.stderr.ref = console",
+            "appender.console.type = Console",
+            "appender.console.name = console",
+            "appender.console.target = SYSTEM_ERR",
+            "appender.console.layout.type = PatternLayout",
+            "appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n",
+            // The lines start() waits for.
+            "logger.deploy.name = org.apache.spark.deploy",
+            "logger.deploy.level = info",
+            ""));
     // Absolute entries: executors start in their own work directories, where a relative class
     // path (java -cp benchmark/target/x.jar) finds nothing and no executor ever registers.
-    String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-        .map(entry -> Path.of(entry).toAbsolutePath().toString())
-        .collect(Collectors.joining(File.pathSeparator));
+    String classPath =
+        Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+            .map(entry -> Path.of(entry).toAbsolutePath().toString())
+            .collect(Collectors.joining(File.pathSeparator));
     int port = freePort();
     String url = "spark://127.0.0.1:" + port;
-    Process master = launch(home, classPath, "master", List.of("org.apache.spark.deploy.master.Master",
-        "--host", "127.0.0.1", "--port", Integer.toString(port), "--webui-port", "0"));
+    Process master =
+        launch(
+            home,
+            classPath,
+            "master",
+            List.of(
+                "org.apache.spark.deploy.master.Master",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(port),
+                "--webui-port",
+                "0"));
     StandaloneCluster cluster = new StandaloneCluster(home, classPath, master, url);
     try {
       cluster.await(home.resolve("master.log"), "elected leader", master);
       for (int i = 0; i < workers; i++) {
         Path work = Files.createDirectories(home.resolve("work-" + i));
-        Process worker = launch(home, classPath, "worker-" + i, List.of("org.apache.spark.deploy.worker.Worker", url,
-            "--host", "127.0.0.1", "--cores", Integer.toString(cores), "--memory", memory, "--webui-port", "0",
-            "--work-dir", work.toString()));
+        Process worker =
+            launch(
+                home,
+                classPath,
+                "worker-" + i,
+                List.of(
+                    "org.apache.spark.deploy.worker.Worker",
+                    url,
+                    "--host",
+                    "127.0.0.1",
+                    "--cores",
+                    Integer.toString(cores),
+                    "--memory",
+                    memory,
+                    "--webui-port",
+                    "0",
+                    "--work-dir",
+                    work.toString()));
         cluster.workers.add(worker);
       }
       for (int i = 0; i < workers; i++) {
-        cluster.await(home.resolve("worker-" + i + ".log"), "Successfully registered", cluster.workers.get(i));
+        cluster.await(
+            home.resolve("worker-" + i + ".log"),
+            "Successfully registered",
+            cluster.workers.get(i));
       }
       return cluster;
     } catch (IOException | RuntimeException e) {
@@ -89,13 +128,22 @@ public final class StandaloneCluster implements AutoCloseable {
     }
   }
 
-  private static Process launch(Path home, String classPath, String name, List<String> main) throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-cp", classPath, "-Dlog4j2.configurationFile=" + home.resolve("log4j2.properties"),
-        "-Dspark.master.rest.enabled=false")); // the REST server would take port 6066
+  private static Process launch(Path home, String classPath, String name, List<String> main)
+      throws IOException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-cp",
+                classPath,
+                "-Dlog4j2.configurationFile=" + home.resolve("log4j2.properties"),
+                "-Dspark.master.rest.enabled=false")); // the REST server would take port 6066
     command.addAll(main);
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(home.resolve(name + ".log").toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(home.resolve(name + ".log").toFile());
     Map<String, String> env = pb.environment();
     env.put("SPARK_HOME", home.toString());
     env.put("SPARK_SCALA_VERSION", "2.13");
@@ -110,12 +158,20 @@ public final class StandaloneCluster implements AutoCloseable {
         return;
       }
       if (!process.isAlive()) {
-        throw new IOException("a Spark process exited with status " + process.exitValue() + " before \"" + line
-            + "\"; its log " + log + ":\n" + tail(log));
+        throw new IOException(
+            "a Spark process exited with status "
+                + process.exitValue()
+                + " before \""
+                + line
+                + "\"; its log "
+                + log
+                + ":\n"
+                + tail(log));
       }
       sleep(100);
     }
-    throw new IOException("no \"" + line + "\" within " + START_MILLIS / 1000 + " s in " + log + ":\n" + tail(log));
+    throw new IOException(
+        "no \"" + line + "\" within " + START_MILLIS / 1000 + " s in " + log + ":\n" + tail(log));
   }
 
   private static String tail(Path log) throws IOException {
@@ -151,19 +207,29 @@ public final class StandaloneCluster implements AutoCloseable {
         .config("spark.executor.extraClassPath", classPath)
         .config("spark.executor.cores", Integer.toString(executorCores))
         .config("spark.executor.memory", "1g")
-        .config("spark.executor.extraJavaOptions", "-Dorg.nd4j.log.initialization=false -Dlog4j2.configurationFile="
-            + home.resolve("log4j2.properties"))
+        .config(
+            "spark.executor.extraJavaOptions",
+            "-Dorg.nd4j.log.initialization=false -Dlog4j2.configurationFile="
+                + home.resolve("log4j2.properties"))
         .getOrCreate();
   }
 
   /** Waits until the session's application has {@code slots} task slots (executors registered). */
   public static void awaitSlots(SparkSession spark, int slots, long millis) {
     long deadline = System.currentTimeMillis() + millis;
-    while (spark.sparkContext().defaultParallelism() < slots || spark.sparkContext().statusTracker()
-        .getExecutorInfos().length < slots + 1) { // the driver counts as one
+    while (spark.sparkContext().defaultParallelism() < slots
+        || spark.sparkContext().statusTracker().getExecutorInfos().length
+            < slots + 1) { // the driver counts as one
       if (System.currentTimeMillis() > deadline) {
-        throw new IllegalStateException("the cluster " + spark.sparkContext().master() + " offers "
-            + spark.sparkContext().defaultParallelism() + " task slots after " + millis + " ms; expected " + slots);
+        throw new IllegalStateException(
+            "the cluster "
+                + spark.sparkContext().master()
+                + " offers "
+                + spark.sparkContext().defaultParallelism()
+                + " task slots after "
+                + millis
+                + " ms; expected "
+                + slots);
       }
       sleep(100);
     }
@@ -172,7 +238,8 @@ public final class StandaloneCluster implements AutoCloseable {
   /** The executor processes the Workers launched, oldest first. */
   public List<ProcessHandle> executors() {
     // A Worker's only children are its executors (it starts their JVMs directly).
-    return workers.stream().flatMap(Process::children)
+    return workers.stream()
+        .flatMap(Process::children)
         .filter(ProcessHandle::isAlive)
         .sorted(Comparator.comparing(p -> p.info().startInstant().orElse(java.time.Instant.EPOCH)))
         .toList();

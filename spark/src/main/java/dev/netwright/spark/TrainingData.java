@@ -1,8 +1,8 @@
 package dev.netwright.spark;
 
-import dev.netwright.runtime.model.Model;
 import dev.netwright.runtime.data.BatchLoader;
 import dev.netwright.runtime.data.Normalization;
+import dev.netwright.runtime.model.Model;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -29,29 +29,43 @@ final class TrainingData {
   }
 
   /**
-   * Checks the columns on the driver (no job), then converts and counts every row in one job, so
-   * a bad row fails here, naming it, before any training.
+   * Checks the columns on the driver (no job), then converts and counts every row in one job, so a
+   * bad row fails here, naming it, before any training.
    *
    * @throws BadInputException for a missing or mistyped column, a wrong shape, a null image, a
    *     label out of range or an unreadable image
    */
-  static TrainingData of(Dataset<Row> rows, String imageColumn, String labelColumn, Model model,
+  static TrainingData of(
+      Dataset<Row> rows,
+      String imageColumn,
+      String labelColumn,
+      Model model,
       Normalization normalization) {
-    ImageColumn images = ImageColumn.check(rows.schema(), imageColumn, model.inputShape(), normalization);
+    ImageColumn images =
+        ImageColumn.check(rows.schema(), imageColumn, model.inputShape(), normalization);
     checkLabel(rows.schema(), labelColumn);
     int classes = model.classes();
-    boolean named = Arrays.asList(rows.schema().fieldNames()).contains("path"); // binaryFile's source column
-    Dataset<Row> selected = named ? rows.select(imageColumn, labelColumn, "path") : rows.select(imageColumn,
-        labelColumn);
-    JavaPairRDD<Long, Example> examples = selected.javaRDD().zipWithIndex().mapToPair(t -> {
-      Row row = t._1();
-      long index = t._2();
-      String where = named && !row.isNullAt(2) ? row.getString(2) : "row " + index;
-      int label = label(row, 1, labelColumn, classes, where);
-      float[] pixels = new float[images.size()];
-      images.read(row, 0, where, pixels, 0);
-      return new Tuple2<>(index, new Example(pixels, label));
-    }).persist(StorageLevel.MEMORY_AND_DISK());
+    boolean named =
+        Arrays.asList(rows.schema().fieldNames()).contains("path"); // binaryFile's source column
+    Dataset<Row> selected =
+        named
+            ? rows.select(imageColumn, labelColumn, "path")
+            : rows.select(imageColumn, labelColumn);
+    JavaPairRDD<Long, Example> examples =
+        selected
+            .javaRDD()
+            .zipWithIndex()
+            .mapToPair(
+                t -> {
+                  Row row = t._1();
+                  long index = t._2();
+                  String where = named && !row.isNullAt(2) ? row.getString(2) : "row " + index;
+                  int label = label(row, 1, labelColumn, classes, where);
+                  float[] pixels = new float[images.size()];
+                  images.read(row, 0, where, pixels, 0);
+                  return new Tuple2<>(index, new Example(pixels, label));
+                })
+            .persist(StorageLevel.MEMORY_AND_DISK());
     long count = Failures.unwrap(examples::count);
     if (count == 0) {
       throw new BadInputException("the training DataFrame has no rows");
@@ -62,13 +76,18 @@ final class TrainingData {
   static void checkLabel(StructType schema, String labelColumn) {
     List<String> names = Arrays.asList(schema.fieldNames());
     if (!names.contains(labelColumn)) {
-      throw new BadInputException("there is no label column '" + labelColumn + "'; the columns are " + names);
+      throw new BadInputException(
+          "there is no label column '" + labelColumn + "'; the columns are " + names);
     }
     DataType type = schema.apply(labelColumn).dataType();
     if (!List.of(DataTypes.IntegerType, DataTypes.LongType, DataTypes.ShortType, DataTypes.ByteType)
         .contains(type)) {
-      throw new BadInputException("label column '" + labelColumn + "' is " + type.simpleString()
-          + "; expected an integer class index (int, bigint, smallint or tinyint)");
+      throw new BadInputException(
+          "label column '"
+              + labelColumn
+              + "' is "
+              + type.simpleString()
+              + "; expected an integer class index (int, bigint, smallint or tinyint)");
     }
   }
 
@@ -79,8 +98,17 @@ final class TrainingData {
     }
     long label = ((Number) row.get(field)).longValue();
     if (label < 0 || label >= classes) {
-      throw new BadInputException("label column '" + column + "' holds " + label + " in " + where
-          + "; the network has " + classes + " classes, so labels run from 0 to " + (classes - 1));
+      throw new BadInputException(
+          "label column '"
+              + column
+              + "' holds "
+              + label
+              + " in "
+              + where
+              + "; the network has "
+              + classes
+              + " classes, so labels run from 0 to "
+              + (classes - 1));
     }
     return (int) label;
   }
@@ -96,20 +124,22 @@ final class TrainingData {
    */
   JavaPairRDD<Long, Example> epoch(long seed, int epoch, EpochPlan plan) {
     int n = Math.toIntExact(count);
-    JavaPairRDD<Long, Example> positioned = examples.mapPartitionsToPair(it -> {
-      int[] order = BatchLoader.order(n, seed, epoch);
-      int[] position = new int[n];
-      for (int p = 0; p < n; p++) {
-        position[order[p]] = p;
-      }
-      return positioned(it, position);
-    });
+    JavaPairRDD<Long, Example> positioned =
+        examples.mapPartitionsToPair(
+            it -> {
+              int[] order = BatchLoader.order(n, seed, epoch);
+              int[] position = new int[n];
+              for (int p = 0; p < n; p++) {
+                position[order[p]] = p;
+              }
+              return positioned(it, position);
+            });
     return positioned.repartitionAndSortWithinPartitions(new SharePartitioner(plan));
   }
 
   /** The examples keyed by their positions, streamed: a partition is never held whole. */
-  private static Iterator<Tuple2<Long, Example>> positioned(Iterator<Tuple2<Long, Example>> examples,
-      int[] position) {
+  private static Iterator<Tuple2<Long, Example>> positioned(
+      Iterator<Tuple2<Long, Example>> examples, int[] position) {
     return new Iterator<>() {
       @Override
       public boolean hasNext() {

@@ -18,7 +18,8 @@ class EpochPlanTest {
             for (int rank = 0; rank < replicas; rank++) {
               int share = plan.share(step, rank);
               for (int i = 0; i < share; i++) {
-                assertEquals(rank, plan.replicaOf(position++), plan + " position " + (position - 1));
+                assertEquals(
+                    rank, plan.replicaOf(position++), plan + " position " + (position - 1));
               }
               sum += share;
             }

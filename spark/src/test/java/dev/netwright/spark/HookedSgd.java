@@ -9,8 +9,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * SGD that calls a hook with the step count after every step: the tests' way to make a replica
- * diverge or stop at a chosen step. Build the hook inside the optimizer factory, so it is made
- * on the executor and never serialized.
+ * diverge or stop at a chosen step. Build the hook inside the optimizer factory, so it is made on
+ * the executor and never serialized.
  */
 final class HookedSgd implements Optimizer {
   private final Sgd sgd;

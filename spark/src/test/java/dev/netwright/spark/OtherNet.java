@@ -9,5 +9,6 @@ import dev.netwright.dsl.Node;
 @Network(input = @Input(channels = 1, height = 8, width = 8), classes = 4)
 public interface OtherNet {
   /** Dense 4 from 64 features. */
-  @Dense(4) Node fc();
+  @Dense(4)
+  Node fc();
 }

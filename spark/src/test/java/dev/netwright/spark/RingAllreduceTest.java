@@ -32,7 +32,8 @@ class RingAllreduceTest {
   }
 
   /** Opens one socket per rank and joins them all, each on its own thread. */
-  private static List<RingAllreduce> ring(int size, String[] jobs, long timeoutMillis) throws Exception {
+  private static List<RingAllreduce> ring(int size, String[] jobs, long timeoutMillis)
+      throws Exception {
     List<ServerSocketChannel> servers = new ArrayList<>();
     List<String> addresses = new ArrayList<>();
     for (int r = 0; r < size; r++) {
@@ -42,8 +43,11 @@ class RingAllreduceTest {
     List<Future<RingAllreduce>> joined = new ArrayList<>();
     for (int r = 0; r < size; r++) {
       int rank = r;
-      joined.add(POOL.submit(() -> RingAllreduce.join(rank, addresses, servers.get(rank), jobs[rank], timeoutMillis,
-          () -> false)));
+      joined.add(
+          POOL.submit(
+              () ->
+                  RingAllreduce.join(
+                      rank, addresses, servers.get(rank), jobs[rank], timeoutMillis, () -> false)));
     }
     List<RingAllreduce> out = new ArrayList<>();
     for (Future<RingAllreduce> f : joined) {
@@ -77,10 +81,12 @@ class RingAllreduceTest {
         List<Future<?>> calls = new ArrayList<>();
         for (int r = 0; r < size; r++) {
           int rank = r;
-          calls.add(POOL.submit(() -> {
-            ring.get(rank).sum(arrays[rank], (rank + 1) / 10.0);
-            return null;
-          }));
+          calls.add(
+              POOL.submit(
+                  () -> {
+                    ring.get(rank).sum(arrays[rank], (rank + 1) / 10.0);
+                    return null;
+                  }));
         }
         for (Future<?> f : calls) {
           f.get(20, TimeUnit.SECONDS);
@@ -90,9 +96,13 @@ class RingAllreduceTest {
           assertEquals(expected[i], arrays[0].getDouble(i), tolerance, "element " + i);
         }
         for (int r = 1; r < size; r++) {
-          assertArrayEquals(arrays[0].data().asBytes(), arrays[r].data().asBytes(), "rank " + r + " of " + size);
-          assertEquals(size == 1 ? 0 : 2L * (size - 1) * n / size, ring.get(r).bytesSent()
-              / (type == DataType.FLOAT ? 4 : 8), 1.0, "2(P-1)/P of the array sent");
+          assertArrayEquals(
+              arrays[0].data().asBytes(), arrays[r].data().asBytes(), "rank " + r + " of " + size);
+          assertEquals(
+              size == 1 ? 0 : 2L * (size - 1) * n / size,
+              ring.get(r).bytesSent() / (type == DataType.FLOAT ? 4 : 8),
+              1.0,
+              "2(P-1)/P of the array sent");
         }
         ring.forEach(RingAllreduce::close);
       }
@@ -101,7 +111,8 @@ class RingAllreduceTest {
 
   @Test
   void aRankOfAnotherJobIsRefusedNamingBoth() throws Exception {
-    Exception e = assertThrows(Exception.class, () -> ring(2, new String[] {"epoch 1", "epoch 2"}, 5_000));
+    Exception e =
+        assertThrows(Exception.class, () -> ring(2, new String[] {"epoch 1", "epoch 2"}, 5_000));
     Throwable cause = e.getCause() != null ? e.getCause() : e;
     assertTrue(cause instanceof IOException, cause.toString());
     assertTrue(cause.getMessage().contains("of job 'epoch"), cause.getMessage());
@@ -116,7 +127,9 @@ class RingAllreduceTest {
     assertTrue(System.nanoTime() - start < 5_000_000_000L, "bounded wait");
     assertTrue(silent.getMessage().contains("no progress"), silent.getMessage());
     ring.get(0).close();
-    IOException closed = assertThrows(IOException.class, () -> ring.get(1).sum(Nd4j.create(DataType.FLOAT, 10_000), 1));
+    IOException closed =
+        assertThrows(
+            IOException.class, () -> ring.get(1).sum(Nd4j.create(DataType.FLOAT, 10_000), 1));
     assertTrue(closed.getMessage().contains("closed its connection"), closed.getMessage());
     ring.get(1).close();
   }
@@ -126,10 +139,12 @@ class RingAllreduceTest {
     ServerSocketChannel s0 = RingAllreduce.listen("127.0.0.1");
     ServerSocketChannel s1 = RingAllreduce.listen("127.0.0.1");
     List<String> addresses = List.of(RingAllreduce.address(s0), RingAllreduce.address(s1));
-    Future<RingAllreduce> other = POOL.submit(() -> RingAllreduce.join(1, addresses, s1, "j", 60_000, () -> false));
+    Future<RingAllreduce> other =
+        POOL.submit(() -> RingAllreduce.join(1, addresses, s1, "j", 60_000, () -> false));
     try (RingAllreduce r0 = RingAllreduce.join(0, addresses, s0, "j", 60_000, () -> true);
         RingAllreduce r1 = other.get(10, TimeUnit.SECONDS)) {
-      IOException e = assertThrows(IOException.class, () -> r0.sum(Nd4j.create(DataType.FLOAT, 100), 1));
+      IOException e =
+          assertThrows(IOException.class, () -> r0.sum(Nd4j.create(DataType.FLOAT, 100), 1));
       assertTrue(e.getMessage().contains("cancelled"), e.getMessage());
     }
   }

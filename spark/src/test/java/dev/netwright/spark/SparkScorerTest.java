@@ -23,7 +23,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Scoring DataFrames of pixel arrays and of PNG files gives what the network gives on one machine. */
+/**
+ * Scoring DataFrames of pixel arrays and of PNG files gives what the network gives on one machine.
+ */
 class SparkScorerTest {
   private static final SparkSession SPARK = SparkTests.spark();
 
@@ -71,7 +73,8 @@ class SparkScorerTest {
     INDArray logits = net.forward(Nd4j.createFromArray(pixels).reshape(300, 1, 8, 8)).dup();
     for (int i = 0; i < 300; i++) {
       Row row = rows.get(i);
-      assertEquals(data.label(i), row.getInt(row.fieldIndex("label")), "rows keep their order and columns");
+      assertEquals(
+          data.label(i), row.getInt(row.fieldIndex("label")), "rows keep their order and columns");
       assertScores(row, softmax(logits, i));
     }
   }
@@ -90,8 +93,12 @@ class SparkScorerTest {
     }
     TinyNetModel net = new TinyNetModel(DataType.FLOAT, 4);
     Dataset<Row> files = SparkData.imageFolder(SPARK, dir.toString(), List.of("a"));
-    List<Row> rows = SparkScorer.of(net).imageColumn("content").normalization(Normalization.MNIST).score(files)
-        .collectAsList();
+    List<Row> rows =
+        SparkScorer.of(net)
+            .imageColumn("content")
+            .normalization(Normalization.MNIST)
+            .score(files)
+            .collectAsList();
     assertEquals(5, rows.size());
     net.setTraining(false);
     for (Row row : rows) {
@@ -100,7 +107,9 @@ class SparkScorerTest {
       float[] rgb = Images.read(file, 8, 8);
       float[] grey = new float[64];
       for (int j = 0; j < 64; j++) {
-        grey[j] = (rgb[j] - Normalization.MNIST.mean()) / Normalization.MNIST.std(); // a grey PNG: r = g = b
+        grey[j] =
+            (rgb[j] - Normalization.MNIST.mean())
+                / Normalization.MNIST.std(); // a grey PNG: r = g = b
       }
       INDArray logits = net.forward(Nd4j.createFromArray(grey).reshape(1, 1, 8, 8));
       assertScores(row, softmax(logits, 0));
@@ -111,30 +120,45 @@ class SparkScorerTest {
   void aWrongColumnIsRefusedAtOnce() {
     TinyNetModel net = new TinyNetModel(DataType.FLOAT, 4);
     Dataset<Row> rows = SparkData.of(SPARK, SparkTests.bars(4, 1), 1);
-    String missing = assertThrows(BadInputException.class, () -> SparkScorer.of(net).imageColumn("pixels")
-        .score(rows)).getMessage();
+    String missing =
+        assertThrows(
+                BadInputException.class,
+                () -> SparkScorer.of(net).imageColumn("pixels").score(rows))
+            .getMessage();
     assertEquals("there is no image column 'pixels'; the columns are [image, label]", missing);
-    String taken = assertThrows(BadInputException.class, () -> SparkScorer.of(net)
-        .score(rows.withColumnRenamed("label", "prediction"))).getMessage();
+    String taken =
+        assertThrows(
+                BadInputException.class,
+                () -> SparkScorer.of(net).score(rows.withColumnRenamed("label", "prediction")))
+            .getMessage();
     assertTrue(taken.contains("already has a column 'prediction'"), taken);
   }
 
   /** The bars as a DataFrame whose image column is an array of {@code type}, beside an id. */
-  private static Dataset<Row> typed(dev.netwright.runtime.data.Dataset data,
-      org.apache.spark.sql.types.DataType type, boolean bytes) {
+  private static Dataset<Row> typed(
+      dev.netwright.runtime.data.Dataset data,
+      org.apache.spark.sql.types.DataType type,
+      boolean bytes) {
     List<Row> rows = new java.util.ArrayList<>();
     for (int i = 0; i < data.size(); i++) {
       float[] image = new float[64];
       data.copyImage(i, image, 0);
       Object[] values = new Object[64];
       for (int j = 0; j < 64; j++) {
-        values[j] = bytes ? (Object) (byte) pixel(image[j]) : type.equals(DataTypes.DoubleType)
-            ? (Object) (double) image[j] : (Object) image[j];
+        values[j] =
+            bytes
+                ? (Object) (byte) pixel(image[j])
+                : type.equals(DataTypes.DoubleType)
+                    ? (Object) (double) image[j]
+                    : (Object) image[j];
       }
       rows.add(RowFactory.create("id" + i, values, data.label(i)));
     }
-    StructType schema = new StructType().add("id", DataTypes.StringType)
-        .add("pixels", DataTypes.createArrayType(type, true)).add("label", DataTypes.IntegerType);
+    StructType schema =
+        new StructType()
+            .add("id", DataTypes.StringType)
+            .add("pixels", DataTypes.createArrayType(type, true))
+            .add("label", DataTypes.IntegerType);
     return SPARK.createDataFrame(rows, schema).repartition(2);
   }
 
@@ -148,14 +172,22 @@ class SparkScorerTest {
     dev.netwright.runtime.data.Dataset data = SparkTests.bars(40, 9);
     TinyNetModel net = new TinyNetModel(DataType.FLOAT, 4);
     net.setTraining(false);
-    for (org.apache.spark.sql.types.DataType type : List.of(DataTypes.DoubleType, DataTypes.ByteType, DataTypes.FloatType)) {
+    for (org.apache.spark.sql.types.DataType type :
+        List.of(DataTypes.DoubleType, DataTypes.ByteType, DataTypes.FloatType)) {
       boolean bytes = type.equals(DataTypes.ByteType);
       Dataset<Row> rows = typed(data, type, bytes);
       Dataset<Row> scored = SparkScorer.of(net).imageColumn("pixels").batchSize(16).score(rows);
-      assertEquals(List.of("id", "pixels", "label", "prediction", "probabilities"),
-          List.of(scored.schema().fieldNames()), type.toString());
-      assertEquals(rows.schema().apply("pixels").dataType().sameType(scored.schema().apply("pixels").dataType()),
-          true, type + ": the image column keeps its type");
+      assertEquals(
+          List.of("id", "pixels", "label", "prediction", "probabilities"),
+          List.of(scored.schema().fieldNames()),
+          type.toString());
+      assertEquals(
+          rows.schema()
+              .apply("pixels")
+              .dataType()
+              .sameType(scored.schema().apply("pixels").dataType()),
+          true,
+          type + ": the image column keeps its type");
       for (Row row : scored.collectAsList()) {
         int i = Integer.parseInt(row.getString(0).substring(2));
         assertEquals(data.label(i), row.getInt(2), "the columns stay with their row");
@@ -166,7 +198,10 @@ class SparkScorerTest {
           image[j] = bytes ? Normalization.MNIST.apply(pixel(image[j])) : image[j];
         }
         if (bytes) {
-          assertEquals((byte) pixel(data.pixel(i, 0, 0, 0)), (byte) row.getList(1).get(0), "bytes pass unchanged");
+          assertEquals(
+              (byte) pixel(data.pixel(i, 0, 0, 0)),
+              (byte) row.getList(1).get(0),
+              "bytes pass unchanged");
         }
         assertScores(row, softmax(net.forward(Nd4j.createFromArray(image).reshape(1, 1, 8, 8)), 0));
       }
@@ -178,11 +213,14 @@ class SparkScorerTest {
     dev.netwright.runtime.data.Dataset data = SparkTests.bars(10, 2);
     TinyNetModel net = new TinyNetModel(DataType.FLOAT, 4);
     Dataset<Row> scored = SparkScorer.of(net).score(SparkData.of(SPARK, data, 2).select("image"));
-    assertEquals(List.of("image", "prediction", "probabilities"), List.of(scored.schema().fieldNames()));
+    assertEquals(
+        List.of("image", "prediction", "probabilities"), List.of(scored.schema().fieldNames()));
     assertEquals(10, scored.collectAsList().size());
   }
 
-  /** The {@link BadInputException} a job failed with, found in the cause chain Spark wraps it in. */
+  /**
+   * The {@link BadInputException} a job failed with, found in the cause chain Spark wraps it in.
+   */
   private static String failure(Dataset<Row> scored) {
     Throwable t = assertThrows(Exception.class, scored::collectAsList);
     for (Throwable c = t; c != null; c = c.getCause()) {
@@ -195,24 +233,33 @@ class SparkScorerTest {
 
   @Test
   void aNullImageANullPixelAndAWrongLengthAreNamed() {
-    StructType schema = new StructType().add("image", DataTypes.createArrayType(DataTypes.FloatType, true))
-        .add("label", DataTypes.IntegerType);
+    StructType schema =
+        new StructType()
+            .add("image", DataTypes.createArrayType(DataTypes.FloatType, true))
+            .add("label", DataTypes.IntegerType);
     Float[] good = new Float[64];
     java.util.Arrays.fill(good, 0.5f);
     Float[] hole = good.clone();
     hole[17] = null;
     TinyNetModel net = new TinyNetModel(DataType.FLOAT, 4);
     SparkScorer scorer = SparkScorer.of(net);
-    Dataset<Row> nullImage = SPARK.createDataFrame(List.of(RowFactory.create(good, 0), RowFactory.create(null, 1)),
-        schema).coalesce(1);
-    assertEquals("image column 'image' is null in row 1 of this partition", failure(scorer.score(nullImage)));
+    Dataset<Row> nullImage =
+        SPARK
+            .createDataFrame(
+                List.of(RowFactory.create(good, 0), RowFactory.create(null, 1)), schema)
+            .coalesce(1);
+    assertEquals(
+        "image column 'image' is null in row 1 of this partition",
+        failure(scorer.score(nullImage)));
     Dataset<Row> nullPixel = SPARK.createDataFrame(List.of(RowFactory.create(hole, 0)), schema);
-    assertEquals("image column 'image' in row 0 of this partition holds a null at 17",
+    assertEquals(
+        "image column 'image' in row 0 of this partition holds a null at 17",
         failure(scorer.score(nullPixel)));
     Float[] fifty = new Float[50];
     java.util.Arrays.fill(fifty, 0f);
-    assertEquals("image column 'image' in row 0 of this partition holds 50 values, but the network expects"
-        + " [1, 8, 8] = 64", failure(scorer.score(SPARK.createDataFrame(List.of(RowFactory.create(fifty, 0)),
-        schema))));
+    assertEquals(
+        "image column 'image' in row 0 of this partition holds 50 values, but the network expects"
+            + " [1, 8, 8] = 64",
+        failure(scorer.score(SPARK.createDataFrame(List.of(RowFactory.create(fifty, 0)), schema))));
   }
 }

@@ -13,23 +13,25 @@ final class SparkTests {
   /** One session for every test class of the run (it lives as long as the test JVM). */
   static synchronized SparkSession spark() {
     if (session == null) {
-      session = SparkSession.builder()
-          .master("local[2]")
-          .appName("netwright-tests")
-          .config("spark.driver.host", "127.0.0.1")
-          .config("spark.driver.bindAddress", "127.0.0.1")
-          .config("spark.ui.enabled", "false")
-          .config("spark.sql.shuffle.partitions", "2")
-          // More barrier tasks than slots: fail at once instead of retrying 40 times 15 s apart.
-          .config("spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "1")
-          .getOrCreate();
+      session =
+          SparkSession.builder()
+              .master("local[2]")
+              .appName("netwright-tests")
+              .config("spark.driver.host", "127.0.0.1")
+              .config("spark.driver.bindAddress", "127.0.0.1")
+              .config("spark.ui.enabled", "false")
+              .config("spark.sql.shuffle.partitions", "2")
+              // More barrier tasks than slots: fail at once instead of retrying 40 times 15 s
+              // apart.
+              .config("spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "1")
+              .getOrCreate();
     }
     return session;
   }
 
   /**
-   * {@code n} 1×8×8 images of 4 learnable classes: class c lights row 2c (plus noise), so a
-   * small network learns them within an epoch or two.
+   * {@code n} 1×8×8 images of 4 learnable classes: class c lights row 2c (plus noise), so a small
+   * network learns them within an epoch or two.
    */
   static Dataset bars(int n, long seed) {
     SplittableRandom random = new SplittableRandom(seed);

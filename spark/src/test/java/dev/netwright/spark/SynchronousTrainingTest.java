@@ -3,9 +3,9 @@ package dev.netwright.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.netwright.runtime.model.Model;
 import dev.netwright.runtime.data.BatchLoader;
 import dev.netwright.runtime.data.Dataset;
+import dev.netwright.runtime.model.Model;
 import dev.netwright.runtime.optim.Sgd;
 import dev.netwright.runtime.train.EpochResult;
 import dev.netwright.runtime.train.Trainer;
@@ -21,8 +21,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Distributed training on local[2] against single-machine training on the same global batches:
- * synchronous SGD with momentum equals it in DOUBLE, local SGD with k = 1 equals synchronous, and
- * a Spark checkpoint resumes in the single-machine trainer.
+ * synchronous SGD with momentum equals it in DOUBLE, local SGD with k = 1 equals synchronous, and a
+ * Spark checkpoint resumes in the single-machine trainer.
  */
 class SynchronousTrainingTest {
   // 200 examples in batches of 32: six full steps and a last one of 8, split 4 + 4.
@@ -53,10 +53,18 @@ class SynchronousTrainingTest {
     return net;
   }
 
-  private static TinyNetModel trainedOnSpark(int epochs, Strategy strategy, List<EpochReport> reports) {
+  private static TinyNetModel trainedOnSpark(
+      int epochs, Strategy strategy, List<EpochReport> reports) {
     TinyNetModel net = new TinyNetModel(DataType.DOUBLE, 3);
-    SparkTrainer.builder().epochs(epochs).batchSize(BATCH).seed(SEED).replicas(2).strategy(strategy).quiet(true)
-        .reports(reports::add).build()
+    SparkTrainer.builder()
+        .epochs(epochs)
+        .batchSize(BATCH)
+        .seed(SEED)
+        .replicas(2)
+        .strategy(strategy)
+        .quiet(true)
+        .reports(reports::add)
+        .build()
         .fit(net, p -> new Sgd(p, LR, MOMENTUM), rows, null);
     return net;
   }
@@ -76,9 +84,15 @@ class SynchronousTrainingTest {
     List<EpochReport> reports = new ArrayList<>();
     TinyNetModel spark = trainedOnSpark(3, Strategy.synchronous(), reports);
     double difference = maxDifference(alone.parameters().values(), spark.parameters().values());
-    assertTrue(difference <= 1e-9, "largest parameter difference after 3 epochs of 7 steps: " + difference);
-    assertTrue(maxDifference(alone.parameters().values(), new TinyNetModel(DataType.DOUBLE, 3).parameters()
-        .values()) > 1e-3, "training moved the weights");
+    assertTrue(
+        difference <= 1e-9,
+        "largest parameter difference after 3 epochs of 7 steps: " + difference);
+    assertTrue(
+        maxDifference(
+                alone.parameters().values(),
+                new TinyNetModel(DataType.DOUBLE, 3).parameters().values())
+            > 1e-3,
+        "training moved the weights");
     assertEquals(3, reports.size());
     assertEquals(2, reports.get(0).replicas());
     assertEquals(EXAMPLES, reports.get(0).images());
@@ -96,23 +110,42 @@ class SynchronousTrainingTest {
   @Test
   void localSgdWithLongerPeriodsStillLearns() {
     TinyNetModel net = new TinyNetModel(DataType.FLOAT, 3);
-    List<EpochResult> history = SparkTrainer.builder().epochs(3).batchSize(BATCH).seed(SEED).replicas(2)
-        .strategy(Strategy.localSgd(4)).quiet(true).build()
-        .fit(net, p -> new Sgd(p, LR, MOMENTUM), rows, rows);
+    List<EpochResult> history =
+        SparkTrainer.builder()
+            .epochs(3)
+            .batchSize(BATCH)
+            .seed(SEED)
+            .replicas(2)
+            .strategy(Strategy.localSgd(4))
+            .quiet(true)
+            .build()
+            .fit(net, p -> new Sgd(p, LR, MOMENTUM), rows, rows);
     assertTrue(history.get(2).testAccuracy().getAsDouble() > 0.9, "accuracy " + history);
   }
 
   @Test
   void aSparkCheckpointResumesInTheSingleMachineTrainer(@TempDir Path dir) {
     TinyNetModel first = new TinyNetModel(DataType.DOUBLE, 3);
-    SparkTrainer.builder().epochs(1).batchSize(BATCH).seed(SEED).replicas(2).quiet(true).checkpoint(dir).build()
+    SparkTrainer.builder()
+        .epochs(1)
+        .batchSize(BATCH)
+        .seed(SEED)
+        .replicas(2)
+        .quiet(true)
+        .checkpoint(dir)
+        .build()
         .fit(first, p -> new Sgd(p, LR, MOMENTUM), rows, null);
     TinyNetModel resumed = new TinyNetModel(DataType.DOUBLE, 99);
     try (BatchLoader loader = new BatchLoader(data, BATCH, true, SEED, DataType.DOUBLE)) {
-      Trainer.builder().epochs(2).quiet(true).resumeFrom(dir.resolve(Trainer.LAST_CHECKPOINT)).build()
+      Trainer.builder()
+          .epochs(2)
+          .quiet(true)
+          .resumeFrom(dir.resolve(Trainer.LAST_CHECKPOINT))
+          .build()
           .fit(resumed, sgd(resumed), loader);
     }
-    double difference = maxDifference(trainedAlone(2).parameters().values(), resumed.parameters().values());
+    double difference =
+        maxDifference(trainedAlone(2).parameters().values(), resumed.parameters().values());
     assertTrue(difference <= 1e-9, "largest parameter difference: " + difference);
   }
 }

@@ -12,8 +12,12 @@ import dev.netwright.dsl.Relu;
 @Network(input = @Input(channels = 1, height = 8, width = 8), classes = 4)
 public interface TinyNet {
   /** conv(1→4, k3) → max-pool 2 → ReLU: [4, 3, 3]. */
-  @Conv(filters = 4, kernel = 3) @MaxPool(2) @Relu Node conv1();
+  @Conv(filters = 4, kernel = 3)
+  @MaxPool(2)
+  @Relu
+  Node conv1();
 
   /** Dense 4 from 36 features. */
-  @Dense(4) Node fc();
+  @Dense(4)
+  Node fc();
 }

@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Expands a block into plain nodes named under the block's path ("mix1.branch1x1"). Its output
- * node is referred to by the name of the node that uses the block, which is the path itself
- * except for a block used as the last node of another block: that one expands under its own path
+ * Expands a block into plain nodes named under the block's path ("mix1.branch1x1"). Its output node
+ * is referred to by the name of the node that uses the block, which is the path itself except for a
+ * block used as the last node of another block: that one expands under its own path
  * ("blk.res3.conv1") while its output answers to the outer block's name ("blk"), so nothing inside
  * it can take the name of a node beside it. Names follow the PyTorch modules the blocks come from,
  * so parameter names match their {@code state_dict}.
@@ -36,6 +36,7 @@ final class BlockExpander {
   private final String outputName;
   private final Location at;
   private final List<Unit> units = new ArrayList<>();
+
   /** Whether convolutions made now carry a bias (not before batch norm). */
   private boolean bias = true;
 
@@ -46,9 +47,9 @@ final class BlockExpander {
   }
 
   /**
-   * The units of {@code block} expanded under {@code path}, its output node called
-   * {@code outputName}, reading {@code input} of shape {@code in}; built-in blocks need the shape
-   * to choose their shortcut.
+   * The units of {@code block} expanded under {@code path}, its output node called {@code
+   * outputName}, reading {@code input} of shape {@code in}; built-in blocks need the shape to
+   * choose their shortcut.
    */
   static List<Unit> expand(String path, String outputName, BlockSpec block, String input, Shape in)
       throws Failure {
@@ -77,8 +78,13 @@ final class BlockExpander {
       branches.add(unit("conv3x3", List.of(r3), conv(i.conv3x3(), 3, 1, same()), relu()));
       String r5 = unit("reduce5x5", List.of(input), conv(i.reduce5x5(), 1, 1, same()), relu());
       branches.add(unit("conv5x5", List.of(r5), conv(i.conv5x5(), 5, 1, same()), relu()));
-      branches.add(unit("poolProjection", List.of(input), pool(true, 3, 1, same(), false),
-          conv(i.poolProjection(), 1, 1, same()), relu()));
+      branches.add(
+          unit(
+              "poolProjection",
+              List.of(input),
+              pool(true, 3, 1, same(), false),
+              conv(i.poolProjection(), 1, 1, same()),
+              relu()));
     }
     output(branches, new ConcatLayer(at));
   }
@@ -90,9 +96,12 @@ final class BlockExpander {
     String b3 = unit("branch3x3_1", List.of(input), conv(a.reduce3x3(), 1, 1, valid()));
     b3 = unit("branch3x3_2", List.of(b3), conv(a.conv3x3(), 3, 1, explicit(1)));
     b3 = unit("branch3x3_3", List.of(b3), conv(a.conv3x3(), 3, 1, explicit(1)));
-    String bp = unit("branch_pool", List.of(input),
-        new PoolLayer(false, implied(3), implied(1), explicit(1), false, true, at),
-        conv(a.poolProjection(), 1, 1, valid()));
+    String bp =
+        unit(
+            "branch_pool",
+            List.of(input),
+            new PoolLayer(false, implied(3), implied(1), explicit(1), false, true, at),
+            conv(a.poolProjection(), 1, 1, valid()));
     output(List.of(b1, b5, b3, bp), new ConcatLayer(at));
   }
 
@@ -100,16 +109,20 @@ final class BlockExpander {
     boolean pre = r.variant() == ResidualVariant.PRE_ACTIVATION;
     boolean bn = r.batchNorm() || pre;
     boolean bottleneck = r.variant() == ResidualVariant.BOTTLENECK;
-    Value out = bottleneck ? Value.implied(r.filters().value() * r.expansion().value(), r.filters().at())
-        : r.filters();
+    Value out =
+        bottleneck
+            ? Value.implied(r.filters().value() * r.expansion().value(), r.filters().at())
+            : r.filters();
     boolean differs = in.channels() != out.value() || r.stride().value() != 1;
-    boolean project = switch (r.projection()) {
-      case ALWAYS -> true;
-      case AUTO -> differs;
-      case NEVER -> false;
-    };
+    boolean project =
+        switch (r.projection()) {
+          case ALWAYS -> true;
+          case AUTO -> differs;
+          case NEVER -> false;
+        };
     if (differs && !project) {
-      throw new Failure(Messages.residualShape(path, in, out.value(), r.stride().value()), r.projectionAt());
+      throw new Failure(
+          Messages.residualShape(path, in, out.value(), r.stride().value()), r.projectionAt());
     }
     bias = !bn;
     String body = input;
@@ -124,10 +137,12 @@ final class BlockExpander {
       body = unit("conv2", List.of(body), conv(r.filters(), 3, 1, explicit(1)));
     } else if (bottleneck) {
       body = convUnit(1, List.of(input), conv(r.filters(), 1, 1, valid()), bn, true);
-      body = convUnit(2, List.of(body), convFloor(r.filters(), 3, r.stride(), explicit(1)), bn, true);
+      body =
+          convUnit(2, List.of(body), convFloor(r.filters(), 3, r.stride(), explicit(1)), bn, true);
       body = convUnit(3, List.of(body), conv(out, 1, 1, valid()), bn, false);
     } else {
-      body = convUnit(1, List.of(input), convFloor(r.filters(), 3, r.stride(), explicit(1)), bn, true);
+      body =
+          convUnit(1, List.of(input), convFloor(r.filters(), 3, r.stride(), explicit(1)), bn, true);
       body = convUnit(2, List.of(body), conv(r.filters(), 3, 1, explicit(1)), bn, false);
     }
     String shortcut = input;
@@ -154,7 +169,9 @@ final class BlockExpander {
       return relu ? unit("conv" + i, inputs, conv, relu()) : unit("conv" + i, inputs, conv);
     }
     String c = unit("conv" + i, inputs, conv);
-    return relu ? unit("bn" + i, List.of(c), batchNorm(), relu()) : unit("bn" + i, List.of(c), batchNorm());
+    return relu
+        ? unit("bn" + i, List.of(c), batchNorm(), relu())
+        : unit("bn" + i, List.of(c), batchNorm());
   }
 
   private Layer batchNorm() {
@@ -177,7 +194,8 @@ final class BlockExpander {
       for (Ref ref : node.inputs()) {
         refs.add(new Ref(renamed.getOrDefault(ref.name(), ref.name()), ref.at()));
       }
-      units.add(new Unit(new NodeSpec(name, node.at(), refs, node.layers(), node.block()), own, path));
+      units.add(
+          new Unit(new NodeSpec(name, node.at(), refs, node.layers(), node.block()), own, path));
       renamed.put(node.name(), name);
       previous = name;
     }

@@ -7,7 +7,10 @@ import java.util.List;
 
 /** A node written as one block annotation (or a user block), expanded into several nodes. */
 public sealed interface BlockSpec
-    permits BlockSpec.Vgg, BlockSpec.Inception, BlockSpec.InceptionA, BlockSpec.Residual,
+    permits BlockSpec.Vgg,
+        BlockSpec.Inception,
+        BlockSpec.InceptionA,
+        BlockSpec.Residual,
         BlockSpec.User {
   /** The block's annotation (or the method using a user block). */
   Location at();
@@ -30,7 +33,8 @@ public sealed interface BlockSpec
 
     @Override
     public Problem check(String node) {
-      return first(width("convs", "VGGBlock", node, convs), width("filters", "VGGBlock", node, filters));
+      return first(
+          width("convs", "VGGBlock", node, convs), width("filters", "VGGBlock", node, filters));
     }
 
     @Override
@@ -40,8 +44,15 @@ public sealed interface BlockSpec
   }
 
   /** Inception, naive (reductions null) or with 1x1 reductions. */
-  record Inception(Value conv1x1, Value reduce3x3, Value conv3x3, Value reduce5x5, Value conv5x5,
-      Value poolProjection, Location at) implements BlockSpec {
+  record Inception(
+      Value conv1x1,
+      Value reduce3x3,
+      Value conv3x3,
+      Value reduce5x5,
+      Value conv5x5,
+      Value poolProjection,
+      Location at)
+      implements BlockSpec {
     /** Whether this is the naive module. */
     public boolean naive() {
       return reduce3x3 == null;
@@ -50,17 +61,38 @@ public sealed interface BlockSpec
     @Override
     public String title() {
       return naive()
-          ? "NaiveInception(" + conv1x1.value() + ", " + conv3x3.value() + ", " + conv5x5.value() + ")"
-          : "Inception(" + conv1x1.value() + ", " + reduce3x3.value() + ", " + conv3x3.value() + ", "
-              + reduce5x5.value() + ", " + conv5x5.value() + ", " + poolProjection.value() + ")";
+          ? "NaiveInception("
+              + conv1x1.value()
+              + ", "
+              + conv3x3.value()
+              + ", "
+              + conv5x5.value()
+              + ")"
+          : "Inception("
+              + conv1x1.value()
+              + ", "
+              + reduce3x3.value()
+              + ", "
+              + conv3x3.value()
+              + ", "
+              + reduce5x5.value()
+              + ", "
+              + conv5x5.value()
+              + ", "
+              + poolProjection.value()
+              + ")";
     }
 
     @Override
     public Problem check(String node) {
       String kind = naive() ? "NaiveInception" : "Inception";
-      return first(width("conv1x1", kind, node, conv1x1), width("reduce3x3", kind, node, reduce3x3),
-          width("conv3x3", kind, node, conv3x3), width("reduce5x5", kind, node, reduce5x5),
-          width("conv5x5", kind, node, conv5x5), width("poolProjection", kind, node, poolProjection));
+      return first(
+          width("conv1x1", kind, node, conv1x1),
+          width("reduce3x3", kind, node, reduce3x3),
+          width("conv3x3", kind, node, conv3x3),
+          width("reduce5x5", kind, node, reduce5x5),
+          width("conv5x5", kind, node, conv5x5),
+          width("poolProjection", kind, node, poolProjection));
     }
 
     @Override
@@ -70,19 +102,40 @@ public sealed interface BlockSpec
   }
 
   /** The PyTorch lecture's InceptionA. */
-  record InceptionA(Value conv1x1, Value reduce5x5, Value conv5x5, Value reduce3x3, Value conv3x3,
-      Value poolProjection, Location at) implements BlockSpec {
+  record InceptionA(
+      Value conv1x1,
+      Value reduce5x5,
+      Value conv5x5,
+      Value reduce3x3,
+      Value conv3x3,
+      Value poolProjection,
+      Location at)
+      implements BlockSpec {
     @Override
     public String title() {
-      return "InceptionA(" + conv1x1.value() + ", " + reduce5x5.value() + ", " + conv5x5.value() + ", "
-          + reduce3x3.value() + ", " + conv3x3.value() + ", " + poolProjection.value() + ")";
+      return "InceptionA("
+          + conv1x1.value()
+          + ", "
+          + reduce5x5.value()
+          + ", "
+          + conv5x5.value()
+          + ", "
+          + reduce3x3.value()
+          + ", "
+          + conv3x3.value()
+          + ", "
+          + poolProjection.value()
+          + ")";
     }
 
     @Override
     public Problem check(String node) {
-      return first(width("conv1x1", "InceptionA", node, conv1x1),
-          width("reduce5x5", "InceptionA", node, reduce5x5), width("conv5x5", "InceptionA", node, conv5x5),
-          width("reduce3x3", "InceptionA", node, reduce3x3), width("conv3x3", "InceptionA", node, conv3x3),
+      return first(
+          width("conv1x1", "InceptionA", node, conv1x1),
+          width("reduce5x5", "InceptionA", node, reduce5x5),
+          width("conv5x5", "InceptionA", node, conv5x5),
+          width("reduce3x3", "InceptionA", node, reduce3x3),
+          width("conv3x3", "InceptionA", node, conv3x3),
           width("poolProjection", "InceptionA", node, poolProjection));
     }
 
@@ -93,23 +146,38 @@ public sealed interface BlockSpec
   }
 
   /** A residual module. */
-  record Residual(Value filters, Value stride, Projection projection, Location projectionAt,
-      ResidualVariant variant, Location variantAt, Value expansion, boolean batchNorm, Location at)
+  record Residual(
+      Value filters,
+      Value stride,
+      Projection projection,
+      Location projectionAt,
+      ResidualVariant variant,
+      Location variantAt,
+      Value expansion,
+      boolean batchNorm,
+      Location at)
       implements BlockSpec {
     @Override
     public String title() {
-      String kind = switch (variant) {
-        case BASIC -> "";
-        case BOTTLENECK -> ", bottleneck x" + expansion.value();
-        case PRE_ACTIVATION -> ", pre_activation";
-      };
-      return "Residual(" + filters.value() + (stride.value() == 1 ? "" : ", stride " + stride.value()) + kind
-          + (batchNorm && variant != ResidualVariant.PRE_ACTIVATION ? ", batch norm" : "") + ")";
+      String kind =
+          switch (variant) {
+            case BASIC -> "";
+            case BOTTLENECK -> ", bottleneck x" + expansion.value();
+            case PRE_ACTIVATION -> ", pre_activation";
+          };
+      return "Residual("
+          + filters.value()
+          + (stride.value() == 1 ? "" : ", stride " + stride.value())
+          + kind
+          + (batchNorm && variant != ResidualVariant.PRE_ACTIVATION ? ", batch norm" : "")
+          + ")";
     }
 
     @Override
     public Problem check(String node) {
-      return first(width("filters", "Residual", node, filters), width("stride", "Residual", node, stride),
+      return first(
+          width("filters", "Residual", node, filters),
+          width("stride", "Residual", node, stride),
           width("expansion", "Residual", node, expansion));
     }
 
@@ -139,7 +207,8 @@ public sealed interface BlockSpec
 
   /** A width or count of {@code block} that must be positive; null means the block has none. */
   private static Problem width(String what, String block, String node, Value v) {
-    return v == null || v.value() > 0 ? null
+    return v == null || v.value() > 0
+        ? null
         : Problem.error(Messages.blockWidth(what, block, node, v.value()), v.at());
   }
 

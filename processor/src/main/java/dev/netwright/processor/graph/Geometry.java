@@ -5,5 +5,5 @@ package dev.netwright.processor.graph;
  * applied on each side. {@code same} is kept only when the padding is asymmetric, which ND4J
  * expresses with its SAME mode; symmetric SAME is turned into explicit padding.
  */
-public record Geometry(int kernel, int stride, int padTop, int padLeft, int padBottom, int padRight,
-    boolean same) {}
+public record Geometry(
+    int kernel, int stride, int padTop, int padLeft, int padBottom, int padRight, boolean same) {}

@@ -12,11 +12,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Builds the graph of a written network and resolves every shape. Pure Java on ints and records:
- * no javax.lang.model, so it is unit-tested without javac.
+ * Builds the graph of a written network and resolves every shape. Pure Java on ints and records: no
+ * javax.lang.model, so it is unit-tested without javac.
  *
- * <p>One root cause gives one problem: a node that fails stops at its first problem, and nodes
- * that consume a failed node are not resolved or reported.
+ * <p>One root cause gives one problem: a node that fails stops at its first problem, and nodes that
+ * consume a failed node are not resolved or reported.
  */
 public final class GraphBuilder {
   /** The outcome: the resolved network when there is no error, and every problem found. */
@@ -82,8 +82,15 @@ public final class GraphBuilder {
     }
     ResolvedNetwork network;
     try {
-      network = new ResolvedNetwork(spec.name(), input, List.copyOf(nodes), spec.head(),
-          classes(spec, nodes), spec.init(), List.copyOf(blocks));
+      network =
+          new ResolvedNetwork(
+              spec.name(),
+              input,
+              List.copyOf(nodes),
+              spec.head(),
+              classes(spec, nodes),
+              spec.init(),
+              List.copyOf(blocks));
     } catch (Failure f) {
       problems.add(f.problem());
       return new Resolution(null, problems);
@@ -104,7 +111,8 @@ public final class GraphBuilder {
         }
         int outputs = last.out().channels();
         if (written != null && written.value() != outputs) {
-          throw new Failure(Messages.classesMismatch(written.value(), last.name(), last.out()), written.at());
+          throw new Failure(
+              Messages.classesMismatch(written.value(), last.name(), last.out()), written.at());
         }
         yield outputs;
       }
@@ -120,7 +128,8 @@ public final class GraphBuilder {
       case MEAN_SQUARED_ERROR -> {
         int outputs = last.out().flat() ? last.out().channels() : 0;
         if (written != null && written.value() != outputs) {
-          throw new Failure(Messages.classesMismatch(written.value(), last.name(), last.out()), written.at());
+          throw new Failure(
+              Messages.classesMismatch(written.value(), last.name(), last.out()), written.at());
         }
         yield outputs;
       }
@@ -130,35 +139,45 @@ public final class GraphBuilder {
 
   /**
    * Resolves {@code node}, whose path is {@code path} (see {@link ResolvedNode#path()}), expanding
-   * it first when it is a block, into {@code out}; shapes of every resolved node go into
-   * {@code shapes}.
+   * it first when it is a block, into {@code out}; shapes of every resolved node go into {@code
+   * shapes}.
    */
-  private static void resolveInto(NodeSpec node, List<String> inputs, String path, String block,
-      Map<String, Shape> shapes, List<ResolvedNode> out, List<ResolvedNetwork.Block> blocks)
+  private static void resolveInto(
+      NodeSpec node,
+      List<String> inputs,
+      String path,
+      String block,
+      Map<String, Shape> shapes,
+      List<ResolvedNode> out,
+      List<ResolvedNetwork.Block> blocks)
       throws Failure {
     if (node.block() == null) {
       ResolvedNode resolved = resolveNode(node, inputs, shapes, path, block);
       if (shapes.containsKey(node.name()) || out.stream().anyMatch(n -> n.path().equals(path))) {
         // Block paths nest and local names are unique, so this cannot happen: say so, loudly.
-        throw new IllegalStateException("two nodes are named '" + node.name() + "' (path '" + path + "')");
+        throw new IllegalStateException(
+            "two nodes are named '" + node.name() + "' (path '" + path + "')");
       }
       out.add(resolved);
       shapes.put(node.name(), resolved.out());
       return;
     }
     if (inputs.size() != 1) {
-      throw new Failure(Messages.inputCount(node.name(), node.block().title(), inputs.size()), node.at());
+      throw new Failure(
+          Messages.inputCount(node.name(), node.block().title(), inputs.size()), node.at());
     }
     blocks.add(new ResolvedNetwork.Block(path, node.block().title()));
-    for (BlockExpander.Unit unit : BlockExpander.expand(path, node.name(), node.block(), inputs.get(0),
-        shapes.get(inputs.get(0)))) {
+    for (BlockExpander.Unit unit :
+        BlockExpander.expand(
+            path, node.name(), node.block(), inputs.get(0), shapes.get(inputs.get(0)))) {
       List<String> unitInputs = unit.spec().inputs().stream().map(Ref::name).toList();
       resolveInto(unit.spec(), unitInputs, unit.path(), unit.block(), shapes, out, blocks);
     }
   }
 
-  private static ResolvedNode resolveNode(NodeSpec node, List<String> inputs, Map<String, Shape> shapes,
-      String path, String block) throws Failure {
+  private static ResolvedNode resolveNode(
+      NodeSpec node, List<String> inputs, Map<String, Shape> shapes, String path, String block)
+      throws Failure {
     Layer first = node.layers().get(0);
     List<ResolvedLayer> layers = new ArrayList<>();
     Shape shape;
@@ -166,7 +185,8 @@ public final class GraphBuilder {
     int start = 0;
     if (first.merges()) {
       if (inputs.size() < 2) {
-        throw new Failure(Messages.mergeInputs(node.name(), first.label(), inputs.size()), node.at());
+        throw new Failure(
+            Messages.mergeInputs(node.name(), first.label(), inputs.size()), node.at());
       }
       List<LayerInput.Input> merged = new ArrayList<>();
       for (int k = 0; k < inputs.size(); k++) {
@@ -181,34 +201,46 @@ public final class GraphBuilder {
       start = 1;
     } else {
       if (inputs.size() != 1) {
-        throw new Failure(Messages.inputCount(node.name(), first.label(), inputs.size()), node.at());
+        throw new Failure(
+            Messages.inputCount(node.name(), first.label(), inputs.size()), node.at());
       }
       shape = shapes.get(inputs.get(0));
-      from = inputs.get(0).equals(NetworkSpec.INPUT)
-          ? "the network input"
-          : "its input '" + inputs.get(0) + "'";
+      from =
+          inputs.get(0).equals(NetworkSpec.INPUT)
+              ? "the network input"
+              : "its input '" + inputs.get(0) + "'";
     }
     for (Layer layer : node.layers().subList(start, node.layers().size())) {
-      ResolvedLayer resolved = resolve(layer, new LayerInput(node.name(), from,
-          List.of(new LayerInput.Input(null, shape, node.at()))));
+      ResolvedLayer resolved =
+          resolve(
+              layer,
+              new LayerInput(
+                  node.name(), from, List.of(new LayerInput.Input(null, shape, node.at()))));
       layers.add(resolved);
       shape = resolved.out();
       from = "the " + layer.label() + " before it";
     }
-    return new ResolvedNode(node.name(), path, node.at(), List.copyOf(inputs), List.copyOf(layers), shape,
-        block);
+    return new ResolvedNode(
+        node.name(), path, node.at(), List.copyOf(inputs), List.copyOf(layers), shape, block);
   }
 
   /** {@code layer} over {@code input}, refused when an example or its parameters outgrow an int. */
   private static ResolvedLayer resolve(Layer layer, LayerInput input) throws Failure {
     ResolvedLayer resolved = layer.resolve(input);
     if (resolved.out().size() > Integer.MAX_VALUE) {
-      throw new Failure(Messages.tooLarge(layer.label(), input.node(), input.shape(), "an output of "
-          + resolved.out() + " = " + resolved.out().size() + " values"), layer.at());
+      throw new Failure(
+          Messages.tooLarge(
+              layer.label(),
+              input.node(),
+              input.shape(),
+              "an output of " + resolved.out() + " = " + resolved.out().size() + " values"),
+          layer.at());
     }
     if (resolved.parameters() > Integer.MAX_VALUE) {
-      throw new Failure(Messages.tooLarge(layer.label(), input.node(), input.shape(),
-          resolved.parameters() + " parameters"), layer.at());
+      throw new Failure(
+          Messages.tooLarge(
+              layer.label(), input.node(), input.shape(), resolved.parameters() + " parameters"),
+          layer.at());
     }
     return resolved;
   }

@@ -21,7 +21,8 @@ public final class NodeRules {
     positive(problems, "height", spec.height());
     positive(problems, "width", spec.width());
     if (spec.classes() != null && spec.classes().value() <= 0) {
-      problems.add(Problem.error(Messages.nonPositiveClasses(spec.classes().value()), spec.classes().at()));
+      problems.add(
+          Problem.error(Messages.nonPositiveClasses(spec.classes().value()), spec.classes().at()));
     }
     return problems;
   }
@@ -114,7 +115,9 @@ public final class NodeRules {
     List<Problem> problems = new ArrayList<>();
     for (ResolvedNode node : network.topLevel()) {
       if (node != network.output() && !consumed.contains(node.name())) {
-        problems.add(Problem.warning(Messages.unused(node.name()), written.getOrDefault(node.name(), node.at())));
+        problems.add(
+            Problem.warning(
+                Messages.unused(node.name()), written.getOrDefault(node.name(), node.at())));
       }
     }
     return problems;

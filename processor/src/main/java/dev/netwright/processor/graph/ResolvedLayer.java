@@ -10,11 +10,17 @@ import dev.netwright.processor.layer.Layer;
  * @param multiplyAdds multiply-accumulate operations per example, as torchinfo counts them
  * @param buffers non-trainable state kept with the parameters (batch-norm running statistics)
  */
-public record ResolvedLayer(Layer layer, Shape in, Shape out, Geometry geometry, long parameters,
-    long multiplyAdds, long buffers) {
+public record ResolvedLayer(
+    Layer layer,
+    Shape in,
+    Shape out,
+    Geometry geometry,
+    long parameters,
+    long multiplyAdds,
+    long buffers) {
   /** A layer without non-trainable state. */
-  public ResolvedLayer(Layer layer, Shape in, Shape out, Geometry geometry, long parameters,
-      long multiplyAdds) {
+  public ResolvedLayer(
+      Layer layer, Shape in, Shape out, Geometry geometry, long parameters, long multiplyAdds) {
     this(layer, in, out, geometry, parameters, multiplyAdds, 0);
   }
 }

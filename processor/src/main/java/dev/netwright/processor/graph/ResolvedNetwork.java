@@ -11,8 +11,14 @@ import java.util.List;
  * @param init the network's weight initialiser; DEFAULT is PyTorch's
  * @param blocks every expanded block, in order, by path
  */
-public record ResolvedNetwork(String name, Shape input, List<ResolvedNode> nodes, Head head,
-    int classes, Init init, List<Block> blocks) {
+public record ResolvedNetwork(
+    String name,
+    Shape input,
+    List<ResolvedNode> nodes,
+    Head head,
+    int classes,
+    Init init,
+    List<Block> blocks) {
   /** Whether the network has a loss of its own. */
   public boolean hasHead() {
     return head != Head.NONE;

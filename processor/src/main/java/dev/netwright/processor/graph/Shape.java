@@ -1,8 +1,8 @@
 package dev.netwright.processor.graph;
 
 /**
- * Shape of one example flowing between layers: [C, H, W] for feature maps, [F] once flat. The
- * batch dimension is never part of it.
+ * Shape of one example flowing between layers: [C, H, W] for feature maps, [F] once flat. The batch
+ * dimension is never part of it.
  */
 public record Shape(int channels, int height, int width, boolean flat) {
   /** A feature map [C, H, W]. */

@@ -44,7 +44,8 @@ public record AddLayer(Location at) implements Layer {
     for (LayerInput.Input other : input.inputs().subList(1, input.inputs().size())) {
       Shape b = other.shape();
       if (!b.equals(a)) {
-        throw new Failure(Messages.addShape(input.node(), first.name(), a, other.name(), b), other.at());
+        throw new Failure(
+            Messages.addShape(input.node(), first.name(), a, other.name(), b), other.at());
       }
     }
     return new ResolvedLayer(this, a, a, null, 0, 0);

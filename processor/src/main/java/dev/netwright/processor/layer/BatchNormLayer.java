@@ -13,14 +13,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** {@code @BatchNorm}: batch normalization over channels (or features), with running statistics. */
-public record BatchNormLayer(Real momentum, Real eps, boolean affine, Location at) implements Layer {
-  private static final Attribute<Double> MOMENTUM = Attribute.of(BatchNorm.class, "momentum", double.class);
+public record BatchNormLayer(Real momentum, Real eps, boolean affine, Location at)
+    implements Layer {
+  private static final Attribute<Double> MOMENTUM =
+      Attribute.of(BatchNorm.class, "momentum", double.class);
   private static final Attribute<Double> EPS = Attribute.of(BatchNorm.class, "eps", double.class);
-  private static final Attribute<Boolean> AFFINE = Attribute.of(BatchNorm.class, "affine", boolean.class);
+  private static final Attribute<Boolean> AFFINE =
+      Attribute.of(BatchNorm.class, "affine", boolean.class);
 
   static BatchNormLayer parse(Attributes a) {
-    return new BatchNormLayer(a.realValue(MOMENTUM), a.realValue(EPS), a.booleanValue(AFFINE),
-        a.location());
+    return new BatchNormLayer(
+        a.realValue(MOMENTUM), a.realValue(EPS), a.booleanValue(AFFINE), a.location());
   }
 
   /** PyTorch's defaults, as the built-in blocks use them. */
@@ -43,22 +46,38 @@ public record BatchNormLayer(Real momentum, Real eps, boolean affine, Location a
     double m = momentum.value();
     double e = eps.value();
     return Checks.first(
-        Checks.inRange(m > 0 && m <= 1, "batch-norm momentum", node, momentum, "in (0, 1]",
+        Checks.inRange(
+            m > 0 && m <= 1,
+            "batch-norm momentum",
+            node,
+            momentum,
+            "in (0, 1]",
             "It weighs the newest batch in the running averages; PyTorch's default is 0.1."),
-        Checks.inRange(e > 0 && Double.isFinite(e), "batch-norm eps", node, eps, "positive and finite",
+        Checks.inRange(
+            e > 0 && Double.isFinite(e),
+            "batch-norm eps",
+            node,
+            eps,
+            "positive and finite",
             "It keeps the division finite; PyTorch's default is 1e-5."));
   }
 
   @Override
   public ResolvedLayer resolve(LayerInput input) {
     long c = input.shape().channels();
-    return new ResolvedLayer(this, input.shape(), input.shape(), null, affine ? 2 * c : 0, 0, 2 * c);
+    return new ResolvedLayer(
+        this, input.shape(), input.shape(), null, affine ? 2 * c : 0, 0, 2 * c);
   }
 
   @Override
   public String describe(ResolvedLayer r) {
-    return "BatchNorm" + (r.in().flat() ? "1d" : "2d") + " eps " + eps.value() + " momentum "
-        + momentum.value() + (affine ? "" : " no affine");
+    return "BatchNorm"
+        + (r.in().flat() ? "1d" : "2d")
+        + " eps "
+        + eps.value()
+        + " momentum "
+        + momentum.value()
+        + (affine ? "" : " no affine");
   }
 
   @Override
@@ -86,13 +105,21 @@ public record BatchNormLayer(Real momentum, Real eps, boolean affine, Location a
 
   @Override
   public KernelCall newKernel(Wiring w) {
-    return KernelCall.of(w.out(), w.in(), w.value("weight"), w.value("bias"), w.value("running_mean"),
-        w.value("running_var"), CodeBlock.of("$L", momentum.value()), CodeBlock.of("$L", eps.value()));
+    return KernelCall.of(
+        w.out(),
+        w.in(),
+        w.value("weight"),
+        w.value("bias"),
+        w.value("running_mean"),
+        w.value("running_var"),
+        CodeBlock.of("$L", momentum.value()),
+        CodeBlock.of("$L", eps.value()));
   }
 
   @Override
   public List<CodeBlock> gradients(Wiring w) {
-    return List.of(w.inGradients().get(0), w.gradient("weight"), w.gradient("bias"), w.outGradient());
+    return List.of(
+        w.inGradients().get(0), w.gradient("weight"), w.gradient("bias"), w.outGradient());
   }
 
   @Override
@@ -122,8 +149,15 @@ public record BatchNormLayer(Real momentum, Real eps, boolean affine, Location a
       onnx.fill(shift, 0, c);
     }
     // Inference: the running statistics. ONNX's momentum weighs the old average, PyTorch's the new.
-    onnx.add("BatchNormalization").in(onnx.input(), scale, shift, onnx.parameter("running_mean"),
-            onnx.parameter("running_var")).out(onnx.output())
-        .real("epsilon", eps.value()).real("momentum", 1 - momentum.value());
+    onnx.add("BatchNormalization")
+        .in(
+            onnx.input(),
+            scale,
+            shift,
+            onnx.parameter("running_mean"),
+            onnx.parameter("running_var"))
+        .out(onnx.output())
+        .real("epsilon", eps.value())
+        .real("momentum", 1 - momentum.value());
   }
 }

@@ -12,7 +12,8 @@ final class Checks {
 
   /** {@code v} must be positive; {@code example} is the fix. */
   static Problem positive(Value v, String what, String node, String example) {
-    return v.value() > 0 ? null
+    return v.value() > 0
+        ? null
         : Problem.error(Messages.nonPositive(what, v.value(), node, example), v.at());
   }
 
@@ -38,8 +39,11 @@ final class Checks {
   }
 
   /** {@code r} must lie in {@code range}; otherwise the out-of-range problem with {@code hint}. */
-  static Problem inRange(boolean inRange, String what, String node, Real r, String range, String hint) {
-    return inRange ? null : Problem.error(Messages.outOfRange(what, node, r.value(), range, hint), r.at());
+  static Problem inRange(
+      boolean inRange, String what, String node, Real r, String range, String hint) {
+    return inRange
+        ? null
+        : Problem.error(Messages.outOfRange(what, node, r.value(), range, hint), r.at());
   }
 
   /** The first problem that is not null, or null. */
@@ -55,7 +59,8 @@ final class Checks {
   /** The layer needs a [C, H, W] input. */
   static void requireSpatial(Layer layer, LayerInput input) throws Failure {
     if (input.shape().flat()) {
-      throw new Failure(Messages.needsSpatial(layer.label(), input.node(), input.from(), input.shape()),
+      throw new Failure(
+          Messages.needsSpatial(layer.label(), input.node(), input.from(), input.shape()),
           layer.at());
     }
   }

@@ -48,7 +48,8 @@ public record ConcatLayer(Location at) implements Layer {
         throw new Failure(Messages.concatFlat(input.node(), other.name(), b), other.at());
       }
       if (b.height() != a.height() || b.width() != a.width()) {
-        throw new Failure(Messages.concatShape(input.node(), first.name(), a, other.name(), b), other.at());
+        throw new Failure(
+            Messages.concatShape(input.node(), first.name(), a, other.name(), b), other.at());
       }
       channels += b.channels();
     }
@@ -86,6 +87,9 @@ public record ConcatLayer(Location at) implements Layer {
 
   @Override
   public void onnx(ResolvedLayer r, OnnxScope onnx) {
-    onnx.add("Concat").in(onnx.inputs().toArray(String[]::new)).out(onnx.output()).integer("axis", 1);
+    onnx.add("Concat")
+        .in(onnx.inputs().toArray(String[]::new))
+        .out(onnx.output())
+        .integer("axis", 1);
   }
 }

@@ -23,13 +23,18 @@ import java.util.List;
 public record DenseLayer(Value units, Value inFeatures, boolean bias, Init init, Location at)
     implements Layer {
   private static final Attribute<Integer> UNITS = Attribute.of(Dense.class, "value", int.class);
-  private static final Attribute<Integer> IN_FEATURES = Attribute.of(Dense.class, "inFeatures", int.class);
+  private static final Attribute<Integer> IN_FEATURES =
+      Attribute.of(Dense.class, "inFeatures", int.class);
   private static final Attribute<Boolean> BIAS = Attribute.of(Dense.class, "bias", boolean.class);
   private static final Attribute<Init> INIT = Attribute.of(Dense.class, "init", Init.class);
 
   static DenseLayer parse(Attributes a) {
-    return new DenseLayer(a.intValue(UNITS), a.isWritten(IN_FEATURES) ? a.intValue(IN_FEATURES) : null,
-        a.booleanValue(BIAS), a.enumValue(INIT), a.location());
+    return new DenseLayer(
+        a.intValue(UNITS),
+        a.isWritten(IN_FEATURES) ? a.intValue(IN_FEATURES) : null,
+        a.booleanValue(BIAS),
+        a.enumValue(INIT),
+        a.location());
   }
 
   @Override
@@ -46,26 +51,35 @@ public record DenseLayer(Value units, Value inFeatures, boolean bias, Init init,
   public Problem check(String node) {
     return Checks.first(
         Checks.positive(units, "units", node, "Write the number of outputs, e.g. @Dense(10)."),
-        inFeatures == null ? null : Checks.positive(inFeatures, "inFeatures", node,
-            "Write the input size you expect, or leave it out."));
+        inFeatures == null
+            ? null
+            : Checks.positive(
+                inFeatures,
+                "inFeatures",
+                node,
+                "Write the input size you expect, or leave it out."));
   }
 
   @Override
   public ResolvedLayer resolve(LayerInput input) throws Failure {
     Shape in = input.shape();
     if (inFeatures != null && inFeatures.value() != in.size()) {
-      throw new Failure(Messages.denseInput(input.node(), inFeatures.value(), input.from(), in),
-          inFeatures.at());
+      throw new Failure(
+          Messages.denseInput(input.node(), inFeatures.value(), input.from(), in), inFeatures.at());
     }
     long weights = (long) units.value() * in.size();
-    return new ResolvedLayer(this, in, Shape.flat(units.value()), null,
-        weights + (bias ? units.value() : 0), weights);
+    return new ResolvedLayer(
+        this, in, Shape.flat(units.value()), null, weights + (bias ? units.value() : 0), weights);
   }
 
   @Override
   public String describe(ResolvedLayer r) {
-    return "Dense " + r.in().size() + "->" + r.out().channels()
-        + (r.in().flat() ? "" : " (flattens " + r.in() + ")") + (bias ? "" : " no bias");
+    return "Dense "
+        + r.in().size()
+        + "->"
+        + r.out().channels()
+        + (r.in().flat() ? "" : " (flattens " + r.in() + ")")
+        + (bias ? "" : " no bias");
   }
 
   @Override
@@ -96,7 +110,8 @@ public record DenseLayer(Value units, Value inFeatures, boolean bias, Init init,
 
   @Override
   public List<CodeBlock> gradients(Wiring w) {
-    return List.of(w.inGradients().get(0), w.gradient("weight"), w.gradient("bias"), w.outGradient());
+    return List.of(
+        w.inGradients().get(0), w.gradient("weight"), w.gradient("bias"), w.outGradient());
   }
 
   @Override

@@ -30,7 +30,12 @@ record DropoutLayer(Real p, Location at) implements Layer {
 
   @Override
   public Problem check(String node) {
-    return Checks.inRange(p.value() >= 0 && p.value() < 1, "dropout probability", node, p, "in [0, 1)",
+    return Checks.inRange(
+        p.value() >= 0 && p.value() < 1,
+        "dropout probability",
+        node,
+        p,
+        "in [0, 1)",
         "It is the fraction of values zeroed in training, e.g. @Dropout(0.5).");
   }
 
@@ -52,7 +57,10 @@ record DropoutLayer(Real p, Location at) implements Layer {
   @Override
   public KernelCall newKernel(Wiring w) {
     // A salt per kernel; the mask of each forward also depends on the model's dropoutKey().
-    return KernelCall.of(w.out(), w.in(), CodeBlock.of("$L", p.value()),
+    return KernelCall.of(
+        w.out(),
+        w.in(),
+        CodeBlock.of("$L", p.value()),
         CodeBlock.of("$LL", (long) w.kernelField().hashCode() * 0x9E3779B97F4A7C15L));
   }
 

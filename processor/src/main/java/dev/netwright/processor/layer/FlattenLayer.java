@@ -31,8 +31,8 @@ record FlattenLayer(Location at) implements Layer {
 
   @Override
   public ResolvedLayer resolve(LayerInput input) {
-    return new ResolvedLayer(this, input.shape(), Shape.flat(Math.toIntExact(input.shape().size())), null,
-        0, 0);
+    return new ResolvedLayer(
+        this, input.shape(), Shape.flat(Math.toIntExact(input.shape().size())), null, 0, 0);
   }
 
   @Override

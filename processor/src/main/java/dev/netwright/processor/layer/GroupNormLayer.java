@@ -18,12 +18,15 @@ import java.util.List;
 
 /** {@code @GroupNorm}: PyTorch's GroupNorm, per example over groups of channels. */
 record GroupNormLayer(Value groups, Real eps, boolean affine, Location at) implements Layer {
-  private static final Attribute<Integer> GROUPS = Attribute.of(GroupNorm.class, "groups", int.class);
+  private static final Attribute<Integer> GROUPS =
+      Attribute.of(GroupNorm.class, "groups", int.class);
   private static final Attribute<Double> EPS = Attribute.of(GroupNorm.class, "eps", double.class);
-  private static final Attribute<Boolean> AFFINE = Attribute.of(GroupNorm.class, "affine", boolean.class);
+  private static final Attribute<Boolean> AFFINE =
+      Attribute.of(GroupNorm.class, "affine", boolean.class);
 
   static GroupNormLayer parse(Attributes a) {
-    return new GroupNormLayer(a.intValue(GROUPS), a.realValue(EPS), a.booleanValue(AFFINE), a.location());
+    return new GroupNormLayer(
+        a.intValue(GROUPS), a.realValue(EPS), a.booleanValue(AFFINE), a.location());
   }
 
   @Override
@@ -40,9 +43,17 @@ record GroupNormLayer(Value groups, Real eps, boolean affine, Location at) imple
   public Problem check(String node) {
     double e = eps.value();
     return Checks.first(
-        Checks.positive(groups, "groups", node,
+        Checks.positive(
+            groups,
+            "groups",
+            node,
             "Write the number of channel groups, e.g. groups = 4, or 1 to normalise each example whole."),
-        Checks.inRange(e > 0 && Double.isFinite(e), "group-norm eps", node, eps, "positive and finite",
+        Checks.inRange(
+            e > 0 && Double.isFinite(e),
+            "group-norm eps",
+            node,
+            eps,
+            "positive and finite",
             "It keeps the division finite; PyTorch's default is 1e-5."));
   }
 
@@ -57,7 +68,11 @@ record GroupNormLayer(Value groups, Real eps, boolean affine, Location at) imple
 
   @Override
   public String describe(ResolvedLayer r) {
-    return "GroupNorm " + groups.value() + " groups eps " + eps.value() + (affine ? "" : " no affine");
+    return "GroupNorm "
+        + groups.value()
+        + " groups eps "
+        + eps.value()
+        + (affine ? "" : " no affine");
   }
 
   @Override
@@ -83,13 +98,19 @@ record GroupNormLayer(Value groups, Real eps, boolean affine, Location at) imple
 
   @Override
   public KernelCall newKernel(Wiring w) {
-    return KernelCall.of(w.out(), w.in(), w.value("weight"), w.value("bias"),
-        CodeBlock.of("$L", groups.value()), CodeBlock.of("$L", eps.value()));
+    return KernelCall.of(
+        w.out(),
+        w.in(),
+        w.value("weight"),
+        w.value("bias"),
+        CodeBlock.of("$L", groups.value()),
+        CodeBlock.of("$L", eps.value()));
   }
 
   @Override
   public List<CodeBlock> gradients(Wiring w) {
-    return List.of(w.inGradients().get(0), w.gradient("weight"), w.gradient("bias"), w.outGradient());
+    return List.of(
+        w.inGradients().get(0), w.gradient("weight"), w.gradient("bias"), w.outGradient());
   }
 
   @Override
@@ -119,7 +140,10 @@ record GroupNormLayer(Value groups, Real eps, boolean affine, Location at) imple
     String grouped = onnx.name("grouped");
     onnx.add("Reshape").in(onnx.input(), groupedShape).out(grouped);
     String normalised = onnx.name("normalised");
-    onnx.add("InstanceNormalization").in(grouped, ones, zeros).out(normalised).real("epsilon", eps.value());
+    onnx.add("InstanceNormalization")
+        .in(grouped, ones, zeros)
+        .out(normalised)
+        .real("epsilon", eps.value());
     if (!affine) {
       onnx.add("Reshape").in(normalised, shape).out(onnx.output());
       return;

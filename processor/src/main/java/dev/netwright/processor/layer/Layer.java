@@ -11,8 +11,8 @@ import java.util.List;
 /**
  * One layer of a node, as the user wrote it, and everything each stage needs to know about its
  * kind: its rules, its shape, its parameters, its kernel and how to describe it. The stages ask a
- * layer, never which kind it is; a new kind is a class implementing this interface, registered
- * with its annotation in {@link Layers}.
+ * layer, never which kind it is; a new kind is a class implementing this interface, registered with
+ * its annotation in {@link Layers}.
  */
 public interface Layer {
   /** The layer's annotation. */
@@ -21,7 +21,10 @@ public interface Layer {
   /** Short name for messages and the summary, e.g. "conv". */
   String label();
 
-  /** The kind in generated names, e.g. "maxPool" for {@code conv1MaxPool} and {@code conv1MaxPoolOut}. */
+  /**
+   * The kind in generated names, e.g. "maxPool" for {@code conv1MaxPool} and {@code
+   * conv1MaxPoolOut}.
+   */
   String kindName();
 
   /** Whether the layer merges two or more inputs (and so must come first in its node). */
@@ -68,10 +71,14 @@ public interface Layer {
   /** How the kernel is built over the layer's buffers and parameters. */
   KernelCall newKernel(Wiring w);
 
-  /** The arguments of the kernel's {@code withGradients}: the gradient buffers its backward uses. */
+  /**
+   * The arguments of the kernel's {@code withGradients}: the gradient buffers its backward uses.
+   */
   List<CodeBlock> gradients(Wiring w);
 
-  /** The arguments of the kernel's {@code forward}: {@code isTraining()} for a layer that needs it. */
+  /**
+   * The arguments of the kernel's {@code forward}: {@code isTraining()} for a layer that needs it.
+   */
   default List<CodeBlock> forwardArguments() {
     return List.of();
   }
@@ -95,9 +102,9 @@ public interface Layer {
   }
 
   /**
-   * The layer at inference as ONNX operators (opset 17), written into {@code onnx}: nodes that
-   * read its inputs and write its output, its parameters as initializers; or the identity (a layer
-   * that does nothing at inference); or a refusal saying why ONNX cannot express it.
+   * The layer at inference as ONNX operators (opset 17), written into {@code onnx}: nodes that read
+   * its inputs and write its output, its parameters as initializers; or the identity (a layer that
+   * does nothing at inference); or a refusal saying why ONNX cannot express it.
    */
   void onnx(ResolvedLayer resolved, OnnxScope onnx);
 

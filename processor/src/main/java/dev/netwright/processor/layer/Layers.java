@@ -24,7 +24,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
-/** Every layer annotation of the DSL with the layer class that parses it: one line per annotation. */
+/**
+ * Every layer annotation of the DSL with the layer class that parses it: one line per annotation.
+ */
 public final class Layers {
   private static final Map<String, Function<Attributes, Layer>> PARSERS = new LinkedHashMap<>();
 
@@ -49,11 +51,14 @@ public final class Layers {
 
   private Layers() {}
 
-  private static void register(Class<? extends Annotation> annotation, Function<Attributes, Layer> parser) {
+  private static void register(
+      Class<? extends Annotation> annotation, Function<Attributes, Layer> parser) {
     PARSERS.put(annotation.getCanonicalName(), parser);
   }
 
-  /** The layer declared by {@code a}, an annotation named {@code annotation}; null if not a layer's. */
+  /**
+   * The layer declared by {@code a}, an annotation named {@code annotation}; null if not a layer's.
+   */
   public static Layer parse(String annotation, Attributes a) {
     Function<Attributes, Layer> parser = PARSERS.get(annotation);
     return parser == null ? null : parser.apply(a);

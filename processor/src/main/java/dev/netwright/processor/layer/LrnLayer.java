@@ -15,13 +15,18 @@ import java.util.List;
 
 /** {@code @Lrn}: local response normalization across channels (AlexNet, GoogLeNet). */
 record LrnLayer(Value depthRadius, Real bias, Real alpha, Real beta, Location at) implements Layer {
-  private static final Attribute<Integer> DEPTH_RADIUS = Attribute.of(Lrn.class, "depthRadius", int.class);
+  private static final Attribute<Integer> DEPTH_RADIUS =
+      Attribute.of(Lrn.class, "depthRadius", int.class);
   private static final Attribute<Double> BIAS = Attribute.of(Lrn.class, "bias", double.class);
   private static final Attribute<Double> ALPHA = Attribute.of(Lrn.class, "alpha", double.class);
   private static final Attribute<Double> BETA = Attribute.of(Lrn.class, "beta", double.class);
 
   static LrnLayer parse(Attributes a) {
-    return new LrnLayer(a.intValue(DEPTH_RADIUS), a.realValue(BIAS), a.realValue(ALPHA), a.realValue(BETA),
+    return new LrnLayer(
+        a.intValue(DEPTH_RADIUS),
+        a.realValue(BIAS),
+        a.realValue(ALPHA),
+        a.realValue(BETA),
         a.location());
   }
 
@@ -38,13 +43,25 @@ record LrnLayer(Value depthRadius, Real bias, Real alpha, Real beta, Location at
   @Override
   public Problem check(String node) {
     if (depthRadius.value() < 0) {
-      return Problem.error(Messages.outOfRange("LRN depthRadius", node, depthRadius.value(), "zero or more",
-          "AlexNet sums 5 channels: depthRadius = 2."), depthRadius.at());
+      return Problem.error(
+          Messages.outOfRange(
+              "LRN depthRadius",
+              node,
+              depthRadius.value(),
+              "zero or more",
+              "AlexNet sums 5 channels: depthRadius = 2."),
+          depthRadius.at());
     }
     for (Real r : new Real[] {bias, alpha, beta}) {
       if (!(r.value() > 0) || Double.isInfinite(r.value())) {
-        return Problem.error(Messages.outOfRange("LRN bias, alpha and beta", node, r.value(), "positive",
-            "AlexNet uses bias 2, alpha 1e-4, beta 0.75."), r.at());
+        return Problem.error(
+            Messages.outOfRange(
+                "LRN bias, alpha and beta",
+                node,
+                r.value(),
+                "positive",
+                "AlexNet uses bias 2, alpha 1e-4, beta 0.75."),
+            r.at());
       }
     }
     return null;
@@ -60,8 +77,14 @@ record LrnLayer(Value depthRadius, Real bias, Real alpha, Real beta, Location at
 
   @Override
   public String describe(ResolvedLayer r) {
-    return "LRN radius " + depthRadius.value() + " k " + bias.value() + " alpha " + alpha.value()
-        + " beta " + beta.value();
+    return "LRN radius "
+        + depthRadius.value()
+        + " k "
+        + bias.value()
+        + " alpha "
+        + alpha.value()
+        + " beta "
+        + beta.value();
   }
 
   @Override
@@ -71,8 +94,12 @@ record LrnLayer(Value depthRadius, Real bias, Real alpha, Real beta, Location at
 
   @Override
   public KernelCall newKernel(Wiring w) {
-    return KernelCall.of(w.out(), w.in(), CodeBlock.of("$L", depthRadius.value()),
-        CodeBlock.of("$L", bias.value()), CodeBlock.of("$L", alpha.value()),
+    return KernelCall.of(
+        w.out(),
+        w.in(),
+        CodeBlock.of("$L", depthRadius.value()),
+        CodeBlock.of("$L", bias.value()),
+        CodeBlock.of("$L", alpha.value()),
         CodeBlock.of("$L", beta.value()));
   }
 
@@ -86,7 +113,12 @@ record LrnLayer(Value depthRadius, Real bias, Real alpha, Real beta, Location at
     // The window is centred, 2·radius + 1 channels. ONNX divides alpha by the window size, the
     // kernel (TensorFlow's convention) does not: scale it up to the same quotient.
     int size = 2 * depthRadius.value() + 1;
-    onnx.add("LRN").in(onnx.input()).out(onnx.output()).integer("size", size)
-        .real("alpha", alpha.value() * size).real("beta", beta.value()).real("bias", bias.value());
+    onnx.add("LRN")
+        .in(onnx.input())
+        .out(onnx.output())
+        .integer("size", size)
+        .real("alpha", alpha.value() * size)
+        .real("beta", beta.value())
+        .real("bias", bias.value());
   }
 }

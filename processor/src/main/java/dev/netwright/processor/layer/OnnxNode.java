@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One ONNX operator a layer is exported as: its type, inputs, outputs and attributes.
- * Generated code rebuilds it as the runtime's {@code OnnxGraph.Node}.
+ * One ONNX operator a layer is exported as: its type, inputs, outputs and attributes. Generated
+ * code rebuilds it as the runtime's {@code OnnxGraph.Node}.
  */
 public final class OnnxNode {
   /** A node attribute: INT, INTS or FLOAT. */

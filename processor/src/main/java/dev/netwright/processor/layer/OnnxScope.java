@@ -8,7 +8,9 @@ import java.util.List;
  * tensors or nodes of the graph share a name.
  */
 public interface OnnxScope {
-  /** The tensors the layer reads, one per input (a [C, H, W] tensor for a dense layer, unflattened). */
+  /**
+   * The tensors the layer reads, one per input (a [C, H, W] tensor for a dense layer, unflattened).
+   */
   List<String> inputs();
 
   /** The (first) input tensor. */
@@ -19,7 +21,9 @@ public interface OnnxScope {
   /** The tensor the layer's last node must write. */
   String output();
 
-  /** The full name of the layer's parameter {@code name} ("conv1.bn.weight"); null if it has none. */
+  /**
+   * The full name of the layer's parameter {@code name} ("conv1.bn.weight"); null if it has none.
+   */
   String parameter(String name);
 
   /** A name for an intermediate tensor or constant of this layer, unique in the graph. */

@@ -12,8 +12,8 @@ import java.util.List;
  * @param fill the constant the parameter starts at, when {@code init} is null
  * @param buffer whether it is non-trainable state (no gradient)
  */
-public record Parameter(String name, long[] shape, int fanIn, int fanOut, Init init, Fill fill,
-    boolean buffer) {
+public record Parameter(
+    String name, long[] shape, int fanIn, int fanOut, Init init, Fill fill, boolean buffer) {
   /** A constant a parameter starts at. */
   public enum Fill {
     ZEROS(0.0),
@@ -59,16 +59,18 @@ public record Parameter(String name, long[] shape, int fanIn, int fanOut, Init i
    * The weight drawn by {@code own} (DEFAULT: the network's, whose DEFAULT is PyTorch's) and, when
    * {@code bias}, a bias drawn by PyTorch's rule along with it, or zeros beside any other rule.
    */
-  static List<Parameter> weightAndBias(long[] weight, int fanIn, int fanOut, boolean bias, Init own,
-      Init network) {
+  static List<Parameter> weightAndBias(
+      long[] weight, int fanIn, int fanOut, boolean bias, Init own, Init network) {
     Init init = own == Init.DEFAULT ? network : own;
     init = init == Init.DEFAULT ? Init.PYTORCH : init;
     List<Parameter> params = new ArrayList<>();
     params.add(learned("weight", weight, fanIn, fanOut, init));
     if (bias) {
       long[] shape = {weight[0]};
-      params.add(init == Init.PYTORCH ? learned("bias", shape, fanIn, fanOut, init)
-          : constant("bias", shape, fanIn, fanOut, Fill.ZEROS));
+      params.add(
+          init == Init.PYTORCH
+              ? learned("bias", shape, fanIn, fanOut, init)
+              : constant("bias", shape, fanIn, fanOut, Fill.ZEROS));
     }
     return params;
   }

@@ -24,18 +24,27 @@ final class Windows {
   private record Axis(int out, int before, int after) {}
 
   /** Resolves the window of {@code layer} (its label) over {@code in}. */
-  static Geometry resolve(String layer, String node, Shape in, Value kernel, Value stride,
-      WindowPadding padding, boolean floor) throws Failure {
+  static Geometry resolve(
+      String layer,
+      String node,
+      Shape in,
+      Value kernel,
+      Value stride,
+      WindowPadding padding,
+      boolean floor)
+      throws Failure {
     Axis h = axis(layer, node, in, "height", in.height(), kernel, stride, padding, floor);
     Axis w = axis(layer, node, in, "width", in.width(), kernel, stride, padding, floor);
     boolean symmetric = h.before == h.after && w.before == w.after;
-    return new Geometry(kernel.value(), stride.value(), h.before, w.before, h.after, w.after,
-        !symmetric);
+    return new Geometry(
+        kernel.value(), stride.value(), h.before, w.before, h.after, w.after, !symmetric);
   }
 
   /** The [channels, H, W] the window {@code g} gives over {@code in}. */
   static Shape out(int channels, Shape in, Geometry g) {
-    return Shape.map(channels, outSize(in.height(), g.padTop() + g.padBottom(), g),
+    return Shape.map(
+        channels,
+        outSize(in.height(), g.padTop() + g.padBottom(), g),
         outSize(in.width(), g.padLeft() + g.padRight(), g));
   }
 
@@ -45,31 +54,54 @@ final class Windows {
 
   /** "5x5 s1 VALID", "3x3 s2 SAME (pad 0/1, 0/1)", "3x3 s1 pad 1": how the summary shows it. */
   static String describe(Geometry g, WindowPadding padding) {
-    String pad = switch (padding.mode()) {
-      case SAME -> "SAME" + (g.same() ? " (pad " + g.padTop() + "/" + g.padBottom() + ", " + g.padLeft()
-          + "/" + g.padRight() + ")" : " (pad " + g.padTop() + ")");
-      case EXPLICIT -> "pad " + g.padTop();
-      case VALID -> "VALID";
-    };
+    String pad =
+        switch (padding.mode()) {
+          case SAME ->
+              "SAME"
+                  + (g.same()
+                      ? " (pad "
+                          + g.padTop()
+                          + "/"
+                          + g.padBottom()
+                          + ", "
+                          + g.padLeft()
+                          + "/"
+                          + g.padRight()
+                          + ")"
+                      : " (pad " + g.padTop() + ")");
+          case EXPLICIT -> "pad " + g.padTop();
+          case VALID -> "VALID";
+        };
     return g.kernel() + "x" + g.kernel() + " s" + g.stride() + " " + pad;
   }
 
-  private static Axis axis(String layer, String node, Shape in, String name, int size, Value kernel,
-      Value stride, WindowPadding padding, boolean floor) throws Failure {
+  private static Axis axis(
+      String layer,
+      String node,
+      Shape in,
+      String name,
+      int size,
+      Value kernel,
+      Value stride,
+      WindowPadding padding,
+      boolean floor)
+      throws Failure {
     int k = kernel.value();
     int s = stride.value();
     if (padding.mode() == Mode.SAME) {
       long out = ((long) size + s - 1) / s;
       long total = Math.max((out - 1) * s + k - size, 0);
       if (total / 2 + total % 2 > Integer.MAX_VALUE / 2) {
-        throw new Failure(Messages.tooLarge(layer, node, in, "its SAME padding " + total), kernel.at());
+        throw new Failure(
+            Messages.tooLarge(layer, node, in, "its SAME padding " + total), kernel.at());
       }
       return new Axis((int) out, (int) (total / 2), (int) (total - total / 2));
     }
     int pad = padding.mode() == Mode.EXPLICIT ? padding.pad().value() : 0;
     long paddedLong = (long) size + 2L * pad;
     if (paddedLong > Integer.MAX_VALUE) {
-      throw new Failure(Messages.tooLarge(layer, node, in, name + " " + paddedLong + " once padded"),
+      throw new Failure(
+          Messages.tooLarge(layer, node, in, name + " " + paddedLong + " once padded"),
           padding.pad().at());
     }
     int padded = (int) paddedLong;

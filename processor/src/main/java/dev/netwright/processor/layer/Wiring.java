@@ -20,10 +20,15 @@ public interface Wiring {
   /** The layer's window as the runtime's {@code Window}; only for a layer that has one. */
   CodeBlock window();
 
-  /** The parameter {@code name} ("weight") of the layer, by its full name; the literal null if none. */
+  /**
+   * The parameter {@code name} ("weight") of the layer, by its full name; the literal null if none.
+   */
   CodeBlock value(String name);
 
-  /** The gradient of the parameter {@code name}; the literal null if the layer has no such parameter. */
+  /**
+   * The gradient of the parameter {@code name}; the literal null if the layer has no such
+   * parameter.
+   */
   CodeBlock gradient(String name);
 
   /** The gradient of the output, which backward reads. */

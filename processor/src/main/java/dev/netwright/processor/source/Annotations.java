@@ -68,7 +68,8 @@ final class Annotations implements Attributes {
   public Real realValue(Attribute<Double> attribute) {
     AnnotationValue v = find(written, attribute);
     AnnotationValue value = v != null ? v : find(all, attribute);
-    return new Real(as(Number.class, value).doubleValue(),
+    return new Real(
+        as(Number.class, value).doubleValue(),
         v != null ? new JavacLocation(element, mirror, v) : location());
   }
 
@@ -109,8 +110,8 @@ final class Annotations implements Attributes {
     }
   }
 
-  private AnnotationValue find(Map<? extends ExecutableElement, ? extends AnnotationValue> values,
-      Attribute<?> attribute) {
+  private AnnotationValue find(
+      Map<? extends ExecutableElement, ? extends AnnotationValue> values, Attribute<?> attribute) {
     if (!is(attribute.annotation())) {
       throw new IllegalStateException("reading " + attribute + " from @" + type);
     }

@@ -6,8 +6,8 @@ import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 
 /**
- * A location javac can underline: an element, optionally narrowed to one of its annotations and
- * one value of it.
+ * A location javac can underline: an element, optionally narrowed to one of its annotations and one
+ * value of it.
  */
 public record JavacLocation(Element element, AnnotationMirror mirror, AnnotationValue value)
     implements Location {

@@ -39,17 +39,19 @@ import javax.lang.model.util.Types;
 
 /**
  * Parses {@code @Network} and {@code @Block} interfaces into specs, keeping the location of every
- * value. Reports what is wrong with the declarations themselves; shapes are the graph stage's
- * job. A block is parsed and its problems reported once, however often it is used.
+ * value. Reports what is wrong with the declarations themselves; shapes are the graph stage's job.
+ * A block is parsed and its problems reported once, however often it is used.
  */
 public final class NetworkParser {
   public static final String NETWORK = Network.class.getCanonicalName();
   public static final String BLOCK = Block.class.getCanonicalName();
   private static final Attribute<Input> INPUT = Attribute.of(Network.class, "input", Input.class);
-  private static final Attribute<Integer> CLASSES = Attribute.of(Network.class, "classes", int.class);
+  private static final Attribute<Integer> CLASSES =
+      Attribute.of(Network.class, "classes", int.class);
   private static final Attribute<Head> HEAD = Attribute.of(Network.class, "head", Head.class);
   private static final Attribute<Init> INIT = Attribute.of(Network.class, "init", Init.class);
-  private static final Attribute<Integer> CHANNELS = Attribute.of(Input.class, "channels", int.class);
+  private static final Attribute<Integer> CHANNELS =
+      Attribute.of(Input.class, "channels", int.class);
   private static final Attribute<Integer> HEIGHT = Attribute.of(Input.class, "height", int.class);
   private static final Attribute<Integer> WIDTH = Attribute.of(Input.class, "width", int.class);
 
@@ -62,8 +64,10 @@ public final class NetworkParser {
   private final Elements elements;
   private final Types types;
   private final TypeMirror nodeType;
+
   /** Parsed block bodies by qualified name; empty when the block has problems. */
   private final Map<String, Optional<List<NodeSpec>>> blocks = new HashMap<>();
+
   private final Deque<String> parsing = new ArrayDeque<>();
 
   public NetworkParser(Elements elements, Types types) {
@@ -93,8 +97,17 @@ public final class NetworkParser {
     Annotations input = new Annotations(elements, element, net.annotationValue(INPUT));
     Value classes = net.isWritten(CLASSES) ? net.intValue(CLASSES) : null;
     String name = element.getSimpleName().toString();
-    NetworkSpec spec = new NetworkSpec(name, at, input.intValue(CHANNELS), input.intValue(HEIGHT),
-        input.intValue(WIDTH), classes, net.enumValue(HEAD), net.enumValue(INIT), nodes);
+    NetworkSpec spec =
+        new NetworkSpec(
+            name,
+            at,
+            input.intValue(CHANNELS),
+            input.intValue(HEIGHT),
+            input.intValue(WIDTH),
+            classes,
+            net.enumValue(HEAD),
+            net.enumValue(INIT),
+            nodes);
     return new Parsed(spec, problems);
   }
 
@@ -113,7 +126,9 @@ public final class NetworkParser {
   private List<NodeSpec> body(Element element, Location at, List<Problem> problems) {
     boolean block = mirrorOrNull(element, NETWORK) == null;
     if (element.getKind() != ElementKind.INTERFACE) {
-      problems.add(Problem.error(Messages.notAnInterface(block ? "@Block" : "@Network", element.getKind()), at));
+      problems.add(
+          Problem.error(
+              Messages.notAnInterface(block ? "@Block" : "@Network", element.getKind()), at));
       return null;
     }
     TypeElement type = (TypeElement) element;
@@ -199,7 +214,8 @@ public final class NetworkParser {
       TypeMirror returns = method.getReturnType();
       if (!types.isSameType(returns, nodeType) && blockType(returns) == null) {
         if (returns.getKind() == TypeKind.DECLARED) {
-          return Problem.error(Messages.notABlock(method.getSimpleName().toString(), returns.toString()),
+          return Problem.error(
+              Messages.notABlock(method.getSimpleName().toString(), returns.toString()),
               JavacLocation.of(method));
         }
         why = "it returns " + returns + ", not Node";
@@ -210,8 +226,10 @@ public final class NetworkParser {
         }
       }
     }
-    return why == null ? null
-        : Problem.error(Messages.notANode(method.getSimpleName().toString(), why), JavacLocation.of(method));
+    return why == null
+        ? null
+        : Problem.error(
+            Messages.notANode(method.getSimpleName().toString(), why), JavacLocation.of(method));
   }
 
   /** The {@code @Block} interface {@code type} names, or null. */
@@ -256,22 +274,28 @@ public final class NetworkParser {
         List<String> cycle = new ArrayList<>(parsing);
         java.util.Collections.reverse(cycle);
         cycle = cycle.subList(cycle.indexOf(type), cycle.size());
-        problems.add(Problem.error(Messages.blockCycle(String.join(" -> ", cycle) + " -> " + type),
-            JavacLocation.of(method)));
+        problems.add(
+            Problem.error(
+                Messages.blockCycle(String.join(" -> ", cycle) + " -> " + type),
+                JavacLocation.of(method)));
         return null;
       }
       if (block != null || !layers.isEmpty()) {
-        problems.add(Problem.error(Messages.blockWithLayers(name, user.getSimpleName().toString()),
-            JavacLocation.of(method)));
+        problems.add(
+            Problem.error(
+                Messages.blockWithLayers(name, user.getSimpleName().toString()),
+                JavacLocation.of(method)));
         return null;
       }
       Optional<List<NodeSpec>> body = block(user, problems);
       if (body.isEmpty()) {
         return null;
       }
-      block = new BlockSpec.User(user.getSimpleName().toString(), body.get(), JavacLocation.of(method));
+      block =
+          new BlockSpec.User(user.getSimpleName().toString(), body.get(), JavacLocation.of(method));
     } else if (block != null && !layers.isEmpty()) {
-      problems.add(Problem.error(Messages.blockWithLayers(name, block.title()), JavacLocation.of(method)));
+      problems.add(
+          Problem.error(Messages.blockWithLayers(name, block.title()), JavacLocation.of(method)));
       return null;
     }
     return new NodeSpec(name, JavacLocation.of(method), inputs, layers, block);

@@ -37,8 +37,10 @@ final class Body {
       return;
     }
     for (int from = 0, part = 0; from < statements.size(); from += LIMIT, part++) {
-      MethodSpec.Builder helper = MethodSpec.methodBuilder(prefix + part).addModifiers(Modifier.PRIVATE)
-          .addJavadoc("Part $L of a body too long for one method.\n", part);
+      MethodSpec.Builder helper =
+          MethodSpec.methodBuilder(prefix + part)
+              .addModifiers(Modifier.PRIVATE)
+              .addJavadoc("Part $L of a body too long for one method.\n", part);
       statements.subList(from, Math.min(from + LIMIT, statements.size())).forEach(helper::addCode);
       type.addMethod(helper.build());
       method.addStatement("$N()", prefix + part);

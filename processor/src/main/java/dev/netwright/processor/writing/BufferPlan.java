@@ -1,5 +1,6 @@
 package dev.netwright.processor.writing;
 
+import com.palantir.javapoet.NameAllocator;
 import dev.netwright.processor.graph.NetworkSpec;
 import dev.netwright.processor.graph.ResolvedLayer;
 import dev.netwright.processor.graph.ResolvedNetwork;
@@ -7,7 +8,6 @@ import dev.netwright.processor.graph.ResolvedNode;
 import dev.netwright.processor.graph.Shape;
 import dev.netwright.processor.layer.Layer;
 import dev.netwright.processor.layer.Parameter;
-import com.palantir.javapoet.NameAllocator;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Decides, before any code is written, which array every layer reads and writes: which buffers
- * are allocated, which are views (flatten) or shared in place (ReLU), which gradients exist at all
+ * Decides, before any code is written, which array every layer reads and writes: which buffers are
+ * allocated, which are views (flatten) or shared in place (ReLU), which gradients exist at all
  * (none upstream of the first learned layer), and which layers are dead (feed nothing the output
  * needs).
  */
@@ -44,12 +44,16 @@ final class BufferPlan {
     final Shape shape;
     final String field;
     final String description;
+
     /** The layer that wrote this array, null for the input. */
     Layer producer;
+
     boolean requiresGrad;
     String gradField;
+
     /** A second gradient buffer, for contributions after the first (fan-out); null if none. */
     String partField;
+
     /** The kernel that adds {@link #partField} into {@link #gradField}; null if none. */
     String accumulator;
 
@@ -69,21 +73,33 @@ final class BufferPlan {
   static final class Step {
     final ResolvedNode node;
     final ResolvedLayer layer;
+
     /** The first (for most layers the only) input. */
     final Act in;
+
     final List<Act> ins;
     final Act out;
+
     /** The kernel's field, null for a view (flatten). */
     final String kernel;
+
     /** The layer's parameters by their name within the layer ("weight"), in registration order. */
     final Map<String, Param> params;
+
     boolean live;
+
     /** Per input, the gradient field backward writes, or null when that input needs none. */
     final List<String> dxTargets = new ArrayList<>();
+
     /** Activations whose gradient buffer must take this step's contribution after backward. */
     final List<Act> accumulate = new ArrayList<>();
 
-    Step(ResolvedNode node, ResolvedLayer layer, List<Act> ins, Act out, String kernel,
+    Step(
+        ResolvedNode node,
+        ResolvedLayer layer,
+        List<Act> ins,
+        Act out,
+        String kernel,
         Map<String, Param> params) {
       this.node = node;
       this.layer = layer;
@@ -98,8 +114,10 @@ final class BufferPlan {
   final List<Act> acts = new ArrayList<>();
   final List<Step> steps = new ArrayList<>();
   final List<Param> params = new ArrayList<>();
+
   /** The output of every node, in the network's order. */
   final List<Act> nodeOutputs = new ArrayList<>();
+
   final Act input;
   final Act output;
 
@@ -128,8 +146,13 @@ final class BufferPlan {
         String what = node.name() + " " + layer.label();
         Act in = act;
         if (layer.flattensInput() && !in.shape.flat()) {
-          in = new Act(Kind.FLAT_VIEW, in, Shape.flat((int) in.shape.size()),
-              names.newName(base + "In"), what + " input, flattened");
+          in =
+              new Act(
+                  Kind.FLAT_VIEW,
+                  in,
+                  Shape.flat((int) in.shape.size()),
+                  names.newName(base + "In"),
+                  what + " input, flattened");
           in.requiresGrad = in.source.requiresGrad;
           acts.add(in);
         }
@@ -137,7 +160,8 @@ final class BufferPlan {
         List<Act> ins = layer.merges() ? nodeIns : List.of(in);
         Act out;
         if (layer.kernelClass() == null) {
-          out = new Act(Kind.FLAT_VIEW, in, rl.out(), names.newName(base + "Out"), what + " output");
+          out =
+              new Act(Kind.FLAT_VIEW, in, rl.out(), names.newName(base + "Out"), what + " output");
         } else if (inPlace(layer, in) && !sharedInput) {
           out = new Act(Kind.ALIAS, in, rl.out(), in.field, what + " output, in place");
         } else {
@@ -164,9 +188,10 @@ final class BufferPlan {
       if (!a.requiresGrad) {
         continue;
       }
-      a.gradField = a.kind == Kind.ALIAS
-          ? a.source.gradField
-          : names.newName(a.field.replaceAll("Out$", "") + "Grad");
+      a.gradField =
+          a.kind == Kind.ALIAS
+              ? a.source.gradField
+              : names.newName(a.field.replaceAll("Out$", "") + "Grad");
     }
     planGradientWriters(names);
   }
@@ -213,8 +238,16 @@ final class BufferPlan {
     long learned = declared.stream().filter(p -> !p.buffer()).mapToLong(Parameter::size).sum();
     long state = declared.stream().filter(Parameter::buffer).mapToLong(Parameter::size).sum();
     if (learned != rl.parameters() || state != rl.buffers()) {
-      throw new IllegalStateException(rl.layer().label() + " declares " + learned + " parameters and "
-          + state + " buffer values, but its shape rule counts " + rl.parameters() + " and " + rl.buffers());
+      throw new IllegalStateException(
+          rl.layer().label()
+              + " declares "
+              + learned
+              + " parameters and "
+              + state
+              + " buffer values, but its shape rule counts "
+              + rl.parameters()
+              + " and "
+              + rl.buffers());
     }
   }
 
@@ -223,7 +256,9 @@ final class BufferPlan {
    * wrote {@code in} into an array of its own never reads it again.
    */
   private static boolean inPlace(Layer layer, Act in) {
-    return layer.inPlace() && in.kind == Kind.OWN && in.producer != null
+    return layer.inPlace()
+        && in.kind == Kind.OWN
+        && in.producer != null
         && in.producer.outputOverwritableBy(layer);
   }
 
@@ -246,8 +281,8 @@ final class BufferPlan {
 
   /**
    * Backward overwrites each input gradient, so when an activation feeds several live layers
-   * (branches, shortcuts) only the first of them in backward order writes its gradient buffer;
-   * the others write a second buffer that is then added in.
+   * (branches, shortcuts) only the first of them in backward order writes its gradient buffer; the
+   * others write a second buffer that is then added in.
    */
   private void planGradientWriters(NameAllocator names) {
     Map<Act, Integer> writes = new HashMap<>();
@@ -285,14 +320,15 @@ final class BufferPlan {
 
   /** Whether backward calls this step's kernel: it learns, or something before it does. */
   static boolean runsBackward(Step s) {
-    return s.live && s.kernel != null
+    return s.live
+        && s.kernel != null
         && (s.layer.parameters() > 0 || s.ins.stream().anyMatch(a -> a.requiresGrad));
   }
 
   /**
    * The activation whose gradient {@code a}'s contributions add up in: a flat view's source. An
-   * in-place activation counts on its own: the layer that made it in place transforms its
-   * gradient (ReLU backward) rather than adding to it.
+   * in-place activation counts on its own: the layer that made it in place transforms its gradient
+   * (ReLU backward) rather than adding to it.
    */
   static Act root(Act a) {
     while (a.kind == Kind.FLAT_VIEW) {

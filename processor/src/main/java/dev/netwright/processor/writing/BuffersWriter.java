@@ -29,7 +29,11 @@ final class BuffersWriter {
   private final ClassName buffers;
   private final List<Sections.Section> sections;
 
-  BuffersWriter(BufferPlan plan, ResolvedNetwork network, ClassName buffers, List<Sections.Section> sections) {
+  BuffersWriter(
+      BufferPlan plan,
+      ResolvedNetwork network,
+      ClassName buffers,
+      List<Sections.Section> sections) {
     this.plan = plan;
     this.network = network;
     this.buffers = buffers;
@@ -41,26 +45,34 @@ final class BuffersWriter {
   }
 
   TypeSpec write() {
-    TypeSpec.Builder type = TypeSpec.classBuilder(buffers).addModifiers(Modifier.FINAL)
-        .superclass(RuntimeNames.BATCH)
-        .addJavadoc("Activations, gradients and kernels for one batch size, allocated once. A gradient\n"
-            + "follows its activation, with its shape.\n");
+    TypeSpec.Builder type =
+        TypeSpec.classBuilder(buffers)
+            .addModifiers(Modifier.FINAL)
+            .superclass(RuntimeNames.BATCH)
+            .addJavadoc(
+                "Activations, gradients and kernels for one batch size, allocated once. A gradient\n"
+                    + "follows its activation, with its shape.\n");
     for (Act a : plan.acts) {
       if (a.kind == Kind.OWN || a.kind == Kind.FLAT_VIEW) {
-        type.addField(FieldSpec.builder(RuntimeNames.INDARRAY, a.field)
-            .addJavadoc(javadoc("$L $L.", a.description, dims(a.shape))).build());
+        type.addField(
+            FieldSpec.builder(RuntimeNames.INDARRAY, a.field)
+                .addJavadoc(javadoc("$L $L.", a.description, dims(a.shape)))
+                .build());
       }
       if (a.gradField != null && a.kind != Kind.ALIAS) {
         type.addField(RuntimeNames.INDARRAY, a.gradField);
       }
       if (a.partField != null) {
-        type.addField(FieldSpec.builder(RuntimeNames.INDARRAY, a.partField)
-            .addJavadoc(javadoc("Later contributions to {@code $N}, added in.", a.gradField))
-            .build());
+        type.addField(
+            FieldSpec.builder(RuntimeNames.INDARRAY, a.partField)
+                .addJavadoc(javadoc("Later contributions to {@code $N}, added in.", a.gradField))
+                .build());
       }
       if (a.accumulator != null) {
-        type.addField(FieldSpec.builder(RuntimeNames.ACCUMULATE, a.accumulator)
-            .addJavadoc(javadoc("Adds {@code $N} into {@code $N}.", a.partField, a.gradField)).build());
+        type.addField(
+            FieldSpec.builder(RuntimeNames.ACCUMULATE, a.accumulator)
+                .addJavadoc(javadoc("Adds {@code $N} into {@code $N}.", a.partField, a.gradField))
+                .build());
       }
     }
     for (Step s : plan.steps) {
@@ -69,13 +81,20 @@ final class BuffersWriter {
       }
     }
     for (Sections.Section section : sections) {
-      type.addField(FieldSpec.builder(RuntimeNames.BRANCHES, section.field())
-          .addJavadoc(javadoc("The $L branches into node $L.", section.branches().size(), section.merge().name()))
-          .build());
+      type.addField(
+          FieldSpec.builder(RuntimeNames.BRANCHES, section.field())
+              .addJavadoc(
+                  javadoc(
+                      "The $L branches into node $L.",
+                      section.branches().size(),
+                      section.merge().name()))
+              .build());
     }
     if (hasProbabilities(network.head())) {
-      type.addField(FieldSpec.builder(RuntimeNames.INDARRAY, "probs")
-          .addJavadoc("The head's probabilities $L.\n", dims(network.output().out())).build());
+      type.addField(
+          FieldSpec.builder(RuntimeNames.INDARRAY, "probs")
+              .addJavadoc("The head's probabilities $L.\n", dims(network.output().out()))
+              .build());
     }
     type.addMethod(constructor(type)).addMethod(enableBackward(type));
     return type.build();
@@ -83,9 +102,11 @@ final class BuffersWriter {
 
   private MethodSpec constructor(TypeSpec.Builder type) {
     Shape in = network.input();
-    MethodSpec.Builder m = MethodSpec.constructorBuilder().addParameter(int.class, "n")
-        .addStatement("super(n)")
-        .addStatement("input = create(n, $L, $L, $L)", in.channels(), in.height(), in.width());
+    MethodSpec.Builder m =
+        MethodSpec.constructorBuilder()
+            .addParameter(int.class, "n")
+            .addStatement("super(n)")
+            .addStatement("input = create(n, $L, $L, $L)", in.channels(), in.height(), in.width());
     Body body = new Body();
     for (Step s : plan.steps) {
       if (s.in.kind == Kind.FLAT_VIEW && !produced(s.in)) {
@@ -103,18 +124,32 @@ final class BuffersWriter {
     for (Sections.Section section : sections) {
       List<Sections.Branch> branches = section.branches();
       List<CodeBlock> args = new ArrayList<>();
-      args.add(CodeBlock.of("new long[] {$L}",
-          branches.stream().map(b -> CodeBlock.of("$L", b.calls())).collect(CodeBlock.joining(", "))));
-      args.add(CodeBlock.of("new long[] {$L}",
-          branches.stream().map(b -> CodeBlock.of("$LL", b.multiplyAdds())).collect(CodeBlock.joining(", "))));
+      args.add(
+          CodeBlock.of(
+              "new long[] {$L}",
+              branches.stream()
+                  .map(b -> CodeBlock.of("$L", b.calls()))
+                  .collect(CodeBlock.joining(", "))));
+      args.add(
+          CodeBlock.of(
+              "new long[] {$L}",
+              branches.stream()
+                  .map(b -> CodeBlock.of("$LL", b.multiplyAdds()))
+                  .collect(CodeBlock.joining(", "))));
       branches.forEach(b -> args.add(CodeBlock.of("() -> $N(this)", b.method())));
       // The branches' methods start a line of their own.
-      body.add("$L", Lines.list(INDENT, CodeBlock.of("$N = branches(", section.field()), args, ")", 2));
+      body.add(
+          "$L", Lines.list(INDENT, CodeBlock.of("$N = branches(", section.field()), args, ")", 2));
     }
     body.into(m, type, "allocate");
     m.addStatement("output = $N", plan.output.field);
-    m.addStatement("$L", Lines.list(INDENT, CodeBlock.of("nodeOutputs = new $T[] {", RuntimeNames.INDARRAY),
-        plan.nodeOutputs.stream().map(a -> CodeBlock.of("$N", a.field)).toList(), "}"));
+    m.addStatement(
+        "$L",
+        Lines.list(
+            INDENT,
+            CodeBlock.of("nodeOutputs = new $T[] {", RuntimeNames.INDARRAY),
+            plan.nodeOutputs.stream().map(a -> CodeBlock.of("$N", a.field)).toList(),
+            "}"));
     ClassName loss = RuntimeNames.loss(network.head());
     Shape out = network.output().out();
     if (hasProbabilities(network.head())) {
@@ -146,15 +181,18 @@ final class BuffersWriter {
     Layer layer = s.layer.layer();
     KernelCall call = layer.newKernel(new KernelWiring(s));
     ClassName kernel = RuntimeNames.kernel(layer.kernelClass());
-    CodeBlock head = call.factory() == null
-        ? CodeBlock.of("$N = new $T(", s.kernel, kernel)
-        : CodeBlock.of("$N = $T.$N(", s.kernel, kernel, call.factory());
+    CodeBlock head =
+        call.factory() == null
+            ? CodeBlock.of("$N = new $T(", s.kernel, kernel)
+            : CodeBlock.of("$N = $T.$N(", s.kernel, kernel, call.factory());
     return Lines.list(INDENT, head, call.arguments(), ")");
   }
 
   private MethodSpec enableBackward(TypeSpec.Builder type) {
-    MethodSpec.Builder m = MethodSpec.methodBuilder("enableBackward").addAnnotation(Override.class)
-        .addModifiers(Modifier.PROTECTED);
+    MethodSpec.Builder m =
+        MethodSpec.methodBuilder("enableBackward")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PROTECTED);
     Body body = new Body();
     for (Act a : plan.acts) {
       if (a.gradField != null && a.kind != Kind.ALIAS) {
@@ -166,14 +204,20 @@ final class BuffersWriter {
       }
       if (a.partField != null) {
         if (a.kind == Kind.FLAT_VIEW) {
-          body.add("$N = $N.reshape(n, $L)", a.partField, BufferPlan.root(a).partField, a.shape.size());
+          body.add(
+              "$N = $N.reshape(n, $L)", a.partField, BufferPlan.root(a).partField, a.shape.size());
         } else {
           body.add("$N = create($L)", a.partField, args(a.shape));
         }
       }
       if (a.accumulator != null) {
-        body.add("$L", Lines.list(INDENT, CodeBlock.of("$N = new $T(", a.accumulator, RuntimeNames.ACCUMULATE),
-            List.of(CodeBlock.of("$N", a.gradField), CodeBlock.of("$N", a.partField)), ")"));
+        body.add(
+            "$L",
+            Lines.list(
+                INDENT,
+                CodeBlock.of("$N = new $T(", a.accumulator, RuntimeNames.ACCUMULATE),
+                List.of(CodeBlock.of("$N", a.gradField), CodeBlock.of("$N", a.partField)),
+                ")"));
       }
     }
     if (plan.output.gradField != null) {
@@ -185,11 +229,18 @@ final class BuffersWriter {
       if (!runsBackward(s)) {
         continue;
       }
-      if (s.layer.parameters() > 0 && s.dxTargets.get(0) == null && s.ins.get(0).kind == Kind.INPUT) {
+      if (s.layer.parameters() > 0
+          && s.dxTargets.get(0) == null
+          && s.ins.get(0).kind == Kind.INPUT) {
         body.comment("No input gradient: nothing before $L learns.", s.node.name());
       }
-      body.add("$L", Lines.list(INDENT, CodeBlock.of("$N.withGradients(", s.kernel),
-          s.layer.layer().gradients(new KernelWiring(s)), ")"));
+      body.add(
+          "$L",
+          Lines.list(
+              INDENT,
+              CodeBlock.of("$N.withGradients(", s.kernel),
+              s.layer.layer().gradients(new KernelWiring(s)),
+              ")"));
     }
     if (network.head() == Head.MEAN_SQUARED_ERROR && !network.output().out().flat()) {
       body.add("loss.withGradients(outputGradient.reshape(n, $L))", network.output().out().size());
@@ -212,6 +263,8 @@ final class BuffersWriter {
 
   /** [n, C, H, W] or [n, F], as code. */
   static String dims(Shape shape) {
-    return "[n, " + Arrays.stream(shape.dims()).mapToObj(Integer::toString).collect(Collectors.joining(", ")) + "]";
+    return "[n, "
+        + Arrays.stream(shape.dims()).mapToObj(Integer::toString).collect(Collectors.joining(", "))
+        + "]";
   }
 }

@@ -40,7 +40,9 @@ final class DataFlow {
 
   /** "out <- in, ...": what a forward call writes and reads. */
   String forward(Step s) {
-    return show(s.out.field) + " <- " + String.join(", ", s.ins.stream().map(a -> show(a.field)).toList());
+    return show(s.out.field)
+        + " <- "
+        + String.join(", ", s.ins.stream().map(a -> show(a.field)).toList());
   }
 
   /**
@@ -54,13 +56,14 @@ final class DataFlow {
   }
 
   /**
-   * "dx, ... <- dy": the input gradients a backward call writes (some later added in, see
-   * {@link #accumulate}) from its output's gradient; a layer whose input needs none writes only
-   * its parameters' gradients.
+   * "dx, ... <- dy": the input gradients a backward call writes (some later added in, see {@link
+   * #accumulate}) from its output's gradient; a layer whose input needs none writes only its
+   * parameters' gradients.
    */
   String backward(Step s) {
     List<String> written = s.dxTargets.stream().filter(Objects::nonNull).map(this::show).toList();
-    return (written.isEmpty() ? "parameter gradients" : String.join(", ", written)) + " <- "
+    return (written.isEmpty() ? "parameter gradients" : String.join(", ", written))
+        + " <- "
         + show(s.out.gradField);
   }
 

@@ -48,7 +48,9 @@ final class KernelWiring implements Wiring {
     if (p == null) {
       return NULL;
     }
-    return p.spec().buffer() ? CodeBlock.of("buffer($S)", p.name()) : CodeBlock.of("value($S)", p.name());
+    return p.spec().buffer()
+        ? CodeBlock.of("buffer($S)", p.name())
+        : CodeBlock.of("value($S)", p.name());
   }
 
   @Override

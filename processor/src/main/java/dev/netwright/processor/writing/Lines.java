@@ -5,12 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Generated lines of at most {@link #WIDTH} columns: an argument list stays on its statement's
- * line while it fits and goes on at the next line where it does not, as one would write it.
+ * Generated lines of at most {@link #WIDTH} columns: an argument list stays on its statement's line
+ * while it fits and goes on at the next line where it does not, as one would write it.
  */
 final class Lines {
   /** Columns a generated line may take. */
   static final int WIDTH = 120;
+
   /** How much deeper a statement's continuation lines are indented. */
   private static final int CONTINUATION = 4;
 
@@ -25,8 +26,12 @@ final class Lines {
     return list(indent, head, items, tail, -1);
   }
 
-  /** As {@link #list(int, CodeBlock, List, String)}, and a line break before item {@code breakBefore}. */
-  static CodeBlock list(int indent, CodeBlock head, List<CodeBlock> items, String tail, int breakBefore) {
+  /**
+   * As {@link #list(int, CodeBlock, List, String)}, and a line break before item {@code
+   * breakBefore}.
+   */
+  static CodeBlock list(
+      int indent, CodeBlock head, List<CodeBlock> items, String tail, int breakBefore) {
     CodeBlock.Builder out = CodeBlock.builder().add(head);
     int column = indent + RuntimeNames.width(head);
     for (int i = 0; i < items.size(); i++) {
@@ -65,7 +70,10 @@ final class Lines {
     return lines;
   }
 
-  /** {@code text} as the lines of a Javadoc at column {@code indent}, ending by column 100 where words allow. */
+  /**
+   * {@code text} as the lines of a Javadoc at column {@code indent}, ending by column 100 where
+   * words allow.
+   */
   static String javadoc(int indent, String text) {
     return String.join("\n", words(text, 100 - indent - " * ".length())) + "\n";
   }

@@ -68,30 +68,43 @@ final class OnnxWriter {
       statements.add(node("Identity", LOGITS, List.of(out), List.of(LOGITS), List.of()));
     }
     statements.add(CodeBlock.of("g.output($S);\n", LOGITS));
-    String probabilities = switch (network.head()) {
-      case SOFTMAX_CROSS_ENTROPY -> "Softmax";
-      case SIGMOID_BINARY_CROSS_ENTROPY -> "Sigmoid";
-      case MEAN_SQUARED_ERROR, NONE -> null;
-    };
+    String probabilities =
+        switch (network.head()) {
+          case SOFTMAX_CROSS_ENTROPY -> "Softmax";
+          case SIGMOID_BINARY_CROSS_ENTROPY -> "Sigmoid";
+          case MEAN_SQUARED_ERROR, NONE -> null;
+        };
     if (probabilities != null) {
-      List<OnnxNode.Attribute> axis = probabilities.equals("Softmax")
-          ? List.of(new OnnxNode.Attribute("axis", OnnxNode.Attribute.Kind.INT, new long[] {1}, 0)) : List.of();
-      statements.add(node(probabilities, PROBABILITIES, List.of(LOGITS), List.of(PROBABILITIES), axis));
+      List<OnnxNode.Attribute> axis =
+          probabilities.equals("Softmax")
+              ? List.of(
+                  new OnnxNode.Attribute("axis", OnnxNode.Attribute.Kind.INT, new long[] {1}, 0))
+              : List.of();
+      statements.add(
+          node(probabilities, PROBABILITIES, List.of(LOGITS), List.of(PROBABILITIES), axis));
       statements.add(CodeBlock.of("g.output($S);\n", PROBABILITIES));
     }
-    MethodSpec.Builder m = MethodSpec.methodBuilder("graph").addAnnotation(Override.class)
-        .addModifiers(Modifier.PUBLIC).returns(RuntimeNames.ONNX_GRAPH)
-        .addJavadoc("The network at inference as ONNX operators (opset 17), for {@code Onnx.export}.\n")
-        .addStatement("$T.Builder g = $T.builder()", RuntimeNames.ONNX_GRAPH, RuntimeNames.ONNX_GRAPH);
+    MethodSpec.Builder m =
+        MethodSpec.methodBuilder("graph")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(RuntimeNames.ONNX_GRAPH)
+            .addJavadoc(
+                "The network at inference as ONNX operators (opset 17), for {@code Onnx.export}.\n")
+            .addStatement(
+                "$T.Builder g = $T.builder()", RuntimeNames.ONNX_GRAPH, RuntimeNames.ONNX_GRAPH);
     if (statements.size() <= Body.LIMIT) {
       statements.forEach(m::addCode);
     } else {
       for (int from = 0, part = 0; from < statements.size(); from += Body.LIMIT, part++) {
-        MethodSpec.Builder helper = MethodSpec.methodBuilder("graph" + part)
-            .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-            .addParameter(RuntimeNames.ONNX_GRAPH.nestedClass("Builder"), "g")
-            .addJavadoc("Part $L of a graph too long for one method.\n", part);
-        statements.subList(from, Math.min(from + Body.LIMIT, statements.size())).forEach(helper::addCode);
+        MethodSpec.Builder helper =
+            MethodSpec.methodBuilder("graph" + part)
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(RuntimeNames.ONNX_GRAPH.nestedClass("Builder"), "g")
+                .addJavadoc("Part $L of a graph too long for one method.\n", part);
+        statements
+            .subList(from, Math.min(from + Body.LIMIT, statements.size()))
+            .forEach(helper::addCode);
         type.addMethod(helper.build());
         m.addStatement("graph$L(g)", part);
       }
@@ -105,7 +118,9 @@ final class OnnxWriter {
     Scope scope = new Scope(s, base, output);
     s.layer.layer().onnx(s.layer, scope);
     if (scope.refusal != null) {
-      statements.add(CodeBlock.of("g.refuse($S, $S, $S);\n", s.node.path(), s.layer.layer().label(), scope.refusal));
+      statements.add(
+          CodeBlock.of(
+              "g.refuse($S, $S, $S);\n", s.node.path(), s.layer.layer().label(), scope.refusal));
       tensors.put(s.out, output);
     } else if (scope.identity) {
       tensors.put(s.out, scope.input());
@@ -139,15 +154,22 @@ final class OnnxWriter {
     return candidate;
   }
 
-  private static CodeBlock node(String op, String name, List<String> inputs, List<String> outputs,
+  private static CodeBlock node(
+      String op,
+      String name,
+      List<String> inputs,
+      List<String> outputs,
       List<OnnxNode.Attribute> attributes) {
     CodeBlock.Builder b = CodeBlock.builder().add("g.node($S,$W$S)", op, name);
     b.add("$Z.in($L)", strings(inputs)).add("$Z.out($L)", strings(outputs));
     for (OnnxNode.Attribute a : attributes) {
       switch (a.kind()) {
         case INT -> b.add("$Z.integer($S, $L)", a.name(), a.ints()[0]);
-        case INTS -> b.add("$Z.ints($S, $L)", a.name(),
-            Arrays.stream(a.ints()).mapToObj(Long::toString).collect(Collectors.joining(", ")));
+        case INTS ->
+            b.add(
+                "$Z.ints($S, $L)",
+                a.name(),
+                Arrays.stream(a.ints()).mapToObj(Long::toString).collect(Collectors.joining(", ")));
         case FLOAT -> b.add("$Z.real($S, $Lf)", a.name(), (float) a.real());
       }
     }

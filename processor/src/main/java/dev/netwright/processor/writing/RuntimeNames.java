@@ -11,14 +11,16 @@ import java.util.List;
  */
 final class RuntimeNames {
   private static final String RUNTIME = "dev.netwright.runtime";
+
   /** The runtime's packages generated code names: kernels, the model base, batch execution. */
   private static final String KERNEL = RUNTIME + ".kernel";
+
   private static final String MODEL = RUNTIME + ".model";
   private static final String EXEC = RUNTIME + ".exec";
 
   /** The packages whose classes generated code imports. */
-  private static final List<String> IMPORTED = List.of(KERNEL, MODEL, EXEC, "org.nd4j.linalg.api.ndarray",
-      "org.nd4j.linalg.api.buffer");
+  private static final List<String> IMPORTED =
+      List.of(KERNEL, MODEL, EXEC, "org.nd4j.linalg.api.ndarray", "org.nd4j.linalg.api.buffer");
 
   static final ClassName GENERATED_MODEL = ClassName.get(MODEL, "GeneratedModel");
   static final ClassName BATCH = GENERATED_MODEL.nestedClass("Batch");

@@ -71,15 +71,16 @@ final class Sections {
 
   // Per input of the merge, the chain of nodes from the common fork (exclusive) to the merge; null
   // when the inputs do not come from one fork through chains only they read.
-  private static List<List<String>> chains(ResolvedNode merge, Map<String, ResolvedNode> byName,
-      Map<String, Integer> consumers) {
+  private static List<List<String>> chains(
+      ResolvedNode merge, Map<String, ResolvedNode> byName, Map<String, Integer> consumers) {
     String fork = null;
     List<List<String>> chains = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (String input : merge.inputs()) {
       LinkedList<String> chain = new LinkedList<>();
       String at = input;
-      while (!at.equals(NetworkSpec.INPUT) && consumers.get(at) == 1
+      while (!at.equals(NetworkSpec.INPUT)
+          && consumers.get(at) == 1
           && byName.get(at).inputs().size() == 1) {
         chain.addFirst(at);
         at = byName.get(at).inputs().get(0);
@@ -99,8 +100,8 @@ final class Sections {
     return chains;
   }
 
-  private static Section section(ResolvedNode merge, List<List<String>> chains, BufferPlan plan,
-      NameAllocator names) {
+  private static Section section(
+      ResolvedNode merge, List<List<String>> chains, BufferPlan plan, NameAllocator names) {
     int mergeStart = -1;
     for (int i = 0; i < plan.steps.size(); i++) {
       if (plan.steps.get(i).node == merge) {
@@ -114,7 +115,8 @@ final class Sections {
     while (from > 0 && inBranches.contains(plan.steps.get(from - 1).node.name())) {
       from--;
     }
-    long covered = plan.steps.subList(from, mergeStart).stream().map(s -> s.node.name()).distinct().count();
+    long covered =
+        plan.steps.subList(from, mergeStart).stream().map(s -> s.node.name()).distinct().count();
     if (covered != inBranches.size()) {
       return null; // some branch node is not written just before the merge
     }

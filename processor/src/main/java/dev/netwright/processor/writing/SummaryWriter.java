@@ -20,7 +20,9 @@ final class SummaryWriter {
     java.util.Deque<String> open = new java.util.ArrayDeque<>();
     for (ResolvedNode node : network.nodes()) {
       String block = node.block();
-      while (!open.isEmpty() && !block.equals(open.peek()) && !block.startsWith(open.peek() + ".")) {
+      while (!open.isEmpty()
+          && !block.equals(open.peek())
+          && !block.startsWith(open.peek() + ".")) {
         open.pop();
       }
       List<String> opening = new ArrayList<>();
@@ -38,19 +40,31 @@ final class SummaryWriter {
             shape = member.out().toString(); // the last member is the block's output
           }
         }
-        rows.add(new String[] {indent(open.size()) + relative(p, parent(p)), titles.get(p), shape,
-            number(params), number(macs)});
+        rows.add(
+            new String[] {
+              indent(open.size()) + relative(p, parent(p)),
+              titles.get(p),
+              shape,
+              number(params),
+              number(macs)
+            });
         open.push(p);
       }
       boolean first = true;
       // A block's output answers to the name of the node that uses the block, not a name inside it.
-      String label = block.isEmpty() || node.name().startsWith(block + ".") ? relative(node.name(), block)
-          : "(output)";
+      String label =
+          block.isEmpty() || node.name().startsWith(block + ".")
+              ? relative(node.name(), block)
+              : "(output)";
       for (ResolvedLayer layer : node.layers()) {
-        rows.add(new String[] {
-          first ? indent(open.size()) + label : "", layer.layer().describe(layer), layer.out().toString(),
-          number(layer.parameters()), number(layer.multiplyAdds())
-        });
+        rows.add(
+            new String[] {
+              first ? indent(open.size()) + label : "",
+              layer.layer().describe(layer),
+              layer.out().toString(),
+              number(layer.parameters()),
+              number(layer.multiplyAdds())
+            });
         first = false;
       }
     }
@@ -65,23 +79,38 @@ final class SummaryWriter {
     String rule = "-".repeat(width[0] + width[1] + width[2] + width[3] + width[4] + 8) + "\n";
     for (int r = 0; r < rows.size(); r++) {
       String[] row = rows.get(r);
-      out.append(String.format(Locale.ROOT, "%-" + width[0] + "s  %-" + width[1] + "s  %-" + width[2]
-          + "s  %" + width[3] + "s  %" + width[4] + "s", (Object[]) row).stripTrailing()).append('\n');
+      out.append(
+              String.format(
+                      Locale.ROOT,
+                      "%-" + width[0] + "s  %-" + width[1] + "s  %-" + width[2] + "s  %" + width[3]
+                          + "s  %" + width[4] + "s",
+                      (Object[]) row)
+                  .stripTrailing())
+          .append('\n');
       if (r == 0) {
         out.append(rule);
       }
     }
     out.append(rule);
-    out.append("Parameters: ").append(number(network.parameters() + network.buffers()))
-        .append(" (trainable ").append(number(network.parameters())).append(", non-trainable ")
-        .append(number(network.buffers())).append(")\n");
+    out.append("Parameters: ")
+        .append(number(network.parameters() + network.buffers()))
+        .append(" (trainable ")
+        .append(number(network.parameters()))
+        .append(", non-trainable ")
+        .append(number(network.buffers()))
+        .append(")\n");
     out.append("Mult-adds per example: ").append(number(network.multiplyAdds())).append('\n');
-    out.append("Head: ").append(switch (network.head()) {
-      case SOFTMAX_CROSS_ENTROPY -> "softmax cross-entropy over " + network.classes() + " classes";
-      case SIGMOID_BINARY_CROSS_ENTROPY -> "sigmoid binary cross-entropy (class 1 when p > 0.5)";
-      case MEAN_SQUARED_ERROR -> "mean squared error";
-      case NONE -> "none (backward takes the output gradient)";
-    }).append('\n');
+    out.append("Head: ")
+        .append(
+            switch (network.head()) {
+              case SOFTMAX_CROSS_ENTROPY ->
+                  "softmax cross-entropy over " + network.classes() + " classes";
+              case SIGMOID_BINARY_CROSS_ENTROPY ->
+                  "sigmoid binary cross-entropy (class 1 when p > 0.5)";
+              case MEAN_SQUARED_ERROR -> "mean squared error";
+              case NONE -> "none (backward takes the output gradient)";
+            })
+        .append('\n');
     return out.toString();
   }
 

@@ -39,10 +39,26 @@ final class Ast {
   }
 
   /** {@code @Conv}; padding is null, "VALID" or "SAME"; rounding null, "EXACT" or "FLOOR". */
-  record Conv(int filters, int kernel, Integer stride, String padding, Integer pad, Boolean bias,
-      String rounding, String init, Integer groups) implements Layer {
+  record Conv(
+      int filters,
+      int kernel,
+      Integer stride,
+      String padding,
+      Integer pad,
+      Boolean bias,
+      String rounding,
+      String init,
+      Integer groups)
+      implements Layer {
     /** A convolution that leaves groups out. */
-    Conv(int filters, int kernel, Integer stride, String padding, Integer pad, Boolean bias, String rounding,
+    Conv(
+        int filters,
+        int kernel,
+        Integer stride,
+        String padding,
+        Integer pad,
+        Boolean bias,
+        String rounding,
         String init) {
       this(filters, kernel, stride, padding, pad, bias, rounding, init, null);
     }
@@ -78,8 +94,10 @@ final class Ast {
       Shapes.spatial(in, at, "conv in '" + node + "'");
       Shapes.groups(in, groupCount(), at, "conv");
       int s = stride == null ? 1 : stride;
-      long[] h = Shapes.axis(in.h(), kernel, s, padding, pad, "FLOOR".equals(rounding), at, "height");
-      long[] w = Shapes.axis(in.w(), kernel, s, padding, pad, "FLOOR".equals(rounding), at, "width");
+      long[] h =
+          Shapes.axis(in.h(), kernel, s, padding, pad, "FLOOR".equals(rounding), at, "height");
+      long[] w =
+          Shapes.axis(in.w(), kernel, s, padding, pad, "FLOOR".equals(rounding), at, "width");
       return Shapes.fits(Shape.map(filters, h[0], w[0]));
     }
 
@@ -89,7 +107,8 @@ final class Ast {
         return "non-positive";
       }
       String bad = paddingFault(padding, pad, 0);
-      // The filters split into groups as the input channels do, and they are known before any shape.
+      // The filters split into groups as the input channels do, and they are known before any
+      // shape.
       return bad != null ? bad : filters % groupCount() != 0 ? "groups" : null;
     }
 
@@ -100,8 +119,15 @@ final class Ast {
   }
 
   /** {@code @MaxPool} or {@code @AvgPool}. */
-  record Pool(boolean max, int size, Integer stride, String padding, Integer pad, String rounding,
-      Boolean countPadding) implements Layer {
+  record Pool(
+      boolean max,
+      int size,
+      Integer stride,
+      String padding,
+      Integer pad,
+      String rounding,
+      Boolean countPadding)
+      implements Layer {
     @Override
     public String render(Random r) {
       List<String> a = new ArrayList<>();
@@ -144,8 +170,14 @@ final class Ast {
 
   /** The layers without attributes. */
   enum Kind {
-    RELU("Relu"), SIGMOID("Sigmoid"), TANH("Tanh"), SOFTMAX("Softmax"), FLATTEN("Flatten"),
-    GAP("GlobalAvgPool"), CONCAT("Concat"), ADD("Add");
+    RELU("Relu"),
+    SIGMOID("Sigmoid"),
+    TANH("Tanh"),
+    SOFTMAX("Softmax"),
+    FLATTEN("Flatten"),
+    GAP("GlobalAvgPool"),
+    CONCAT("Concat"),
+    ADD("Add");
 
     final String annotation;
 
@@ -190,8 +222,11 @@ final class Ast {
 
     @Override
     public String word() {
-      return kind == Kind.FLATTEN ? "flat" : kind == Kind.GAP ? "gap" : kind == Kind.CONCAT ? "cat"
-          : kind == Kind.ADD ? "sum" : "act";
+      return kind == Kind.FLATTEN
+          ? "flat"
+          : kind == Kind.GAP
+              ? "gap"
+              : kind == Kind.CONCAT ? "cat" : kind == Kind.ADD ? "sum" : "act";
     }
   }
 
@@ -375,25 +410,39 @@ final class Ast {
   record InceptionA(Integer c1, Integer r5, Integer c5, Integer r3, Integer c3, Integer pp)
       implements Builtin {}
 
-  record Residual(int filters, Integer stride, String projection, String variant, Integer expansion,
-      Boolean batchNorm) implements Builtin {}
+  record Residual(
+      int filters,
+      Integer stride,
+      String projection,
+      String variant,
+      Integer expansion,
+      Boolean batchNorm)
+      implements Builtin {}
 
   /** One method of a network or block interface. */
   static final class Node {
     String name;
+
     /** Names of the inputs; empty means the previous node. */
     List<String> params = new ArrayList<>();
+
     List<Layer> layers = new ArrayList<>();
+
     /** Built-in block annotations: normally none or one. */
     List<Builtin> blocks = new ArrayList<>();
+
     /** The {@code @Block} interface this node returns, or null for Node. */
     String userBlock;
+
     /** Malformations, null when well formed: a return type other than Node or the block. */
     String returnType;
+
     /** "default", "static", "private" or "generic". */
     String modifier;
+
     /** The type of the first parameter instead of Node. */
     String paramType;
+
     boolean varargs;
 
     Node(String name) {
@@ -448,11 +497,14 @@ final class Ast {
     int height;
     int width;
     Integer classes;
+
     /** Null for the default, SOFTMAX_CROSS_ENTROPY. */
     String head;
+
     String init;
     List<Node> nodes = new ArrayList<>();
     List<Block> blocks = new ArrayList<>();
+
     /** "valid" for a network built valid, else the name of the fault put into it. */
     String fault = "valid";
 
@@ -487,7 +539,9 @@ final class Ast {
     }
   }
 
-  /** The annotation a layer is written with: each may appear once on a node (none is repeatable). */
+  /**
+   * The annotation a layer is written with: each may appear once on a node (none is repeatable).
+   */
   static String annotation(Layer l) {
     if (l instanceof Pool p) {
       return p.max() ? "MaxPool" : "AvgPool";

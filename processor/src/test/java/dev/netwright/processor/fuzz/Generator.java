@@ -18,18 +18,52 @@ import java.util.Random;
 
 /**
  * Random networks from a seed: built valid, layer by layer, with every number chosen to fit the
- * shape at hand (chains, fan-out branches joined by concat or add, the built-in blocks, nested
- * user blocks, every head), then, on request, broken on purpose by one fault.
+ * shape at hand (chains, fan-out branches joined by concat or add, the built-in blocks, nested user
+ * blocks, every head), then, on request, broken on purpose by one fault.
  */
 final class Generator {
-  static final String[] INITS = {"DEFAULT", "PYTORCH", "HE_NORMAL", "HE_UNIFORM", "XAVIER_NORMAL",
-      "XAVIER_UNIFORM", "SCALED_NORMAL"};
+  static final String[] INITS = {
+    "DEFAULT",
+    "PYTORCH",
+    "HE_NORMAL",
+    "HE_UNIFORM",
+    "XAVIER_NORMAL",
+    "XAVIER_UNIFORM",
+    "SCALED_NORMAL"
+  };
 
   /** Names of the nodes inside the built-in blocks, and of parameters and their sub-modules. */
-  static final String[] SHADOWS = {"conv1", "conv2", "conv3", "bn1", "bn2", "bn3", "bn", "shortcut",
-      "shortcut_bn", "conv1x1", "conv3x3", "conv5x5", "reduce3x3", "reduce5x5", "poolProjection", "pool",
-      "branch1x1", "branch5x5_1", "branch5x5_2", "branch3x3_1", "branch3x3_2", "branch3x3_3", "branch_pool",
-      "out", "weight", "bias", "running_mean", "dense", "conv"};
+  static final String[] SHADOWS = {
+    "conv1",
+    "conv2",
+    "conv3",
+    "bn1",
+    "bn2",
+    "bn3",
+    "bn",
+    "shortcut",
+    "shortcut_bn",
+    "conv1x1",
+    "conv3x3",
+    "conv5x5",
+    "reduce3x3",
+    "reduce5x5",
+    "poolProjection",
+    "pool",
+    "branch1x1",
+    "branch5x5_1",
+    "branch5x5_2",
+    "branch3x3_1",
+    "branch3x3_2",
+    "branch3x3_3",
+    "branch_pool",
+    "out",
+    "weight",
+    "bias",
+    "running_mean",
+    "dense",
+    "conv"
+  };
 
   private final Random r;
   private final LayerDraws draw;
@@ -308,13 +342,26 @@ final class Generator {
       b = new Ast.Naive(1 + r.nextInt(3), 1 + r.nextInt(3), 1 + r.nextInt(3));
       word = "inc";
     } else if (k == 2) {
-      b = new Ast.Inception(1 + r.nextInt(3), 1 + r.nextInt(3), 1 + r.nextInt(3), 1 + r.nextInt(3),
-          1 + r.nextInt(3), 1 + r.nextInt(3));
+      b =
+          new Ast.Inception(
+              1 + r.nextInt(3),
+              1 + r.nextInt(3),
+              1 + r.nextInt(3),
+              1 + r.nextInt(3),
+              1 + r.nextInt(3),
+              1 + r.nextInt(3));
       word = "inc";
     } else if (k == 3) {
-      b = r.nextInt(6) == 0 ? new Ast.InceptionA(null, null, null, null, null, null)
-          : new Ast.InceptionA(1 + r.nextInt(3), 1 + r.nextInt(3), 1 + r.nextInt(3), 1 + r.nextInt(3),
-              1 + r.nextInt(3), 1 + r.nextInt(3));
+      b =
+          r.nextInt(6) == 0
+              ? new Ast.InceptionA(null, null, null, null, null, null)
+              : new Ast.InceptionA(
+                  1 + r.nextInt(3),
+                  1 + r.nextInt(3),
+                  1 + r.nextInt(3),
+                  1 + r.nextInt(3),
+                  1 + r.nextInt(3),
+                  1 + r.nextInt(3));
       word = "mix";
     } else {
       String[] variants = {null, "BASIC", "BOTTLENECK", "PRE_ACTIVATION"};
@@ -322,12 +369,23 @@ final class Generator {
       int filters = 1 + r.nextInt(6);
       Integer stride = r.nextInt(3) == 0 ? 1 + r.nextInt(2) : null;
       Integer expansion = "BOTTLENECK".equals(variant) && r.nextBoolean() ? 1 + r.nextInt(2) : null;
-      long out = "BOTTLENECK".equals(variant) ? (long) filters * (expansion == null ? 4 : expansion) : filters;
+      long out =
+          "BOTTLENECK".equals(variant)
+              ? (long) filters * (expansion == null ? 4 : expansion)
+              : filters;
       boolean differs = out != in.c() || (stride != null && stride != 1);
-      String[] projections = differs ? new String[] {null, "AUTO", "ALWAYS"}
-          : new String[] {null, "AUTO", "ALWAYS", "NEVER"};
-      b = new Ast.Residual(filters, stride, projections[r.nextInt(projections.length)], variant, expansion,
-          r.nextInt(3) == 0 ? r.nextBoolean() : null);
+      String[] projections =
+          differs
+              ? new String[] {null, "AUTO", "ALWAYS"}
+              : new String[] {null, "AUTO", "ALWAYS", "NEVER"};
+      b =
+          new Ast.Residual(
+              filters,
+              stride,
+              projections[r.nextInt(projections.length)],
+              variant,
+              expansion,
+              r.nextInt(3) == 0 ? r.nextBoolean() : null);
       word = "res";
     }
     Node node = new Node(s.name(word));
@@ -353,7 +411,9 @@ final class Generator {
     Shape in = s.shapes.get(from);
     Block chosen = null;
     Shape out = null;
-    for (int tries = 0; tries < 3 && chosen == null && !net.blocks.isEmpty() && r.nextInt(5) < 3; tries++) {
+    for (int tries = 0;
+        tries < 3 && chosen == null && !net.blocks.isEmpty() && r.nextInt(5) < 3;
+        tries++) {
       Block b = net.blocks.get(r.nextInt(net.blocks.size()));
       try {
         out = Oracle.blockOutput(net, b, in);

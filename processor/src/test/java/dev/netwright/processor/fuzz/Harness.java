@@ -38,7 +38,11 @@ final class Harness {
   private static final Pattern CONSTANT =
       Pattern.compile("public static final (?:int|long) (\\S+) = (-?[\\d_]+)L?;");
   private static final Pattern GENERATED = Pattern.compile(Renderer.PACKAGE + "/(\\w+?)Model[.$]");
-  /** A parameter or buffer registered in a generated constructor: {@code p.add("res1.conv1.weight", ...)}. */
+
+  /**
+   * A parameter or buffer registered in a generated constructor: {@code p.add("res1.conv1.weight",
+   * ...)}.
+   */
   private static final Pattern PARAMETER = Pattern.compile("\\bp\\.(?:add|buffer)\\(\"([^\"]+)\"");
 
   /** One generated network with the oracle's verdict. */
@@ -56,18 +60,26 @@ final class Harness {
 
     @Override
     public String toString() {
-      return kind + (generated ? " in generated code" : line == null ? "" : " at " + line.loc()) + ": "
+      return kind
+          + (generated ? " in generated code" : line == null ? "" : " at " + line.loc())
+          + ": "
           + message.lines().findFirst().orElse("");
     }
   }
 
   final List<Failure> failures = new ArrayList<>();
+
   /** The valid networks to be run later: their compilations are kept (the others are let go). */
   final java.util.Set<Case> keep = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   /** Successful compilations of the networks to keep, for loading their classes. */
-  final Map<Case, Compilation> compiled = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
-  final java.util.concurrent.atomic.AtomicInteger compilations = new java.util.concurrent.atomic.AtomicInteger();
-  final java.util.concurrent.atomic.AtomicLong compileNanos = new java.util.concurrent.atomic.AtomicLong();
+  final Map<Case, Compilation> compiled =
+      java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+
+  final java.util.concurrent.atomic.AtomicInteger compilations =
+      new java.util.concurrent.atomic.AtomicInteger();
+  final java.util.concurrent.atomic.AtomicLong compileNanos =
+      new java.util.concurrent.atomic.AtomicLong();
   private final int perFile;
 
   Harness(int perFile) {
@@ -84,8 +96,10 @@ final class Harness {
     while (!remaining.isEmpty()) {
       List<Renderer.File> files = new ArrayList<>();
       for (int i = 0; i < remaining.size(); i += perFile) {
-        List<Net> nets = remaining.subList(i, Math.min(remaining.size(), i + perFile)).stream()
-            .map(Case::net).toList();
+        List<Net> nets =
+            remaining.subList(i, Math.min(remaining.size(), i + perFile)).stream()
+                .map(Case::net)
+                .toList();
         files.add(Renderer.file(Renderer.PACKAGE + ".F" + remaining.get(i).index(), nets));
       }
       Compilation c;
@@ -146,14 +160,15 @@ final class Harness {
       compilations.incrementAndGet();
       compileNanos.addAndGet(System.nanoTime() - start);
       if (Boolean.getBoolean("netwright.fuzz.verbose")) {
-        System.out.printf("compiled %d files in %.2f s%n", files.size(), (System.nanoTime() - start) / 1e9);
+        System.out.printf(
+            "compiled %d files in %.2f s%n", files.size(), (System.nanoTime() - start) / 1e9);
       }
     }
   }
 
   /** Every diagnostic, by the network it is about; the unattributable are failures of their own. */
-  private Map<Case, List<Diag>> attribute(Compilation c, List<Renderer.File> files, Map<String, Case> byNet,
-      List<Case> cases) {
+  private Map<Case, List<Diag>> attribute(
+      Compilation c, List<Renderer.File> files, Map<String, Case> byNet, List<Case> cases) {
     Map<Case, List<Diag>> out = new LinkedHashMap<>();
     cases.forEach(k -> out.put(k, new ArrayList<>()));
     Map<String, Renderer.File> byPath = new HashMap<>();
@@ -181,15 +196,25 @@ final class Harness {
           if (m.find()) {
             owner = byNet.get(m.group(1));
             generated = true;
-            message = message.lines().findFirst().orElse("") + " [" + generatedLine(source, d.getLineNumber()) + "]";
+            message =
+                message.lines().findFirst().orElse("")
+                    + " ["
+                    + generatedLine(source, d.getLineNumber())
+                    + "]";
           }
         }
       }
-      Diagnostic.Kind kind = d.getKind() == Diagnostic.Kind.MANDATORY_WARNING ? Diagnostic.Kind.WARNING
-          : d.getKind();
+      Diagnostic.Kind kind =
+          d.getKind() == Diagnostic.Kind.MANDATORY_WARNING ? Diagnostic.Kind.WARNING : d.getKind();
       if (owner == null) {
-        fail("diagnostic outside any network", null, kind + " " + (source == null ? "" : source.toUri() + ":"
-            + d.getLineNumber()) + " " + message);
+        fail(
+            "diagnostic outside any network",
+            null,
+            kind
+                + " "
+                + (source == null ? "" : source.toUri() + ":" + d.getLineNumber())
+                + " "
+                + message);
         continue;
       }
       out.get(owner).add(new Diag(kind, line, generated, message));
@@ -199,7 +224,14 @@ final class Harness {
 
   private static String generatedLine(JavaFileObject source, long line) {
     try {
-      return source.getCharContent(true).toString().lines().skip(line - 1).findFirst().orElse("").strip();
+      return source
+          .getCharContent(true)
+          .toString()
+          .lines()
+          .skip(line - 1)
+          .findFirst()
+          .orElse("")
+          .strip();
     } catch (IOException | RuntimeException e) {
       return "line " + line;
     }
@@ -214,12 +246,13 @@ final class Harness {
   }
 
   /**
-   * Sizes at the edge of int ("extreme" mutations) may make an example or a weight tensor hold
-   * more than 2^31 - 1 values, which the processor refuses with [netwright/too-large] at the
-   * first layer (or input) that gets there: the oracle leaves that rule to this check.
+   * Sizes at the edge of int ("extreme" mutations) may make an example or a weight tensor hold more
+   * than 2^31 - 1 values, which the processor refuses with [netwright/too-large] at the first layer
+   * (or input) that gets there: the oracle leaves that rule to this check.
    */
   private static boolean tooLargeOnly(Case k, List<Diag> errors) {
-    return k.net().fault.equals("extreme") && !errors.isEmpty()
+    return k.net().fault.equals("extreme")
+        && !errors.isEmpty()
         && errors.stream().allMatch(d -> "too-large".equals(d.tag()));
   }
 
@@ -228,8 +261,12 @@ final class Harness {
       internal(k, diags);
       return;
     }
-    List<String> generatedErrors = diags.stream().filter(d -> d.kind() == Diagnostic.Kind.ERROR && d.generated())
-        .map(Diag::message).distinct().toList();
+    List<String> generatedErrors =
+        diags.stream()
+            .filter(d -> d.kind() == Diagnostic.Kind.ERROR && d.generated())
+            .map(Diag::message)
+            .distinct()
+            .toList();
     if (!generatedErrors.isEmpty()) {
       fail("generated code does not compile", k, String.join("\n", generatedErrors));
       return;
@@ -250,7 +287,8 @@ final class Harness {
       Matcher named = NODE.matcher(d.message());
       String node = named.find() ? named.group(1) : null;
       if (d.tag().equals("unused-node") && expectedUnused.remove(node)) {
-        boolean there = d.line() != null && d.line().inNetwork() && node.equals(d.line().loc().node());
+        boolean there =
+            d.line() != null && d.line().inNetwork() && node.equals(d.line().loc().node());
         if (!there) {
           fail("unused-node warning not on the node's own line", k, d.toString());
         }
@@ -325,20 +363,32 @@ final class Harness {
       return;
     }
     Verdict v = k.verdict();
-    List<Diag> errors = new ArrayList<>(diags.stream()
-        .filter(d -> d.kind() == Diagnostic.Kind.ERROR && !d.generated()).toList());
+    List<Diag> errors =
+        new ArrayList<>(
+            diags.stream()
+                .filter(d -> d.kind() == Diagnostic.Kind.ERROR && !d.generated())
+                .toList());
     if (errors.isEmpty()) {
       // Among invalid networks its model was not compiled: compile it alone to tell what it does.
       String alone;
       try {
-        Compilation solo = compile(List.of(Renderer.file(Renderer.PACKAGE + ".Alone" + k.index(), List.of(k.net()))));
-        alone = solo.status() == Compilation.Status.SUCCESS ? "; alone, it compiles"
-            : "; alone, it does not compile: " + solo.errors().stream()
-                .map(d -> d.getMessage(Locale.ROOT).lines().findFirst().orElse("")).distinct().toList();
+        Compilation solo =
+            compile(
+                List.of(Renderer.file(Renderer.PACKAGE + ".Alone" + k.index(), List.of(k.net()))));
+        alone =
+            solo.status() == Compilation.Status.SUCCESS
+                ? "; alone, it compiles"
+                : "; alone, it does not compile: "
+                    + solo.errors().stream()
+                        .map(d -> d.getMessage(Locale.ROOT).lines().findFirst().orElse(""))
+                        .distinct()
+                        .toList();
       } catch (Throwable t) {
         alone = "; alone, javac throws " + t;
       }
-      fail(v.tooLarge ? "accepted a network past the int range" : "invalid network accepted", k,
+      fail(
+          v.tooLarge ? "accepted a network past the int range" : "invalid network accepted",
+          k,
           "expected " + v.errors + "; got " + diags + alone);
       return;
     }
@@ -368,16 +418,25 @@ final class Harness {
     }
     if (!missing.isEmpty() || !unmatched.isEmpty()) {
       java.util.SortedSet<String> want = new java.util.TreeSet<>();
-      v.errors.forEach(e -> want.add(e.tags().isEmpty() ? "any" : String.join("|", new java.util.TreeSet<>(e.tags()))));
+      v.errors.forEach(
+          e ->
+              want.add(
+                  e.tags().isEmpty()
+                      ? "any"
+                      : String.join("|", new java.util.TreeSet<>(e.tags()))));
       java.util.SortedSet<String> got = new java.util.TreeSet<>();
       errors.forEach(d -> got.add(d.tag()));
-      fail("errors differ: expected " + want + ", got " + got, k,
+      fail(
+          "errors differ: expected " + want + ", got " + got,
+          k,
           "missing " + missing + "; unexpected " + unmatched + "; all errors " + errors);
       return;
     }
     boolean usage = v.errors.stream().anyMatch(Expect::usage);
     if (usage && errors.stream().noneMatch(d -> d.line() != null && d.line().inNetwork())) {
-      fail("no error within the network's own lines (" + errors.get(0).tag() + ")", k,
+      fail(
+          "no error within the network's own lines (" + errors.get(0).tag() + ")",
+          k,
           "errors: " + errors + "; expected " + v.errors);
     }
   }
@@ -390,14 +449,25 @@ final class Harness {
       byCategory.computeIfAbsent(key, x -> new ArrayList<>()).add(f);
     }
     StringBuilder s = new StringBuilder();
-    s.append(failures.size()).append(" failure(s) in ").append(byCategory.size()).append(" categories\n");
+    s.append(failures.size())
+        .append(" failure(s) in ")
+        .append(byCategory.size())
+        .append(" categories\n");
     for (Map.Entry<String, List<Failure>> e : byCategory.entrySet()) {
-      s.append("\n=== ").append(e.getKey()).append(": ").append(e.getValue().size()).append(" case(s)\n");
+      s.append("\n=== ")
+          .append(e.getKey())
+          .append(": ")
+          .append(e.getValue().size())
+          .append(" case(s)\n");
       List<Failure> list = e.getValue();
       list.sort((a, b) -> Integer.compare(size(a), size(b)));
       for (Failure f : list.subList(0, Math.min(examples, list.size()))) {
         if (f.c() != null) {
-          s.append("--- network #").append(f.c().index()).append(" (seed ").append(f.c().seed()).append(")\n");
+          s.append("--- network #")
+              .append(f.c().index())
+              .append(" (seed ")
+              .append(f.c().seed())
+              .append(")\n");
           s.append(Renderer.source(f.c().net()));
         }
         s.append(">>> ").append(f.detail().strip()).append("\n");
@@ -423,12 +493,19 @@ final class Harness {
     while (m.find()) {
       seen.merge(m.group(1), 1, Integer::sum);
     }
-    if (seen.isEmpty() && constants.getOrDefault("PARAMETER_COUNT", 0L) + constants.getOrDefault("BUFFER_COUNT", 0L) > 0) {
+    if (seen.isEmpty()
+        && constants.getOrDefault("PARAMETER_COUNT", 0L)
+                + constants.getOrDefault("BUFFER_COUNT", 0L)
+            > 0) {
       return "no parameter names found in the generated source, yet PARAMETER_COUNT = "
-          + constants.get("PARAMETER_COUNT") + ": update Harness.PARAMETER to the generated code's form";
+          + constants.get("PARAMETER_COUNT")
+          + ": update Harness.PARAMETER to the generated code's form";
     }
-    List<String> twice = seen.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
-    return twice.isEmpty() ? null : "given to more than one parameter: " + twice + " (all: " + seen.keySet() + ")";
+    List<String> twice =
+        seen.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+    return twice.isEmpty()
+        ? null
+        : "given to more than one parameter: " + twice + " (all: " + seen.keySet() + ")";
   }
 
   /** The short name of {@code t}'s root cause, with the wrappers before it ("A -> B"). */

@@ -100,7 +100,9 @@ final class LayerDraws {
     return new Ast.GroupNorm(divisor(in.c()), eps, affine);
   }
 
-  /** A divisor of {@code n} of at most 64: 1 and n itself (depthwise) among them when n is small. */
+  /**
+   * A divisor of {@code n} of at most 64: 1 and n itself (depthwise) among them when n is small.
+   */
   private int divisor(long n) {
     List<Integer> divisors = new ArrayList<>();
     for (int d = 1; d <= Math.min(n, 64); d++) {
@@ -112,8 +114,11 @@ final class LayerDraws {
   }
 
   private Layer lrn() {
-    return new Ast.Lrn(r.nextBoolean() ? r.nextInt(4) : null, r.nextBoolean() ? 1.0 + r.nextInt(2) : null,
-        r.nextBoolean() ? 1e-3 : null, r.nextBoolean() ? new double[] {0.5, 0.75, 1.0}[r.nextInt(3)] : null);
+    return new Ast.Lrn(
+        r.nextBoolean() ? r.nextInt(4) : null,
+        r.nextBoolean() ? 1.0 + r.nextInt(2) : null,
+        r.nextBoolean() ? 1e-3 : null,
+        r.nextBoolean() ? new double[] {0.5, 0.75, 1.0}[r.nextInt(3)] : null);
   }
 
   private Layer dropout() {
@@ -159,7 +164,8 @@ final class LayerDraws {
     String rounding = rounding(in, kernel, stride, padding, pad);
     Integer writtenStride = stride != 1 || r.nextInt(5) == 0 ? stride : null;
     Boolean bias = r.nextInt(4) == 0 ? Boolean.FALSE : r.nextInt(10) == 0 ? Boolean.TRUE : null;
-    return new Ast.Conv(filters, kernel, writtenStride, padding, pad, bias, rounding, init(), writtenGroups);
+    return new Ast.Conv(
+        filters, kernel, writtenStride, padding, pad, bias, rounding, init(), writtenGroups);
   }
 
   private Layer pool(Shape in) {
@@ -214,9 +220,11 @@ final class LayerDraws {
       if (k == 0) {
         int size = 2 + r.nextInt(2);
         boolean max = r.nextBoolean();
-        l = r.nextBoolean()
-            ? new Ast.Pool(max, size, 1, "SAME", null, null, null)
-            : new Ast.Pool(max, 3, 1, null, 1, null, !max && r.nextBoolean() ? Boolean.FALSE : null);
+        l =
+            r.nextBoolean()
+                ? new Ast.Pool(max, size, 1, "SAME", null, null, null)
+                : new Ast.Pool(
+                    max, 3, 1, null, 1, null, !max && r.nextBoolean() ? Boolean.FALSE : null);
       } else if (k == 1) {
         l = activation();
       } else if (k == 2) {
@@ -240,10 +248,18 @@ final class LayerDraws {
 
   private Layer keepingConv(int filters) {
     if (r.nextBoolean()) {
-      return new Ast.Conv(filters, 1 + r.nextInt(5), r.nextInt(4) == 0 ? 1 : null, "SAME", null, null, null,
+      return new Ast.Conv(
+          filters,
+          1 + r.nextInt(5),
+          r.nextInt(4) == 0 ? 1 : null,
+          "SAME",
+          null,
+          null,
+          null,
           init());
     }
     int k = 1 + 2 * r.nextInt(3);
-    return new Ast.Conv(filters, k, null, null, k / 2, r.nextInt(4) == 0 ? false : null, null, init());
+    return new Ast.Conv(
+        filters, k, null, null, k / 2, r.nextInt(4) == 0 ? false : null, null, init());
   }
 }

@@ -21,12 +21,41 @@ import java.util.function.Predicate;
  */
 final class Mutator {
   /** The faults, some listed twice to draw them more often. */
-  static final String[] FAULTS = {"unknown-input", "forward-reference", "non-positive", "non-positive",
-      "window-too-large", "window-too-large", "inexact-output", "inexact-output", "merge-mismatch",
-      "merge-mismatch", "dense-input", "needs-spatial", "needs-flat", "padding-conflict", "pad-too-large",
-      "out-of-range", "out-of-range", "head", "classes", "not-a-node", "not-a-node", "no-layer",
-      "duplicate-node", "merge-position", "input-count", "input-count", "block-with-layers", "block-cycle",
-      "residual-shape", "extreme", "no-nodes", "groups", "groups"};
+  static final String[] FAULTS = {
+    "unknown-input",
+    "forward-reference",
+    "non-positive",
+    "non-positive",
+    "window-too-large",
+    "window-too-large",
+    "inexact-output",
+    "inexact-output",
+    "merge-mismatch",
+    "merge-mismatch",
+    "dense-input",
+    "needs-spatial",
+    "needs-flat",
+    "padding-conflict",
+    "pad-too-large",
+    "out-of-range",
+    "out-of-range",
+    "head",
+    "classes",
+    "not-a-node",
+    "not-a-node",
+    "no-layer",
+    "duplicate-node",
+    "merge-position",
+    "input-count",
+    "input-count",
+    "block-with-layers",
+    "block-cycle",
+    "residual-shape",
+    "extreme",
+    "no-nodes",
+    "groups",
+    "groups"
+  };
 
   private final Net net;
   private final Random r;
@@ -57,34 +86,35 @@ final class Mutator {
   /** Applies one fault drawn at random; its name, or null when it found nothing to break. */
   String apply() {
     String fault = FAULTS[r.nextInt(FAULTS.length)];
-    boolean done = switch (fault) {
-      case "unknown-input" -> unknownInput();
-      case "forward-reference" -> forwardReference();
-      case "non-positive" -> nonPositive();
-      case "window-too-large" -> windowTooLarge();
-      case "inexact-output" -> inexact();
-      case "merge-mismatch" -> mergeMismatch();
-      case "dense-input" -> denseInput();
-      case "needs-spatial" -> needsSpatial();
-      case "needs-flat" -> needsFlat();
-      case "padding-conflict" -> paddingConflict();
-      case "pad-too-large" -> padTooLarge();
-      case "out-of-range" -> outOfRange();
-      case "head" -> head();
-      case "classes" -> classes();
-      case "not-a-node" -> notANode();
-      case "no-layer" -> noLayer();
-      case "duplicate-node" -> duplicateNode();
-      case "merge-position" -> mergePosition();
-      case "input-count" -> inputCount();
-      case "block-with-layers" -> blockWithLayers();
-      case "block-cycle" -> blockCycle();
-      case "residual-shape" -> residualShape();
-      case "extreme" -> extreme();
-      case "no-nodes" -> noNodes();
-      case "groups" -> groups();
-      default -> throw new AssertionError(fault);
-    };
+    boolean done =
+        switch (fault) {
+          case "unknown-input" -> unknownInput();
+          case "forward-reference" -> forwardReference();
+          case "non-positive" -> nonPositive();
+          case "window-too-large" -> windowTooLarge();
+          case "inexact-output" -> inexact();
+          case "merge-mismatch" -> mergeMismatch();
+          case "dense-input" -> denseInput();
+          case "needs-spatial" -> needsSpatial();
+          case "needs-flat" -> needsFlat();
+          case "padding-conflict" -> paddingConflict();
+          case "pad-too-large" -> padTooLarge();
+          case "out-of-range" -> outOfRange();
+          case "head" -> head();
+          case "classes" -> classes();
+          case "not-a-node" -> notANode();
+          case "no-layer" -> noLayer();
+          case "duplicate-node" -> duplicateNode();
+          case "merge-position" -> mergePosition();
+          case "input-count" -> inputCount();
+          case "block-with-layers" -> blockWithLayers();
+          case "block-cycle" -> blockCycle();
+          case "residual-shape" -> residualShape();
+          case "extreme" -> extreme();
+          case "no-nodes" -> noNodes();
+          case "groups" -> groups();
+          default -> throw new AssertionError(fault);
+        };
     return done ? fault : null;
   }
 
@@ -166,8 +196,10 @@ final class Mutator {
     }
     Node n = s.node();
     int later = s.scope().size() - s.index() - 1;
-    String target = later == 0 || r.nextInt(4) == 0 ? n.name
-        : s.scope().get(s.index() + 1 + r.nextInt(later)).name;
+    String target =
+        later == 0 || r.nextInt(4) == 0
+            ? n.name
+            : s.scope().get(s.index() + 1 + r.nextInt(later)).name;
     if (n.params.contains(target)) {
       return false;
     }
@@ -195,24 +227,46 @@ final class Mutator {
       return true;
     }
     if (k == 2) {
-      LayerSite ls = layerSite(l -> l instanceof Ast.Conv || l instanceof Ast.Pool || l instanceof Ast.Dense
-          || l instanceof Ast.GroupNorm);
+      LayerSite ls =
+          layerSite(
+              l ->
+                  l instanceof Ast.Conv
+                      || l instanceof Ast.Pool
+                      || l instanceof Ast.Dense
+                      || l instanceof Ast.GroupNorm);
       if (ls == null) {
         return false;
       }
       int f = r.nextInt(3);
       if (ls.layer() instanceof Ast.Conv c) {
         f = r.nextInt(4);
-        ls.set(new Ast.Conv(f == 0 ? v : c.filters(), f == 1 ? v : c.kernel(), f == 2 ? v : c.stride(),
-            c.padding(), c.pad(), c.bias(), c.rounding(), c.init(), f == 3 ? v : c.groups()));
+        ls.set(
+            new Ast.Conv(
+                f == 0 ? v : c.filters(),
+                f == 1 ? v : c.kernel(),
+                f == 2 ? v : c.stride(),
+                c.padding(),
+                c.pad(),
+                c.bias(),
+                c.rounding(),
+                c.init(),
+                f == 3 ? v : c.groups()));
       } else if (ls.layer() instanceof Ast.GroupNorm g) {
         ls.set(new Ast.GroupNorm(v, g.eps(), g.affine()));
       } else if (ls.layer() instanceof Ast.Pool p) {
-        ls.set(new Ast.Pool(p.max(), f == 0 ? v : p.size(), f == 1 ? v : p.stride(),
-            f == 2 ? null : p.padding(), f == 2 ? Integer.valueOf(-(1 + r.nextInt(3))) : p.pad(), p.rounding(), p.countPadding()));
+        ls.set(
+            new Ast.Pool(
+                p.max(),
+                f == 0 ? v : p.size(),
+                f == 1 ? v : p.stride(),
+                f == 2 ? null : p.padding(),
+                f == 2 ? Integer.valueOf(-(1 + r.nextInt(3))) : p.pad(),
+                p.rounding(),
+                p.countPadding()));
       } else {
         Ast.Dense d = (Ast.Dense) ls.layer();
-        ls.set(new Ast.Dense(f == 0 ? v : d.units(), f == 0 ? d.inFeatures() : v, d.bias(), d.init()));
+        ls.set(
+            new Ast.Dense(f == 0 ? v : d.units(), f == 0 ? d.inFeatures() : v, d.bias(), d.init()));
       }
       return true;
     }
@@ -226,17 +280,36 @@ final class Mutator {
     if (b instanceof Ast.Vgg g) {
       broken = f % 2 == 0 ? new Ast.Vgg(v, g.filters()) : new Ast.Vgg(g.convs(), v);
     } else if (b instanceof Ast.Naive g) {
-      broken = new Ast.Naive(f % 3 == 0 ? v : g.c1(), f % 3 == 1 ? v : g.c3(), f % 3 == 2 ? v : g.c5());
+      broken =
+          new Ast.Naive(f % 3 == 0 ? v : g.c1(), f % 3 == 1 ? v : g.c3(), f % 3 == 2 ? v : g.c5());
     } else if (b instanceof Ast.Inception g) {
-      broken = new Ast.Inception(f == 0 ? v : g.c1(), f == 1 ? v : g.r3(), f == 2 ? v : g.c3(),
-          f == 3 ? v : g.r5(), f == 4 ? v : g.c5(), f == 5 ? v : g.pp());
+      broken =
+          new Ast.Inception(
+              f == 0 ? v : g.c1(),
+              f == 1 ? v : g.r3(),
+              f == 2 ? v : g.c3(),
+              f == 3 ? v : g.r5(),
+              f == 4 ? v : g.c5(),
+              f == 5 ? v : g.pp());
     } else if (b instanceof Ast.InceptionA g) {
-      broken = new Ast.InceptionA(f == 0 ? v : g.c1(), f == 1 ? v : g.r5(), f == 2 ? v : g.c5(),
-          f == 3 ? v : g.r3(), f == 4 ? v : g.c3(), f == 5 ? v : g.pp());
+      broken =
+          new Ast.InceptionA(
+              f == 0 ? v : g.c1(),
+              f == 1 ? v : g.r5(),
+              f == 2 ? v : g.c5(),
+              f == 3 ? v : g.r3(),
+              f == 4 ? v : g.c3(),
+              f == 5 ? v : g.pp());
     } else {
       Ast.Residual g = (Ast.Residual) b;
-      broken = new Ast.Residual(f % 3 == 0 ? v : g.filters(), f % 3 == 1 ? v : g.stride(), g.projection(),
-          g.variant(), f % 3 == 2 ? v : g.expansion(), g.batchNorm());
+      broken =
+          new Ast.Residual(
+              f % 3 == 0 ? v : g.filters(),
+              f % 3 == 1 ? v : g.stride(),
+              g.projection(),
+              g.variant(),
+              f % 3 == 2 ? v : g.expansion(),
+              g.batchNorm());
     }
     s.node().blocks.set(0, broken);
     return true;
@@ -249,8 +322,17 @@ final class Mutator {
     }
     int big = 25 + r.nextInt(30);
     if (ls.layer() instanceof Ast.Conv c) {
-      ls.set(new Ast.Conv(c.filters(), big, c.stride(), null, c.pad(), c.bias(), c.rounding(), c.init(),
-          c.groups()));
+      ls.set(
+          new Ast.Conv(
+              c.filters(),
+              big,
+              c.stride(),
+              null,
+              c.pad(),
+              c.bias(),
+              c.rounding(),
+              c.init(),
+              c.groups()));
     } else {
       Ast.Pool p = (Ast.Pool) ls.layer();
       ls.set(new Ast.Pool(p.max(), big, p.stride(), null, p.pad(), p.rounding(), p.countPadding()));
@@ -266,8 +348,17 @@ final class Mutator {
     int stride = 2 + r.nextInt(4);
     String rounding = r.nextBoolean() ? null : "EXACT";
     if (ls.layer() instanceof Ast.Conv c) {
-      ls.set(new Ast.Conv(c.filters(), c.kernel(), stride, null, c.pad(), c.bias(), rounding, c.init(),
-          c.groups()));
+      ls.set(
+          new Ast.Conv(
+              c.filters(),
+              c.kernel(),
+              stride,
+              null,
+              c.pad(),
+              c.bias(),
+              rounding,
+              c.init(),
+              c.groups()));
     } else {
       Ast.Pool p = (Ast.Pool) ls.layer();
       ls.set(new Ast.Pool(p.max(), p.size(), stride, null, p.pad(), rounding, p.countPadding()));
@@ -288,12 +379,31 @@ final class Mutator {
       for (int i = branch.layers.size() - 1; i >= 0; i--) {
         if (branch.layers.get(i) instanceof Ast.Conv c) {
           boolean add = ((Simple) merge.layers.get(0)).kind() == Kind.ADD;
-          branch.layers.set(i, add
-              // more filters, in whole groups: the channels differ, the groups still divide them
-              ? new Ast.Conv(c.filters() + c.groupCount() * (1 + r.nextInt(3)), c.kernel(), c.stride(),
-                  c.padding(), c.pad(), c.bias(), c.rounding(), c.init(), c.groups())
-              : new Ast.Conv(c.filters(), Math.max(2, c.kernel()), c.stride(), null, null, c.bias(), "FLOOR",
-                  c.init(), c.groups()));
+          branch.layers.set(
+              i,
+              add
+                  // more filters, in whole groups: the channels differ, the groups still divide
+                  // them
+                  ? new Ast.Conv(
+                      c.filters() + c.groupCount() * (1 + r.nextInt(3)),
+                      c.kernel(),
+                      c.stride(),
+                      c.padding(),
+                      c.pad(),
+                      c.bias(),
+                      c.rounding(),
+                      c.init(),
+                      c.groups())
+                  : new Ast.Conv(
+                      c.filters(),
+                      Math.max(2, c.kernel()),
+                      c.stride(),
+                      null,
+                      null,
+                      c.bias(),
+                      "FLOOR",
+                      c.init(),
+                      c.groups()));
           return true;
         }
       }
@@ -322,14 +432,20 @@ final class Mutator {
   }
 
   private boolean needsSpatial() {
-    Layer flattening = switch (r.nextInt(3)) {
-      case 0 -> new Simple(Kind.FLATTEN);
-      case 1 -> new Simple(Kind.GAP);
-      default -> new Ast.Dense(4, null, null, null);
-    };
+    Layer flattening =
+        switch (r.nextInt(3)) {
+          case 0 -> new Simple(Kind.FLATTEN);
+          case 1 -> new Simple(Kind.GAP);
+          default -> new Ast.Dense(4, null, null, null);
+        };
     if (r.nextBoolean()) {
-      LayerSite ls = layerSite(l -> l instanceof Ast.Conv || l instanceof Ast.Pool || l instanceof Ast.Lrn
-          || (l instanceof Simple s && s.kind() == Kind.GAP));
+      LayerSite ls =
+          layerSite(
+              l ->
+                  l instanceof Ast.Conv
+                      || l instanceof Ast.Pool
+                      || l instanceof Ast.Lrn
+                      || (l instanceof Simple s && s.kind() == Kind.GAP));
       if (ls == null) {
         return false;
       }
@@ -376,11 +492,21 @@ final class Mutator {
     }
     int pad = r.nextInt(3);
     if (ls.layer() instanceof Ast.Conv c) {
-      ls.set(new Ast.Conv(c.filters(), c.kernel(), c.stride(), "SAME", pad, c.bias(), c.rounding(), c.init(),
-          c.groups()));
+      ls.set(
+          new Ast.Conv(
+              c.filters(),
+              c.kernel(),
+              c.stride(),
+              "SAME",
+              pad,
+              c.bias(),
+              c.rounding(),
+              c.init(),
+              c.groups()));
     } else {
       Ast.Pool p = (Ast.Pool) ls.layer();
-      ls.set(new Ast.Pool(p.max(), p.size(), p.stride(), "SAME", pad, p.rounding(), p.countPadding()));
+      ls.set(
+          new Ast.Pool(p.max(), p.size(), p.stride(), "SAME", pad, p.rounding(), p.countPadding()));
     }
     return true;
   }
@@ -391,8 +517,15 @@ final class Mutator {
       return false;
     }
     Ast.Pool p = (Ast.Pool) ls.layer();
-    ls.set(new Ast.Pool(p.max(), p.size(), p.stride(), null, p.size() / 2 + 1 + r.nextInt(2), p.rounding(),
-        p.countPadding()));
+    ls.set(
+        new Ast.Pool(
+            p.max(),
+            p.size(),
+            p.stride(),
+            null,
+            p.size() / 2 + 1 + r.nextInt(2),
+            p.rounding(),
+            p.countPadding()));
     return true;
   }
 
@@ -402,20 +535,30 @@ final class Mutator {
       return false;
     }
     double[] reals = {0.0, -1.0, Double.NaN, Double.POSITIVE_INFINITY};
-    Layer bad = switch (r.nextInt(6)) {
-      case 0 -> new Ast.Dropout(new double[] {1.0, 1.5, -0.1, Double.NaN}[r.nextInt(4)]);
-      case 5 -> new Ast.GroupNorm(1, new double[] {0.0, -1e-5, Double.NaN, Double.POSITIVE_INFINITY}[r.nextInt(4)],
-          null);
-      case 1 -> new Ast.BatchNorm(new double[] {0.0, 1.5, -1.0, Double.NaN}[r.nextInt(4)], null, null);
-      case 2 -> new Ast.BatchNorm(null, new double[] {0.0, -1e-5, Double.NaN, Double.POSITIVE_INFINITY}[r.nextInt(4)],
-          null);
-      case 3 -> new Ast.Lrn(-(1 + r.nextInt(3)), null, null, null);
-      default -> {
-        double x = reals[r.nextInt(reals.length)];
-        int which = r.nextInt(3);
-        yield new Ast.Lrn(null, which == 0 ? x : null, which == 1 ? x : null, which == 2 ? x : null);
-      }
-    };
+    Layer bad =
+        switch (r.nextInt(6)) {
+          case 0 -> new Ast.Dropout(new double[] {1.0, 1.5, -0.1, Double.NaN}[r.nextInt(4)]);
+          case 5 ->
+              new Ast.GroupNorm(
+                  1,
+                  new double[] {0.0, -1e-5, Double.NaN, Double.POSITIVE_INFINITY}[r.nextInt(4)],
+                  null);
+          case 1 ->
+              new Ast.BatchNorm(
+                  new double[] {0.0, 1.5, -1.0, Double.NaN}[r.nextInt(4)], null, null);
+          case 2 ->
+              new Ast.BatchNorm(
+                  null,
+                  new double[] {0.0, -1e-5, Double.NaN, Double.POSITIVE_INFINITY}[r.nextInt(4)],
+                  null);
+          case 3 -> new Ast.Lrn(-(1 + r.nextInt(3)), null, null, null);
+          default -> {
+            double x = reals[r.nextInt(reals.length)];
+            int which = r.nextInt(3);
+            yield new Ast.Lrn(
+                null, which == 0 ? x : null, which == 1 ? x : null, which == 2 ? x : null);
+          }
+        };
     if (Ast.has(s.node().layers, bad)) {
       return false;
     }
@@ -471,7 +614,8 @@ final class Mutator {
     }
     Node n = s.node();
     switch (r.nextInt(4)) {
-      case 0 -> n.returnType = new String[] {"int", "String", "void", "Object", "Runnable"}[r.nextInt(5)];
+      case 0 ->
+          n.returnType = new String[] {"int", "String", "void", "Object", "Runnable"}[r.nextInt(5)];
       case 1 -> n.modifier = new String[] {"default", "static", "private", "generic"}[r.nextInt(4)];
       case 2 -> n.paramType = r.nextBoolean() ? "int" : "String";
       default -> n.varargs = true;
@@ -562,7 +706,12 @@ final class Mutator {
       return false;
     }
     if (!s.node().blocks.isEmpty() && r.nextBoolean()) {
-      s.node().blocks.add(s.node().blocks.get(0) instanceof Ast.Vgg ? new Ast.Naive(1, 1, 1) : new Ast.Vgg(1, 2));
+      s.node()
+          .blocks
+          .add(
+              s.node().blocks.get(0) instanceof Ast.Vgg
+                  ? new Ast.Naive(1, 1, 1)
+                  : new Ast.Vgg(1, 2));
     } else {
       s.node().layers.add(new Simple(Kind.RELU));
     }
@@ -596,8 +745,17 @@ final class Mutator {
     }
     Ast.Residual g = (Ast.Residual) s.node().blocks.get(0);
     boolean wider = r.nextBoolean();
-    s.node().blocks.set(0, new Ast.Residual(wider ? g.filters() + 1 : g.filters(), wider ? g.stride() : Integer.valueOf(2),
-        "NEVER", g.variant(), g.expansion(), g.batchNorm()));
+    s.node()
+        .blocks
+        .set(
+            0,
+            new Ast.Residual(
+                wider ? g.filters() + 1 : g.filters(),
+                wider ? g.stride() : Integer.valueOf(2),
+                "NEVER",
+                g.variant(),
+                g.expansion(),
+                g.batchNorm()));
     return true;
   }
 
@@ -624,20 +782,64 @@ final class Mutator {
     }
     int max = Integer.MAX_VALUE;
     if (ls.layer() instanceof Ast.Conv c) {
-      ls.set(switch (k) {
-        case 2 -> new Ast.Conv(c.filters(), c.kernel(), max, "SAME", null, c.bias(), null, c.init(), c.groups());
-        case 3 -> new Ast.Conv(c.filters(), c.kernel(), c.stride(), null, 1_500_000_000, c.bias(), "FLOOR",
-            c.init(), c.groups());
-        // ungrouped: too many weights, not filters that a group count does not divide
-        case 4 -> new Ast.Conv(2_000_000_000, c.kernel(), c.stride(), c.padding(), c.pad(), c.bias(),
-            c.rounding(), c.init());
-        default -> new Ast.Conv(c.filters(), c.kernel(), max, c.padding(), c.pad(), c.bias(), "FLOOR", c.init(),
-            c.groups());
-      });
+      ls.set(
+          switch (k) {
+            case 2 ->
+                new Ast.Conv(
+                    c.filters(),
+                    c.kernel(),
+                    max,
+                    "SAME",
+                    null,
+                    c.bias(),
+                    null,
+                    c.init(),
+                    c.groups());
+            case 3 ->
+                new Ast.Conv(
+                    c.filters(),
+                    c.kernel(),
+                    c.stride(),
+                    null,
+                    1_500_000_000,
+                    c.bias(),
+                    "FLOOR",
+                    c.init(),
+                    c.groups());
+            // ungrouped: too many weights, not filters that a group count does not divide
+            case 4 ->
+                new Ast.Conv(
+                    2_000_000_000,
+                    c.kernel(),
+                    c.stride(),
+                    c.padding(),
+                    c.pad(),
+                    c.bias(),
+                    c.rounding(),
+                    c.init());
+            default ->
+                new Ast.Conv(
+                    c.filters(),
+                    c.kernel(),
+                    max,
+                    c.padding(),
+                    c.pad(),
+                    c.bias(),
+                    "FLOOR",
+                    c.init(),
+                    c.groups());
+          });
     } else {
       Ast.Pool p = (Ast.Pool) ls.layer();
-      ls.set(new Ast.Pool(p.max(), p.size(), max, k % 2 == 0 ? "SAME" : p.padding(), k % 2 == 0 ? null : p.pad(),
-          "FLOOR", p.countPadding()));
+      ls.set(
+          new Ast.Pool(
+              p.max(),
+              p.size(),
+              max,
+              k % 2 == 0 ? "SAME" : p.padding(),
+              k % 2 == 0 ? null : p.pad(),
+              "FLOOR",
+              p.countPadding()));
     }
     return true;
   }
@@ -661,8 +863,17 @@ final class Mutator {
       return true;
     }
     if (ls.layer() instanceof Ast.Conv c) {
-      ls.set(new Ast.Conv(c.filters(), c.kernel(), c.stride(), c.padding(), c.pad(), c.bias(), c.rounding(),
-          c.init(), groups));
+      ls.set(
+          new Ast.Conv(
+              c.filters(),
+              c.kernel(),
+              c.stride(),
+              c.padding(),
+              c.pad(),
+              c.bias(),
+              c.rounding(),
+              c.init(),
+              groups));
     } else {
       Ast.GroupNorm g = (Ast.GroupNorm) ls.layer();
       ls.set(new Ast.GroupNorm(groups, g.eps(), g.affine()));

@@ -24,17 +24,18 @@ import org.junit.jupiter.api.TestFactory;
  * independent oracle (see {@link Oracle}). Many networks share a compilation to keep it fast.
  *
  * <p>Each run fuzzes the fixed seed (the same networks every time) and a fresh seed (new networks
- * every run, printed at the start and in every failure, so that any failure reproduces with
- * {@code -Dnetwright.fuzz.seed=}). System properties: {@code netwright.fuzz.seed} (one seed or a
- * comma-separated list: only those run), {@code .fresh} (how many fresh seeds, default 1),
- * {@code .networks} (how many per seed), {@code .seconds} (time bound per seed; batches stop after
- * it), {@code .forward} and {@code .gradients} (how many valid networks are run, and
- * gradient-checked in DOUBLE), {@code .only} (one network by index, to reproduce a failure). The
- * {@code fuzz-long} Maven profile runs ten times as many networks per seed.
+ * every run, printed at the start and in every failure, so that any failure reproduces with {@code
+ * -Dnetwright.fuzz.seed=}). System properties: {@code netwright.fuzz.seed} (one seed or a
+ * comma-separated list: only those run), {@code .fresh} (how many fresh seeds, default 1), {@code
+ * .networks} (how many per seed), {@code .seconds} (time bound per seed; batches stop after it),
+ * {@code .forward} and {@code .gradients} (how many valid networks are run, and gradient-checked in
+ * DOUBLE), {@code .only} (one network by index, to reproduce a failure). The {@code fuzz-long}
+ * Maven profile runs ten times as many networks per seed.
  */
 class NetworkFuzzTest {
   /** The seed every run fuzzes. */
   static final long FIXED_SEED = 20261122L;
+
   private static final String SEEDS = System.getProperty("netwright.fuzz.seed");
   private static final int FRESH = Integer.getInteger("netwright.fuzz.fresh", 1);
   private static final int NETWORKS = Integer.getInteger("netwright.fuzz.networks", 1200);
@@ -43,7 +44,8 @@ class NetworkFuzzTest {
   private static final int GRADIENTS = Integer.getInteger("netwright.fuzz.gradients", 5);
   private static final Integer ONLY = Integer.getInteger("netwright.fuzz.only");
   private static final int THREADS =
-      Integer.getInteger("netwright.fuzz.threads", Math.max(1, Runtime.getRuntime().availableProcessors()));
+      Integer.getInteger(
+          "netwright.fuzz.threads", Math.max(1, Runtime.getRuntime().availableProcessors()));
   private static final int VALID_BATCH = 40;
   private static final int INVALID_BATCH = 80;
 
@@ -83,14 +85,23 @@ class NetworkFuzzTest {
 
   @TestFactory
   Stream<DynamicTest> randomNetworksCompileAsTheOracleSays() {
-    return seeds().stream().map(seed -> DynamicTest.dynamicTest(
-        "seed " + seed + (seed == FIXED_SEED ? " (fixed)" : ""), () -> fuzz(seed)));
+    return seeds().stream()
+        .map(
+            seed ->
+                DynamicTest.dynamicTest(
+                    "seed " + seed + (seed == FIXED_SEED ? " (fixed)" : ""), () -> fuzz(seed)));
   }
 
   private static void fuzz(long seed) throws Exception {
     String reproduce = "-Dnetwright.fuzz.seed=" + seed;
-    System.out.println("netwright fuzz: seed " + seed + (seed == FIXED_SEED ? " (the fixed seed)" : " (fresh)")
-        + ", " + NETWORKS + " networks; reproduce with " + reproduce);
+    System.out.println(
+        "netwright fuzz: seed "
+            + seed
+            + (seed == FIXED_SEED ? " (the fixed seed)" : " (fresh)")
+            + ", "
+            + NETWORKS
+            + " networks; reproduce with "
+            + reproduce);
     long start = System.nanoTime();
     long deadline = start + SECONDS * 1_000_000_000L;
     Harness h = new Harness(20);
@@ -102,25 +113,36 @@ class NetworkFuzzTest {
     for (int i = first; i < last; i++) {
       Case c = generate(seed, i);
       if (c.net().fault.equals("valid") && !c.verdict().valid) {
-        h.fail("generator built an invalid network (a bug of this test)", c, c.verdict().errors.toString());
+        h.fail(
+            "generator built an invalid network (a bug of this test)",
+            c,
+            c.verdict().errors.toString());
         continue;
       }
       faults.merge(c.net().fault + (c.verdict().valid ? "" : " (invalid)"), 1, Integer::sum);
       (c.verdict().valid ? valid : invalid).add(c);
     }
-    List<Case> forward = spread(valid.stream().filter(c -> c.net().fault.equals("valid")).toList(), FORWARD);
-    List<Case> gradients = spread(valid.stream()
-        .filter(c -> c.net().fault.equals("valid") && !hasDropout(c.net())).toList(), GRADIENTS);
+    List<Case> forward =
+        spread(valid.stream().filter(c -> c.net().fault.equals("valid")).toList(), FORWARD);
+    List<Case> gradients =
+        spread(
+            valid.stream()
+                .filter(c -> c.net().fault.equals("valid") && !hasDropout(c.net()))
+                .toList(),
+            GRADIENTS);
     h.keep.addAll(forward);
     h.keep.addAll(gradients);
     long generated = System.nanoTime();
     List<List<Case>> batches = new ArrayList<>();
-    for (int v = 0, i = 0; v < valid.size() || i < invalid.size(); v += VALID_BATCH, i += INVALID_BATCH) {
+    for (int v = 0, i = 0;
+        v < valid.size() || i < invalid.size();
+        v += VALID_BATCH, i += INVALID_BATCH) {
       if (v < valid.size()) {
         batches.add(new ArrayList<>(valid.subList(v, Math.min(valid.size(), v + VALID_BATCH))));
       }
       if (i < invalid.size()) {
-        batches.add(new ArrayList<>(invalid.subList(i, Math.min(invalid.size(), i + INVALID_BATCH))));
+        batches.add(
+            new ArrayList<>(invalid.subList(i, Math.min(invalid.size(), i + INVALID_BATCH))));
       }
     }
     // javac is single-threaded: one compilation per core.
@@ -128,12 +150,14 @@ class NetworkFuzzTest {
     ExecutorService pool = Executors.newFixedThreadPool(THREADS);
     List<Future<?>> done = new ArrayList<>();
     for (List<Case> batch : batches) {
-      done.add(pool.submit(() -> {
-        if (System.nanoTime() < deadline) {
-          h.check(batch);
-          checked.addAndGet(batch.size());
-        }
-      }));
+      done.add(
+          pool.submit(
+              () -> {
+                if (System.nanoTime() < deadline) {
+                  h.check(batch);
+                  checked.addAndGet(batch.size());
+                }
+              }));
     }
     try {
       for (Future<?> f : done) {
@@ -145,17 +169,32 @@ class NetworkFuzzTest {
     long compiledAt = System.nanoTime();
     int[] ran = run(h, forward, gradients);
     long end = System.nanoTime();
-    System.out.printf("netwright fuzz: seed %d, %d networks generated (%d valid, %d invalid) in %.1f s;"
+    System.out.printf(
+        "netwright fuzz: seed %d, %d networks generated (%d valid, %d invalid) in %.1f s;"
             + " %d checked in %d compilations, %.1f s compiling (%.1f s in javac, %d threads); %d forward and %d gradient"
             + " checks in %.1f s; %d failure(s)%n",
-        seed, valid.size() + invalid.size(), valid.size(), invalid.size(), (generated - start) / 1e9, checked.get(),
-        h.compilations.get(), (compiledAt - generated) / 1e9, h.compileNanos.get() / 1e9, THREADS, ran[0], ran[1],
-        (end - compiledAt) / 1e9, h.failures.size());
+        seed,
+        valid.size() + invalid.size(),
+        valid.size(),
+        invalid.size(),
+        (generated - start) / 1e9,
+        checked.get(),
+        h.compilations.get(),
+        (compiledAt - generated) / 1e9,
+        h.compileNanos.get() / 1e9,
+        THREADS,
+        ran[0],
+        ran[1],
+        (end - compiledAt) / 1e9,
+        h.failures.size());
     System.out.println("netwright fuzz: networks by fault: " + faults);
     if (checked.get() < valid.size() + invalid.size()) {
-      System.out.println("netwright fuzz: time bound of " + SECONDS + " s reached after " + checked + " networks");
+      System.out.println(
+          "netwright fuzz: time bound of " + SECONDS + " s reached after " + checked + " networks");
     }
-    assertTrue(h.failures.isEmpty(), () -> "seed " + seed + " (reproduce with " + reproduce + "): " + h.report(2));
+    assertTrue(
+        h.failures.isEmpty(),
+        () -> "seed " + seed + " (reproduce with " + reproduce + "): " + h.report(2));
   }
 
   /** {@code n} cases spread evenly over {@code all}. */
@@ -208,6 +247,7 @@ class NetworkFuzzTest {
   private static boolean hasDropout(Net net) {
     List<Ast.Node> all = new ArrayList<>(net.nodes);
     net.blocks.forEach(b -> all.addAll(b.nodes));
-    return all.stream().anyMatch(n -> n.layers.stream().anyMatch(l -> l instanceof Ast.Dropout d && d.p() > 0));
+    return all.stream()
+        .anyMatch(n -> n.layers.stream().anyMatch(l -> l instanceof Ast.Dropout d && d.p() > 0));
   }
 }

@@ -46,15 +46,22 @@ class OnnxFuzzTest {
       Ast.Net net = Generator.valid("O" + i, seed);
       String source = Renderer.source(net);
       String name = Renderer.PACKAGE + "." + net.name;
-      Compilation c = javac().withProcessors(new NetworkProcessor()).withOptions(Harness.OPTIONS)
-          .compile(JavaFileObjects.forSourceString(Renderer.PACKAGE + ".Repro", source));
+      Compilation c =
+          javac()
+              .withProcessors(new NetworkProcessor())
+              .withOptions(Harness.OPTIONS)
+              .compile(JavaFileObjects.forSourceString(Renderer.PACKAGE + ".Repro", source));
       if (c.status() != Compilation.Status.SUCCESS) {
         failures.add(net.name + " does not compile:\n" + c.errors() + "\n" + source);
         continue;
       }
       ClassLoader loader = new Runner.MemoryClassLoader(c, OnnxFuzzTest.class.getClassLoader());
-      Model m = (Model) loader.loadClass(name + "Model").getConstructor(DataType.class, long.class)
-          .newInstance(DataType.FLOAT, seed);
+      Model m =
+          (Model)
+              loader
+                  .loadClass(name + "Model")
+                  .getConstructor(DataType.class, long.class)
+                  .newInstance(DataType.FLOAT, seed);
       randomiseStatistics(m.parameters(), new Random(seed));
       m.setTraining(false);
       Nd4j.getRandom().setSeed(seed);
@@ -64,25 +71,35 @@ class OnnxFuzzTest {
       Path file = dir.resolve(net.name + ".onnx");
       Onnx.export(file, m);
       float[] data = x.dup('c').reshape(x.length()).toFloatVector();
-      try (OrtSession session = env.createSession(file.toString(), new OrtSession.SessionOptions());
+      try (OrtSession session =
+              env.createSession(file.toString(), new OrtSession.SessionOptions());
           OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), x.shape());
           OrtSession.Result r = session.run(Map.of("input", in))) {
         OnnxTensor logits = (OnnxTensor) r.get("logits").orElseThrow();
         FloatBuffer fb = logits.getFloatBuffer();
         float[] values = new float[fb.remaining()];
         fb.get(values);
-        INDArray actual = Nd4j.create(values, logits.getInfo().getShape(), 'c').castTo(DataType.DOUBLE);
-        assertEquals(java.util.Arrays.toString(expected.shape()), java.util.Arrays.toString(actual.shape()));
+        INDArray actual =
+            Nd4j.create(values, logits.getInfo().getShape(), 'c').castTo(DataType.DOUBLE);
+        assertEquals(
+            java.util.Arrays.toString(expected.shape()), java.util.Arrays.toString(actual.shape()));
         double scale = Math.max(expected.amaxNumber().doubleValue(), 1e-30);
         double error = actual.sub(expected).amaxNumber().doubleValue() / scale;
         if (!(error <= 1e-5)) {
-          failures.add(net.name + ": ONNX Runtime differs by " + error + " of the output's scale\n" + source);
+          failures.add(
+              net.name
+                  + ": ONNX Runtime differs by "
+                  + error
+                  + " of the output's scale\n"
+                  + source);
         }
       } catch (Exception e) {
         failures.add(net.name + ": " + e + "\n" + source);
       }
     }
-    assertTrue(failures.isEmpty(), failures.size() + " of " + NETWORKS + " failed:\n" + String.join("\n\n", failures));
+    assertTrue(
+        failures.isEmpty(),
+        failures.size() + " of " + NETWORKS + " failed:\n" + String.join("\n\n", failures));
   }
 
   private static void randomiseStatistics(Parameters p, Random r) {

@@ -22,8 +22,8 @@ import java.util.Set;
  * What the processor should say about a network, worked out from the DSL's documented rules
  * (README, the annotations' Javadoc, PyTorch's arithmetic) with none of the processor's code:
  * whether it is valid, the shape of every top-level node, the expected unused-node warnings, and
- * for an invalid network every root-cause error with its tag and place. Arithmetic is in longs,
- * so a shape past the int range is noticed rather than wrapped.
+ * for an invalid network every root-cause error with its tag and place. Arithmetic is in longs, so
+ * a shape past the int range is noticed rather than wrapped.
  */
 final class Oracle {
   private Oracle() {}
@@ -46,11 +46,13 @@ final class Oracle {
   static final class Verdict {
     boolean valid;
     final List<Expect> errors = new ArrayList<>();
+
     /**
      * Whether the network must be refused for size alone (a dimension or a flat length past the int
      * range the generated code's shapes are written in): any error anywhere will do.
      */
     boolean tooLarge;
+
     final Map<String, Shape> shapes = new LinkedHashMap<>();
     Shape output;
     int classes;
@@ -157,7 +159,8 @@ final class Oracle {
                 }
               }
             }
-            v.errors.add(new Expect(Set.of("block-cycle"), cycle, false, "cycle through " + n.userBlock));
+            v.errors.add(
+                new Expect(Set.of("block-cycle"), cycle, false, "cycle through " + n.userBlock));
             ok = false;
             continue;
           }
@@ -250,14 +253,16 @@ final class Oracle {
           }
           v.classes = 2;
           break;
-        case "MEAN_SQUARED_ERROR": {
-          long outputs = out.flat() ? out.c() : 0;
-          if (written != null && written != outputs) {
-            v.errors.add(Expect.of("classes", decl, true, "mse classes " + written + " vs " + out));
+        case "MEAN_SQUARED_ERROR":
+          {
+            long outputs = out.flat() ? out.c() : 0;
+            if (written != null && written != outputs) {
+              v.errors.add(
+                  Expect.of("classes", decl, true, "mse classes " + written + " vs " + out));
+            }
+            v.classes = (int) outputs;
+            break;
           }
-          v.classes = (int) outputs;
-          break;
-        }
         default:
           v.classes = written == null ? 0 : written;
       }
@@ -287,7 +292,8 @@ final class Oracle {
     }
 
     /** The output of node {@code n} reading {@code inputs}, or its failure. */
-    private Shape resolve(Node n, List<String> inputs, Map<String, Shape> shapes, Loc at) throws Fail {
+    private Shape resolve(Node n, List<String> inputs, Map<String, Shape> shapes, Loc at)
+        throws Fail {
       if (n.userBlock != null || !n.blocks.isEmpty()) {
         if (inputs.size() != 1) {
           throw Fail.of("input-count", at, "block with " + inputs.size() + " inputs");
@@ -404,8 +410,15 @@ final class Oracle {
       } else if (b instanceof Ast.Inception g) {
         values = new int[] {g.c1(), g.r3(), g.c3(), g.r5(), g.c5(), g.pp()};
       } else if (b instanceof Ast.InceptionA g) {
-        values = new int[] {or(g.c1(), 1), or(g.r5(), 1), or(g.c5(), 1), or(g.r3(), 1), or(g.c3(), 1),
-            or(g.pp(), 1)};
+        values =
+            new int[] {
+              or(g.c1(), 1),
+              or(g.r5(), 1),
+              or(g.c5(), 1),
+              or(g.r3(), 1),
+              or(g.c3(), 1),
+              or(g.pp(), 1)
+            };
       } else {
         Ast.Residual r = (Ast.Residual) b;
         values = new int[] {r.filters(), or(r.stride(), 1), or(r.expansion(), 1)};
@@ -416,5 +429,6 @@ final class Oracle {
         }
       }
       return true;
-    }  }
+    }
+  }
 }

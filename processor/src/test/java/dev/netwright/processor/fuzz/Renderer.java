@@ -24,7 +24,10 @@ final class Renderer {
   /** A rendered file: its binary name ("fuzz.F3"), text, and what each line (from 1) holds. */
   record File(String name, String text, Map<Integer, Line> lines) {}
 
-  /** What one line holds: a place, the network it belongs to, and whether it is in the network itself. */
+  /**
+   * What one line holds: a place, the network it belongs to, and whether it is in the network
+   * itself.
+   */
   record Line(Loc loc, String network, boolean inNetwork) {}
 
   private Renderer() {}
@@ -41,7 +44,10 @@ final class Renderer {
         add(out, lines, "@Block", new Line(decl, net.name, false));
         add(out, lines, "interface " + b.name + " {", new Line(decl, net.name, false));
         for (Node n : b.nodes) {
-          add(out, lines, "  " + node(n, new Random(seed(net, b.name, n.name))),
+          add(
+              out,
+              lines,
+              "  " + node(n, new Random(seed(net, b.name, n.name))),
               new Line(new Loc(b.name, n.name), net.name, false));
         }
         add(out, lines, "}", new Line(decl, net.name, false));
@@ -50,7 +56,10 @@ final class Renderer {
       add(out, lines, network(net), new Line(decl, net.name, true));
       add(out, lines, "interface " + net.name + " {", new Line(decl, net.name, true));
       for (Node n : net.nodes) {
-        add(out, lines, "  " + node(n, new Random(seed(net, net.name, n.name))),
+        add(
+            out,
+            lines,
+            "  " + node(n, new Random(seed(net, net.name, n.name))),
             new Line(new Loc(net.name, n.name), net.name, true));
       }
       add(out, lines, "}", new Line(decl, net.name, true));
@@ -74,8 +83,14 @@ final class Renderer {
 
   static String network(Net net) {
     List<String> attrs = new ArrayList<>();
-    attrs.add("input = @Input(channels = " + net.channels + ", height = " + net.height + ", width = "
-        + net.width + ")");
+    attrs.add(
+        "input = @Input(channels = "
+            + net.channels
+            + ", height = "
+            + net.height
+            + ", width = "
+            + net.width
+            + ")");
     if (net.classes != null) {
       attrs.add("classes = " + net.classes);
     }
@@ -106,7 +121,10 @@ final class Renderer {
           break;
         default:
           s.append(n.modifier).append(' ');
-          body = type.equals("void") ? " {}" : type.equals("int") ? " { return 0; }" : " { return null; }";
+          body =
+              type.equals("void")
+                  ? " {}"
+                  : type.equals("int") ? " { return 0; }" : " { return null; }";
       }
     }
     s.append(type).append(' ').append(n.name).append('(');

@@ -14,25 +14,36 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Networks the processor accepts must also run: forward, loss and backward of the generated code. */
+/**
+ * Networks the processor accepts must also run: forward, loss and backward of the generated code.
+ */
 class RunGeneratedTest {
   private static Model load(Compilation c, String model) throws ReflectiveOperationException {
     ClassLoader loader = new Runner.MemoryClassLoader(c, RunGeneratedTest.class.getClassLoader());
-    return (Model) loader.loadClass(model).getConstructor(DataType.class, long.class)
-        .newInstance(DataType.DOUBLE, 1L);
+    return (Model)
+        loader
+            .loadClass(model)
+            .getConstructor(DataType.class, long.class)
+            .newInstance(DataType.DOUBLE, 1L);
   }
 
   /**
    * MEAN_SQUARED_ERROR is documented as "against targets of the output's shape", and the processor
-   * accepts it after a convolution (CLASSES = 0): the generated network must then train on a
-   * [N, C, H, W] target.
+   * accepts it after a convolution (CLASSES = 0): the generated network must then train on a [N, C,
+   * H, W] target.
    */
   @Test
   void meanSquaredErrorOnAFeatureMapRuns() throws Exception {
-    Compilation c = javac().withProcessors(new NetworkProcessor()).withOptions(Harness.OPTIONS).compile(
-        JavaFileObjects.forSourceString("fuzz.Denoiser", "package fuzz;\nimport dev.netwright.dsl.*;\n"
-            + "@Network(input = @Input(channels = 1, height = 6, width = 6), head = Head.MEAN_SQUARED_ERROR)\n"
-            + "interface Denoiser { @Conv(filters = 1, kernel = 3, pad = 1) Node conv1(); }\n"));
+    Compilation c =
+        javac()
+            .withProcessors(new NetworkProcessor())
+            .withOptions(Harness.OPTIONS)
+            .compile(
+                JavaFileObjects.forSourceString(
+                    "fuzz.Denoiser",
+                    "package fuzz;\nimport dev.netwright.dsl.*;\n"
+                        + "@Network(input = @Input(channels = 1, height = 6, width = 6), head = Head.MEAN_SQUARED_ERROR)\n"
+                        + "interface Denoiser { @Conv(filters = 1, kernel = 3, pad = 1) Node conv1(); }\n"));
     assertThat(c).succeededWithoutWarnings();
     Model m = load(c, "fuzz.DenoiserModel");
     INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 1, 6, 6);
@@ -40,8 +51,11 @@ class RunGeneratedTest {
     try {
       y = m.forward(x);
     } catch (IllegalArgumentException e) {
-      throw new AssertionError("the processor accepts a mean-squared-error head on the [1, 6, 6] output of a"
-          + " convolution, but the generated network throws on its first forward: " + e.getMessage(), e);
+      throw new AssertionError(
+          "the processor accepts a mean-squared-error head on the [1, 6, 6] output of a"
+              + " convolution, but the generated network throws on its first forward: "
+              + e.getMessage(),
+          e);
     }
     assertArrayEquals(new long[] {2, 1, 6, 6}, y.shape());
     double loss = m.loss(x);

@@ -35,7 +35,8 @@ final class Runner {
         String path = f.toUri().getPath();
         int at = path.indexOf("/CLASS_OUTPUT/");
         if (f.getKind() == JavaFileObject.Kind.CLASS && at >= 0) {
-          String name = path.substring(at + "/CLASS_OUTPUT/".length(), path.length() - ".class".length());
+          String name =
+              path.substring(at + "/CLASS_OUTPUT/".length(), path.length() - ".class".length());
           classes.put(name.replace('/', '.'), f);
         }
       }
@@ -57,12 +58,15 @@ final class Runner {
   }
 
   Model load(Case k, Compilation c, DataType dtype) throws ReflectiveOperationException {
-    ClassLoader loader = loaders.computeIfAbsent(c, x -> new MemoryClassLoader(x, Runner.class.getClassLoader()));
+    ClassLoader loader =
+        loaders.computeIfAbsent(c, x -> new MemoryClassLoader(x, Runner.class.getClassLoader()));
     Class<?> type = loader.loadClass(Renderer.PACKAGE + "." + k.net().name + "Model");
     return (Model) type.getConstructor(DataType.class, long.class).newInstance(dtype, k.seed());
   }
 
-  /** Null when forward gives [2, the oracle's output shape] of finite numbers, else what is wrong. */
+  /**
+   * Null when forward gives [2, the oracle's output shape] of finite numbers, else what is wrong.
+   */
   String forward(Case k, Compilation c) throws ReflectiveOperationException {
     Model m = load(k, c, DataType.FLOAT);
     Ast.Net net = k.net();
@@ -73,7 +77,11 @@ final class Runner {
       m.setTraining(training);
       INDArray y = m.forward(x);
       if (!Arrays.equals(y.shape(), expected)) {
-        return "forward (training " + training + ") gives " + Arrays.toString(y.shape()) + ", expected "
+        return "forward (training "
+            + training
+            + ") gives "
+            + Arrays.toString(y.shape())
+            + ", expected "
             + Arrays.toString(expected);
       }
       for (double d : y.dup().data().asDouble()) {
@@ -97,7 +105,8 @@ final class Runner {
     Model m = load(k, c, DataType.DOUBLE);
     Ast.Net net = k.net();
     Nd4j.getRandom().setSeed(k.seed());
-    INDArray x = Nd4j.rand(DataType.DOUBLE, 2, net.channels, net.height, net.width).subi(0.5).muli(4);
+    INDArray x =
+        Nd4j.rand(DataType.DOUBLE, 2, net.channels, net.height, net.width).subi(0.5).muli(4);
     long[] out = batchShape(k.verdict().output);
     INDArray target = target(m, out, k.seed());
     boolean own = m.head() == dev.netwright.runtime.model.HeadType.NONE;
@@ -133,14 +142,16 @@ final class Runner {
           error = Math.min(error, relative(exact, numeric));
           double right = (plus - base) / eps;
           double left = (base - minus) / eps;
-          double outside = Math.max(0, Math.max(Math.min(left, right) - exact, exact - Math.max(left, right)));
+          double outside =
+              Math.max(0, Math.max(Math.min(left, right) - exact, exact - Math.max(left, right)));
           error = Math.min(error, outside / Math.max(1e-4, Math.abs(exact) + Math.abs(numeric)));
           if (error < 1e-4) {
             break;
           }
         }
         if (error >= 1e-4) {
-          return String.format("%s[%d]: backward gives %.10g, central differences %.10g (relative error %.2g)",
+          return String.format(
+              "%s[%d]: backward gives %.10g, central differences %.10g (relative error %.2g)",
               p.name(), i, exact, numeric, error);
         }
       }
@@ -157,26 +168,29 @@ final class Runner {
   private static INDArray target(Model m, long[] out, long seed) {
     SplittableRandom r = new SplittableRandom(seed ^ 0x5DEECE66DL);
     switch (m.head()) {
-      case SOFTMAX_CROSS_ENTROPY: {
-        INDArray y = Nd4j.zeros(DataType.DOUBLE, 2, m.classes());
-        for (int i = 0; i < 2; i++) {
-          y.putScalar(i, r.nextInt(m.classes()), 1.0);
+      case SOFTMAX_CROSS_ENTROPY:
+        {
+          INDArray y = Nd4j.zeros(DataType.DOUBLE, 2, m.classes());
+          for (int i = 0; i < 2; i++) {
+            y.putScalar(i, r.nextInt(m.classes()), 1.0);
+          }
+          return y;
         }
-        return y;
-      }
-      case SIGMOID_BINARY_CROSS_ENTROPY: {
-        INDArray y = Nd4j.zeros(DataType.DOUBLE, 2, 1);
-        y.putScalar(0, 0, 1.0);
-        return y;
-      }
-      default: {
-        INDArray y = Nd4j.create(DataType.DOUBLE, out);
-        INDArray flat = y.reshape(y.length());
-        for (long i = 0; i < y.length(); i++) {
-          flat.putScalar(i, r.nextDouble() * 2 - 1);
+      case SIGMOID_BINARY_CROSS_ENTROPY:
+        {
+          INDArray y = Nd4j.zeros(DataType.DOUBLE, 2, 1);
+          y.putScalar(0, 0, 1.0);
+          return y;
         }
-        return y;
-      }
+      default:
+        {
+          INDArray y = Nd4j.create(DataType.DOUBLE, out);
+          INDArray flat = y.reshape(y.length());
+          for (long i = 0; i < y.length(); i++) {
+            flat.putScalar(i, r.nextDouble() * 2 - 1);
+          }
+          return y;
+        }
     }
   }
 

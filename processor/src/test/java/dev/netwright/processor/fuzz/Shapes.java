@@ -65,7 +65,9 @@ final class Shapes {
     }
   }
 
-  /** The output of one layer on {@code in}, or a failure at {@code at}; used by the generator too. */
+  /**
+   * The output of one layer on {@code in}, or a failure at {@code at}; used by the generator too.
+   */
   static Shape layer(Layer layer, Shape in, Loc at, String node) throws Fail {
     return layer.shape(in, at, node);
   }
@@ -90,8 +92,9 @@ final class Shapes {
   }
 
   /** {out} of one axis: TensorFlow's SAME, or PyTorch's explicit padding with EXACT or FLOOR. */
-  static long[] axis(long n, int k, int s, String padding, Integer pad, boolean floor, Loc at,
-      String name) throws Fail {
+  static long[] axis(
+      long n, int k, int s, String padding, Integer pad, boolean floor, Loc at, String name)
+      throws Fail {
     if ("SAME".equals(padding) && pad == null) {
       return new long[] {(n + s - 1) / s};
     }
@@ -137,12 +140,15 @@ final class Shapes {
     return kind == Kind.CONCAT ? fits(Shape.map(channels, first.h(), first.w())) : first;
   }
 
-
   /** The output of a built-in block on {@code in}. */
   static Shape block(Builtin block, Shape in, Loc at) throws Fail {
     if (in.flat()) {
-      throw Fail.of(block instanceof Ast.Residual ? Set.of("needs-spatial", "residual-shape")
-          : Set.of("needs-spatial"), at, "block on the flat " + in);
+      throw Fail.of(
+          block instanceof Ast.Residual
+              ? Set.of("needs-spatial", "residual-shape")
+              : Set.of("needs-spatial"),
+          at,
+          "block on the flat " + in);
     }
     if (block instanceof Ast.Vgg g) {
       if (in.h() < 2 || in.w() < 2) {
@@ -157,19 +163,23 @@ final class Shapes {
       return fits(Shape.map((long) g.c1() + g.c3() + g.c5() + g.pp(), in.h(), in.w()));
     }
     if (block instanceof Ast.InceptionA g) {
-      return fits(Shape.map((long) or(g.c1(), 16) + or(g.c5(), 24) + or(g.c3(), 24) + or(g.pp(), 24),
-          in.h(), in.w()));
+      return fits(
+          Shape.map(
+              (long) or(g.c1(), 16) + or(g.c5(), 24) + or(g.c3(), 24) + or(g.pp(), 24),
+              in.h(),
+              in.w()));
     }
     Ast.Residual r = (Ast.Residual) block;
-    long out = "BOTTLENECK".equals(r.variant()) ? (long) r.filters() * or(r.expansion(), 4) : r.filters();
+    long out =
+        "BOTTLENECK".equals(r.variant()) ? (long) r.filters() * or(r.expansion(), 4) : r.filters();
     int stride = or(r.stride(), 1);
     boolean differs = in.c() != out || stride != 1;
     if ("NEVER".equals(r.projection()) && differs) {
-      throw Fail.of("residual-shape", at, "residual NEVER from " + in + " to " + out + " stride " + stride);
+      throw Fail.of(
+          "residual-shape", at, "residual NEVER from " + in + " to " + out + " stride " + stride);
     }
     return fits(Shape.map(out, (in.h() - 1) / stride + 1, (in.w() - 1) / stride + 1));
   }
-
 
   private static int or(Integer v, int otherwise) {
     return v == null ? otherwise : v;

@@ -29,20 +29,21 @@ import org.junit.jupiter.api.Test;
 /**
  * The processor and the DSL name the same things: every annotation of {@code dev.netwright.dsl} is
  * one the processor parses, and every attribute the processor reads is declared by its annotation
- * with the type the processor expects (a renamed attribute fails here, not silently at compile
- * time of a user's network).
+ * with the type the processor expects (a renamed attribute fails here, not silently at compile time
+ * of a user's network).
  */
 class DslContractTest {
   /** The annotations that are not a layer or a block: what declares a network or a block. */
-  private static final Set<Class<? extends Annotation>> DECLARATIONS = Set.of(Network.class, Input.class,
-      Block.class);
+  private static final Set<Class<? extends Annotation>> DECLARATIONS =
+      Set.of(Network.class, Input.class, Block.class);
 
   @Test
   void everyDslAnnotationIsParsedAsALayerOrABlock() throws Exception {
     Set<String> unparsed = new TreeSet<>();
     for (Class<? extends Annotation> annotation : dslAnnotations()) {
       String name = annotation.getCanonicalName();
-      if (!DECLARATIONS.contains(annotation) && !Layers.annotations().contains(name)
+      if (!DECLARATIONS.contains(annotation)
+          && !Layers.annotations().contains(name)
           && !BlockParser.annotations().contains(name)) {
         unparsed.add(name);
       }
@@ -60,15 +61,18 @@ class DslContractTest {
         assertNotNull(BlockParser.parse(new Defaults(annotation), name), name);
       }
     }
-    assertTrue(NetworkParser.NETWORK.endsWith(".Network")); // its attributes are checked as it loads
+    assertTrue(
+        NetworkParser.NETWORK.endsWith(".Network")); // its attributes are checked as it loads
   }
 
   @Test
   void anAttributeTheDslDoesNotDeclareFailsAtOnce() {
     IllegalStateException renamed =
-        assertThrows(IllegalStateException.class, () -> Attribute.of(Conv.class, "filter", int.class));
+        assertThrows(
+            IllegalStateException.class, () -> Attribute.of(Conv.class, "filter", int.class));
     assertTrue(renamed.getMessage().contains("'filter' of @Conv"), renamed.getMessage());
-    assertThrows(IllegalStateException.class, () -> Attribute.of(Conv.class, "filters", double.class));
+    assertThrows(
+        IllegalStateException.class, () -> Attribute.of(Conv.class, "filters", double.class));
   }
 
   /** Every annotation type in the DSL's package, read from its class directory or jar. */
@@ -105,7 +109,10 @@ class DslContractTest {
     private static final Location HERE = new Location() {};
 
     private void check(Attribute<?> attribute) {
-      assertEquals(annotation, attribute.annotation(), attribute + " read from @" + annotation.getSimpleName());
+      assertEquals(
+          annotation,
+          attribute.annotation(),
+          attribute + " read from @" + annotation.getSimpleName());
     }
 
     @Override

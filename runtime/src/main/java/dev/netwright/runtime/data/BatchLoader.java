@@ -18,11 +18,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code reset()} starts an epoch, {@code next()} returns the next batch, {@code close()} frees.
  *
  * <p>Epoch k visits every example once, in an order that depends only on the seed and k when
- * shuffling (a Fisher–Yates shuffle driven by the k-th {@code split()} of
- * {@code new SplittableRandom(seed)}) and in data set order otherwise. The last batch keeps the
- * remainder (PyTorch's {@code drop_last=False}). Arrays are allocated once per distinct batch
- * size, at most two, and refilled in place with one bulk copy each: a {@link Batch} is valid only
- * until the next call. Not thread-safe.
+ * shuffling (a Fisher–Yates shuffle driven by the k-th {@code split()} of {@code new
+ * SplittableRandom(seed)}) and in data set order otherwise. The last batch keeps the remainder
+ * (PyTorch's {@code drop_last=False}). Arrays are allocated once per distinct batch size, at most
+ * two, and refilled in place with one bulk copy each: a {@link Batch} is valid only until the next
+ * call. Not thread-safe.
  */
 public final class BatchLoader implements AutoCloseable {
   private final Dataset data;
@@ -50,12 +50,12 @@ public final class BatchLoader implements AutoCloseable {
    */
   public BatchLoader(Dataset data, int batchSize, boolean shuffle, long seed, DataType dtype) {
     if (batchSize <= 0) {
-      throw new IllegalArgumentException("batchSize = " + batchSize + "; expected at least 1, "
-          + "e.g. 64");
+      throw new IllegalArgumentException(
+          "batchSize = " + batchSize + "; expected at least 1, " + "e.g. 64");
     }
     if (dtype != DataType.FLOAT && dtype != DataType.DOUBLE) {
-      throw new IllegalArgumentException("dtype = " + dtype + "; expected FLOAT (training) or "
-          + "DOUBLE (gradient checks)");
+      throw new IllegalArgumentException(
+          "dtype = " + dtype + "; expected FLOAT (training) or " + "DOUBLE (gradient checks)");
     }
     this.data = data;
     this.batchSize = batchSize;
@@ -89,7 +89,8 @@ public final class BatchLoader implements AutoCloseable {
    */
   public static int[] order(int size, long seed, int epoch) {
     if (size < 0 || epoch < 0) {
-      throw new IllegalArgumentException("order(" + size + ", seed, " + epoch + "): size and epoch count from 0");
+      throw new IllegalArgumentException(
+          "order(" + size + ", seed, " + epoch + "): size and epoch count from 0");
     }
     SplittableRandom epochs = new SplittableRandom(seed);
     for (int e = 0; e < epoch; e++) {
@@ -152,9 +153,15 @@ public final class BatchLoader implements AutoCloseable {
   public Batch next() {
     checkOpen();
     if (cursor >= order.length) {
-      throw new NoSuchElementException("epoch " + epoch + " is over: all " + n(order.length)
-          + " examples were served in " + batchesPerEpoch() + " batches; call reset() to start "
-          + "the next epoch (check hasNext() before next())");
+      throw new NoSuchElementException(
+          "epoch "
+              + epoch
+              + " is over: all "
+              + n(order.length)
+              + " examples were served in "
+              + batchesPerEpoch()
+              + " batches; call reset() to start "
+              + "the next epoch (check hasNext() before next())");
     }
     int b = Math.min(batchSize, order.length - cursor);
     Slot slot = slot(b);
@@ -239,8 +246,9 @@ public final class BatchLoader implements AutoCloseable {
 
     Slot(int b) {
       // Detached: a loader outlives any workspace open around its first next().
-      INDArray x = Nd4j.createUninitializedDetached(dtype, 'c',
-          b, data.channels(), data.height(), data.width());
+      INDArray x =
+          Nd4j.createUninitializedDetached(
+              dtype, 'c', b, data.channels(), data.height(), data.width());
       INDArray y = Nd4j.createUninitializedDetached(dtype, 'c', b, data.classes());
       batch = new Batch(x, y);
       features = pointer(x);
@@ -252,10 +260,17 @@ public final class BatchLoader implements AutoCloseable {
       Pointer p = buffer.pointer();
       boolean ok = dtype == DataType.FLOAT ? p instanceof FloatPointer : p instanceof DoublePointer;
       if (!ok || array.offset() != 0 || p.position() != 0 || buffer.length() != array.length()) {
-        throw new IllegalStateException("BatchLoader: the ND4J backend " + Nd4j.getBackend()
-            .getClass().getSimpleName() + " gave a " + dtype + " buffer behind a "
-            + p.getClass().getSimpleName() + " at offset " + array.offset() + "; expected a plain "
-            + "host buffer as with nd4j-native (CPU)");
+        throw new IllegalStateException(
+            "BatchLoader: the ND4J backend "
+                + Nd4j.getBackend().getClass().getSimpleName()
+                + " gave a "
+                + dtype
+                + " buffer behind a "
+                + p.getClass().getSimpleName()
+                + " at offset "
+                + array.offset()
+                + "; expected a plain "
+                + "host buffer as with nd4j-native (CPU)");
       }
       return p;
     }

@@ -10,7 +10,9 @@ public final class DataFileException extends IOException {
   private final transient Path file;
   private final String problem;
 
-  /** Message {@code file + ": " + problem}; the problem says what was found, expected, and a fix. */
+  /**
+   * Message {@code file + ": " + problem}; the problem says what was found, expected, and a fix.
+   */
   DataFileException(Path file, String problem) {
     super(file + ": " + problem);
     this.file = file;

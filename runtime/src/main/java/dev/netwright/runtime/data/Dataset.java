@@ -26,8 +26,8 @@ public final class Dataset {
   /**
    * Loads an IDX image file and its IDX label file (each gzip or plain), normalising the pixels.
    *
-   * @throws IdxFormatException if a file is malformed, the counts differ or a label is not in
-   *     [0, classes)
+   * @throws IdxFormatException if a file is malformed, the counts differ or a label is not in [0,
+   *     classes)
    */
   public static Dataset idx(Path imagesFile, Path labelsFile, int classes, Normalization norm)
       throws IOException {
@@ -35,17 +35,34 @@ public final class Dataset {
     IdxImages images = Idx.readImages(imagesFile);
     IdxLabels idxLabels = Idx.readLabels(labelsFile);
     if (images.count() != idxLabels.count()) {
-      throw new IdxFormatException(imagesFile + " holds " + n(images.count()) + " images but "
-          + labelsFile + " holds " + n(idxLabels.count()) + " labels; expected one label per "
-          + "image: are both files from the same split (train or t10k) and the same data set?");
+      throw new IdxFormatException(
+          imagesFile
+              + " holds "
+              + n(images.count())
+              + " images but "
+              + labelsFile
+              + " holds "
+              + n(idxLabels.count())
+              + " labels; expected one label per "
+              + "image: are both files from the same split (train or t10k) and the same data set?");
     }
     int[] labels = new int[idxLabels.count()];
     for (int i = 0; i < labels.length; i++) {
       labels[i] = idxLabels.label(i);
       if (labels[i] >= classes) {
-        throw new IdxFormatException(labelsFile + ": label " + labels[i] + " at index " + n(i)
-            + " is outside [0, " + classes + "); expected class indices 0 to " + (classes - 1)
-            + ": is classes = " + classes + " right for this data set?");
+        throw new IdxFormatException(
+            labelsFile
+                + ": label "
+                + labels[i]
+                + " at index "
+                + n(i)
+                + " is outside [0, "
+                + classes
+                + "); expected class indices 0 to "
+                + (classes - 1)
+                + ": is classes = "
+                + classes
+                + " right for this data set?");
       }
     }
     byte[] bytes = images.bytes();
@@ -61,23 +78,47 @@ public final class Dataset {
    * Wraps pixels already normalised, [size, channels, height, width] in c-order, and their labels.
    * The arrays are shared, not copied.
    */
-  public static Dataset of(int channels, int height, int width, int classes, float[] pixels,
-      int[] labels) {
+  public static Dataset of(
+      int channels, int height, int width, int classes, float[] pixels, int[] labels) {
     checkClasses(classes);
     if (channels <= 0 || height <= 0 || width <= 0) {
-      throw new IllegalArgumentException("Dataset.of: image shape " + channels + "×" + height + "×"
-          + width + " (channels×height×width); expected positive sizes");
+      throw new IllegalArgumentException(
+          "Dataset.of: image shape "
+              + channels
+              + "×"
+              + height
+              + "×"
+              + width
+              + " (channels×height×width); expected positive sizes");
     }
     long expected = (long) labels.length * channels * height * width;
     if (pixels.length != expected) {
-      throw new IllegalArgumentException("Dataset.of: " + n(labels.length) + " labels of "
-          + channels + "×" + height + "×" + width + " images need " + n(expected)
-          + " pixels, but pixels holds " + n(pixels.length) + "; expected one image per label");
+      throw new IllegalArgumentException(
+          "Dataset.of: "
+              + n(labels.length)
+              + " labels of "
+              + channels
+              + "×"
+              + height
+              + "×"
+              + width
+              + " images need "
+              + n(expected)
+              + " pixels, but pixels holds "
+              + n(pixels.length)
+              + "; expected one image per label");
     }
     for (int i = 0; i < labels.length; i++) {
       if (labels[i] < 0 || labels[i] >= classes) {
-        throw new IllegalArgumentException("Dataset.of: label " + labels[i] + " at index " + n(i)
-            + " is outside [0, " + classes + "); expected class indices 0 to " + (classes - 1));
+        throw new IllegalArgumentException(
+            "Dataset.of: label "
+                + labels[i]
+                + " at index "
+                + n(i)
+                + " is outside [0, "
+                + classes
+                + "); expected class indices 0 to "
+                + (classes - 1));
       }
     }
     return new Dataset(channels, height, width, classes, pixels, labels);
@@ -85,8 +126,11 @@ public final class Dataset {
 
   private static void checkClasses(int classes) {
     if (classes <= 0) {
-      throw new IllegalArgumentException("classes = " + classes + "; expected a positive number "
-          + "of classes, e.g. 10 for MNIST and Fashion-MNIST");
+      throw new IllegalArgumentException(
+          "classes = "
+              + classes
+              + "; expected a positive number "
+              + "of classes, e.g. 10 for MNIST and Fashion-MNIST");
     }
   }
 
@@ -96,11 +140,17 @@ public final class Dataset {
    */
   public Dataset head(int count) {
     if (count <= 0) {
-      throw new IllegalArgumentException("head(" + count + "): expected a positive number of examples");
+      throw new IllegalArgumentException(
+          "head(" + count + "): expected a positive number of examples");
     }
     int n = Math.min(count, size());
     int image = channels * height * width;
-    return new Dataset(channels, height, width, classes, java.util.Arrays.copyOf(pixels, n * image),
+    return new Dataset(
+        channels,
+        height,
+        width,
+        classes,
+        java.util.Arrays.copyOf(pixels, n * image),
         java.util.Arrays.copyOf(labels, n));
   }
 
@@ -150,7 +200,9 @@ public final class Dataset {
     System.arraycopy(pixels, i * n, dst, offset, n);
   }
 
-  /** Copies image {@code i}, c-order, widened to double, into {@code dst} from {@code offset} on. */
+  /**
+   * Copies image {@code i}, c-order, widened to double, into {@code dst} from {@code offset} on.
+   */
   public void copyImage(int i, double[] dst, int offset) {
     int n = imageSize();
     int from = i * n;
@@ -170,7 +222,16 @@ public final class Dataset {
 
   @Override
   public String toString() {
-    return "Dataset[" + n(size()) + " images of " + channels + "×" + height + "×" + width + ", "
-        + classes + " classes]";
+    return "Dataset["
+        + n(size())
+        + " images of "
+        + channels
+        + "×"
+        + height
+        + "×"
+        + width
+        + ", "
+        + classes
+        + " classes]";
   }
 }

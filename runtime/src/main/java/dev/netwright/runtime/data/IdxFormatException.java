@@ -11,7 +11,9 @@ public final class IdxFormatException extends IOException {
     super(message);
   }
 
-  /** Creates the exception with a message as above and the low-level cause (e.g. a ZipException). */
+  /**
+   * Creates the exception with a message as above and the low-level cause (e.g. a ZipException).
+   */
   public IdxFormatException(String message, Throwable cause) {
     super(message, cause);
   }

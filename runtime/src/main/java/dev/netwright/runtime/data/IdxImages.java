@@ -1,6 +1,8 @@
 package dev.netwright.runtime.data;
 
-/** The contents of an IDX image file: {@code count} images of {@code rows × cols} unsigned bytes. */
+/**
+ * The contents of an IDX image file: {@code count} images of {@code rows × cols} unsigned bytes.
+ */
 public final class IdxImages {
   private final int count;
   private final int rows;
@@ -34,7 +36,10 @@ public final class IdxImages {
     return bytes[(image * rows + row) * cols + col] & 0xff;
   }
 
-  /** The raw pixels, image after image, row-major, as signed bytes; shared, not copied: do not modify. */
+  /**
+   * The raw pixels, image after image, row-major, as signed bytes; shared, not copied: do not
+   * modify.
+   */
   public byte[] bytes() {
     return bytes;
   }

@@ -33,10 +33,10 @@ import org.slf4j.LoggerFactory;
  * would otherwise fill the missing part with grey and say nothing.
  *
  * <p>Resizing is bilinear as in PIL's {@code Image.resize(size, BILINEAR)}: a triangle filter over
- * pixel centres whose support widens by the shrink factor, so shrinking averages every source
- * pixel rather than sampling four (no aliasing), and enlarging is plain bilinear interpolation
- * (PyTorch's {@code align_corners=False}). It runs on floats after scaling to [0, 1], so unlike
- * PIL nothing is rounded to bytes between the horizontal and vertical passes. Java2D is not used.
+ * pixel centres whose support widens by the shrink factor, so shrinking averages every source pixel
+ * rather than sampling four (no aliasing), and enlarging is plain bilinear interpolation (PyTorch's
+ * {@code align_corners=False}). It runs on floats after scaling to [0, 1], so unlike PIL nothing is
+ * rounded to bytes between the horizontal and vertical passes. Java2D is not used.
  */
 public final class Images {
   /** The formats read, as ImageIO names them; a file is recognised by its content, not its name. */
@@ -75,20 +75,27 @@ public final class Images {
       throw empty(source);
     }
     try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-      return resized(decode(source, in, () -> Arrays.copyOf(bytes, Math.min(16, bytes.length))), height, width);
+      return resized(
+          decode(source, in, () -> Arrays.copyOf(bytes, Math.min(16, bytes.length))),
+          height,
+          width);
     }
   }
 
   private static void checkSize(int height, int width) {
     if (height <= 0 || width <= 0) {
-      throw new IllegalArgumentException("image size " + height + "×" + width
-          + " (height×width); expected positive sizes, e.g. 128×128");
+      throw new IllegalArgumentException(
+          "image size "
+              + height
+              + "×"
+              + width
+              + " (height×width); expected positive sizes, e.g. 128×128");
     }
   }
 
   private static DataFileException empty(Path file) {
-    return new DataFileException(file, "empty file (0 bytes); " + EXPECTED + ": the download or "
-        + "copy probably failed");
+    return new DataFileException(
+        file, "empty file (0 bytes); " + EXPECTED + ": the download or " + "copy probably failed");
   }
 
   private static float[] resized(BufferedImage image, int height, int width) {
@@ -102,7 +109,8 @@ public final class Images {
     byte[] read() throws IOException;
   }
 
-  private static BufferedImage decode(Path file, ImageInputStream in, Head head) throws IOException {
+  private static BufferedImage decode(Path file, ImageInputStream in, Head head)
+      throws IOException {
     ImageReader reader = reader(file, in, head);
     String format = reader.getFormatName().toUpperCase(Locale.ROOT);
     List<String> warnings = new ArrayList<>();
@@ -113,16 +121,27 @@ public final class Images {
       image = reader.read(0);
     } catch (IOException | RuntimeException e) {
       // Damaged files make some decoders throw unchecked exceptions; all mean the same here.
-      throw new DataFileException(file, "cannot decode this " + format + " image (" + describe(e)
-          + "); the file is truncated or damaged: replace it (copy or download it again)", e);
+      throw new DataFileException(
+          file,
+          "cannot decode this "
+              + format
+              + " image ("
+              + describe(e)
+              + "); the file is truncated or damaged: replace it (copy or download it again)",
+          e);
     } finally {
       reader.dispose();
     }
     for (String warning : warnings) {
       String w = warning.toLowerCase(Locale.ROOT);
       if (w.contains("truncated") || w.contains("premature end")) {
-        throw new DataFileException(file, "truncated " + format + " image: the decoder reports \""
-            + warning + "\"; replace the file (copy or download it again)");
+        throw new DataFileException(
+            file,
+            "truncated "
+                + format
+                + " image: the decoder reports \""
+                + warning
+                + "\"; replace the file (copy or download it again)");
       }
     }
     if (!warnings.isEmpty()) {
@@ -148,11 +167,15 @@ public final class Images {
       other = reader.getFormatName().toUpperCase(Locale.ROOT);
     }
     if (other != null) {
-      throw new DataFileException(file, "a " + other + " image; " + EXPECTED + ": convert it, e.g. "
-          + "to PNG");
+      throw new DataFileException(
+          file, "a " + other + " image; " + EXPECTED + ": convert it, e.g. " + "to PNG");
     }
-    throw new DataFileException(file, "not an image: no PNG, JPEG, GIF or BMP signature; the file "
-        + "starts with " + start(head.read()) + ": remove it from the folder");
+    throw new DataFileException(
+        file,
+        "not an image: no PNG, JPEG, GIF or BMP signature; the file "
+            + "starts with "
+            + start(head.read())
+            + ": remove it from the folder");
   }
 
   /** The first bytes, as text when they are printable, else in hex: enough to tell what it is. */

@@ -14,10 +14,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * each take a contiguous block of the examples and run side by side on {@link Lanes}.
  *
  * <p>A split batch computes what the whole batch would: the head sees all outputs at once (so a
- * mean loss divides by the whole batch), each part back-propagates its rows of the output
- * gradient, and the parameter gradients of parts 1.. are added into part 0's, which are the
- * model's. Only the order of the final sums differs. Networks whose examples interact in training
- * (batch statistics, dropout masks drawn over the whole batch) are not split in training.
+ * mean loss divides by the whole batch), each part back-propagates its rows of the output gradient,
+ * and the parameter gradients of parts 1.. are added into part 0's, which are the model's. Only the
+ * order of the final sums differs. Networks whose examples interact in training (batch statistics,
+ * dropout masks drawn over the whole batch) are not split in training.
  *
  * <p>Made and driven by the model base ({@code GeneratedModel}); not for user code.
  *
@@ -25,7 +25,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public final class BatchPlan<P extends Part> {
   private final int n;
-  // P's; an array of Part because a generic array cannot be made (part(i) casts, which costs nothing).
+  // P's; an array of Part because a generic array cannot be made (part(i) casts, which costs
+  // nothing).
   private final Part[] parts;
   // The whole batch's input, output and head; part 0's own arrays when there is one part.
   private final INDArray input;
@@ -36,6 +37,7 @@ public final class BatchPlan<P extends Part> {
 
   /** Unsplit and small: its calls run on one native thread each, its branches side by side. */
   private final boolean narrow;
+
   private final Consumer<P> forward;
   private final Consumer<P> backward;
   private final Runnable[] forwardTasks;
@@ -43,13 +45,15 @@ public final class BatchPlan<P extends Part> {
   private final Address from = new Address();
   private Pointer inputMemory;
   private Runnable[] backwardTasks;
-  // Parts 1.. zero their own parameter gradients (shadowBytes each) before backward; sums add them in after.
+  // Parts 1.. zero their own parameter gradients (shadowBytes each) before backward; sums add them
+  // in after.
   private long shadowBytes;
   private Accumulate[] sums;
 
   /**
    * One batch, no split; {@code narrow}: its calls do so little work that they run on one native
-   * thread, and its branches ({@link Branches}) side by side on as many lanes as the thread asks for.
+   * thread, and its branches ({@link Branches}) side by side on as many lanes as the thread asks
+   * for.
    */
   public BatchPlan(P batch, boolean narrow, Consumer<P> forward, Consumer<P> backward) {
     this.n = batch.n;
@@ -64,10 +68,15 @@ public final class BatchPlan<P extends Part> {
   }
 
   /**
-   * Parts of sizes summing to {@code input.size(0)}, in order; {@code output} and {@code head}
-   * are the whole batch's, allocated by the caller.
+   * Parts of sizes summing to {@code input.size(0)}, in order; {@code output} and {@code head} are
+   * the whole batch's, allocated by the caller.
    */
-  public BatchPlan(P[] parts, INDArray input, INDArray output, Loss head, Consumer<P> forward,
+  public BatchPlan(
+      P[] parts,
+      INDArray input,
+      INDArray output,
+      Loss head,
+      Consumer<P> forward,
       Consumer<P> backward) {
     this.n = (int) input.size(0);
     this.narrow = false;
@@ -83,11 +92,12 @@ public final class BatchPlan<P extends Part> {
       P part = parts[i];
       Copy in = new Copy(part.input, rows(input, row, part.n));
       Copy out = new Copy(rows(output, row, part.n), part.output);
-      forwardTasks[i] = () -> {
-        in.run();
-        forward.accept(part);
-        out.run();
-      };
+      forwardTasks[i] =
+          () -> {
+            in.run();
+            forward.accept(part);
+            out.run();
+          };
       row += part.n;
     }
   }
@@ -134,12 +144,14 @@ public final class BatchPlan<P extends Part> {
   }
 
   /**
-   * input = given (same shape, checked by the caller): one memmove when given is an array of its own
-   * in c order and of input's type (INDArray.assign costs about 380 bytes of garbage per call),
+   * input = given (same shape, checked by the caller): one memmove when given is an array of its
+   * own in c order and of input's type (INDArray.assign costs about 380 bytes of garbage per call),
    * else assign, which converts types and walks any layout.
    */
   public void copyIn(INDArray given) {
-    if (given.isView() || given.ordering() != 'c' || given.dataType() != input.dataType()
+    if (given.isView()
+        || given.ordering() != 'c'
+        || given.dataType() != input.dataType()
         || given.data().length() != given.length()) {
       input.assign(given);
       return;
@@ -149,7 +161,10 @@ public final class BatchPlan<P extends Part> {
     }
     long width = input.dataType().width();
     // memmove, not memcpy: nothing is assumed about where the caller's array lives.
-    Pointer.memmove(inputMemory, from.at(given.data().address() + given.offset() * width), input.length() * width);
+    Pointer.memmove(
+        inputMemory,
+        from.at(given.data().address() + given.offset() * width),
+        input.length() * width);
   }
 
   /** A pointer whose address is set, not owned: where copyIn reads from. */
@@ -187,11 +202,11 @@ public final class BatchPlan<P extends Part> {
   /**
    * Arms backward: every part allocates its gradient buffers (parts 1.. write their parameter
    * gradients into {@code shadowGradients[i]}, flat, laid out as {@code modelGradients}, where the
-   * caller has pointed them), and the whole batch gets an output gradient
-   * ({@code wholeOutputGradient}, only when split; null arguments when not).
+   * caller has pointed them), and the whole batch gets an output gradient ({@code
+   * wholeOutputGradient}, only when split; null arguments when not).
    */
-  public void enableBackward(INDArray wholeOutputGradient, INDArray modelGradients,
-      INDArray[] shadowGradients) {
+  public void enableBackward(
+      INDArray wholeOutputGradient, INDArray modelGradients, INDArray[] shadowGradients) {
     for (Part part : parts) {
       part.enableBackward();
     }
@@ -212,19 +227,23 @@ public final class BatchPlan<P extends Part> {
       if (i > 0) {
         sums[i] = new Accumulate(modelGradients, shadowGradients[i]);
       }
-      backwardTasks[i] = () -> {
-        if (shadow != null) {
-          Pointer.memset(shadow, 0, shadowBytes);
-        }
-        in.run();
-        backward.accept(part);
-      };
+      backwardTasks[i] =
+          () -> {
+            if (shadow != null) {
+              Pointer.memset(shadow, 0, shadowBytes);
+            }
+            in.run();
+            backward.accept(part);
+          };
       row += part.n;
     }
     backwardReady = true;
   }
 
-  /** Back-propagates {@link #outputGradient()} through every part and sums their parameter gradients. */
+  /**
+   * Back-propagates {@link #outputGradient()} through every part and sums their parameter
+   * gradients.
+   */
   public void backward() {
     if (backwardTasks == null) {
       width();

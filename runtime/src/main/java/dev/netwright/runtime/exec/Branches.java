@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The branches of one block's forward pass (an Inception module's four towers, a residual
- * module's main path and projection): independent runs of calls that read the same input and
- * write only their own arrays, run one after another or side by side.
+ * The branches of one block's forward pass (an Inception module's four towers, a residual module's
+ * main path and projection): independent runs of calls that read the same input and write only
+ * their own arrays, run one after another or side by side.
  *
  * <p>Side by side only for a small unsplit batch (one image, say): there every native call costs
  * tens of microseconds whatever its size, two OpenMP threads inside a call buy little, and two
@@ -20,8 +20,8 @@ import java.util.List;
 public final class Branches {
   /**
    * What one native call costs beyond its arithmetic, in multiply-adds (about 20 µs per oneDNN
-   * convolution call on one thread, which does about 25 multiply-adds a nanosecond): the cost
-   * model that balances branches across lanes.
+   * convolution call on one thread, which does about 25 multiply-adds a nanosecond): the cost model
+   * that balances branches across lanes.
    */
   static final long CALL_COST = 500_000;
 
@@ -32,10 +32,18 @@ public final class Branches {
   private final Runnable[][] grouped;
 
   Branches(Part batch, long[] calls, long[] multiplyAdds, Runnable[] branches) {
-    if (calls.length != branches.length || multiplyAdds.length != branches.length || branches.length < 2) {
-      throw new IllegalArgumentException("branches: " + branches.length + " branches with "
-          + calls.length + " call counts and " + multiplyAdds.length + " multiply-add counts;"
-          + " expected at least 2 and one count of each per branch");
+    if (calls.length != branches.length
+        || multiplyAdds.length != branches.length
+        || branches.length < 2) {
+      throw new IllegalArgumentException(
+          "branches: "
+              + branches.length
+              + " branches with "
+              + calls.length
+              + " call counts and "
+              + multiplyAdds.length
+              + " multiply-add counts;"
+              + " expected at least 2 and one count of each per branch");
     }
     this.batch = batch;
     this.branches = branches.clone();
@@ -72,7 +80,9 @@ public final class Branches {
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    java.util.Arrays.sort(order, (a, b) -> cost[a] != cost[b] ? Long.compare(cost[b], cost[a]) : Integer.compare(a, b));
+    java.util.Arrays.sort(
+        order,
+        (a, b) -> cost[a] != cost[b] ? Long.compare(cost[b], cost[a]) : Integer.compare(a, b));
     long[] load = new long[lanes];
     int[] lane = new int[cost.length];
     for (int i : order) {
@@ -99,11 +109,14 @@ public final class Branches {
         }
       }
       Runnable[] run = mine.toArray(new Runnable[0]);
-      tasks[l] = run.length == 1 ? run[0] : () -> {
-        for (Runnable r : run) {
-          r.run();
-        }
-      };
+      tasks[l] =
+          run.length == 1
+              ? run[0]
+              : () -> {
+                for (Runnable r : run) {
+                  r.run();
+                }
+              };
     }
     return tasks;
   }

@@ -11,22 +11,22 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * first part, process-wide worker threads the others.
  *
  * <p>Why: with two OpenMP threads inside every op, the small ops of these networks (a ReLU over
- * 150,000 values, a 4x4 convolution) spend much of their time in barriers, and they collapse
- * when another process takes a core (SimpleNet training at batch 64 on two cores, one kept busy
- * by another process: about 2,000 images/s with two threads per op, 11,600 with one). Splitting
- * the batch and running each part on one thread has no barrier inside a step and degrades gently
- * on a shared machine.
+ * 150,000 values, a 4x4 convolution) spend much of their time in barriers, and they collapse when
+ * another process takes a core (SimpleNet training at batch 64 on two cores, one kept busy by
+ * another process: about 2,000 images/s with two threads per op, 11,600 with one). Splitting the
+ * batch and running each part on one thread has no barrier inside a step and degrades gently on a
+ * shared machine.
  *
  * <p>Nothing is allocated per run: tasks are made once per batch size, the hand-off is a volatile
- * field with a short spin and then {@link LockSupport#park}. A worker another model is using is
- * not waited for: its part runs on the calling thread instead.
+ * field with a short spin and then {@link LockSupport#park}. A worker another model is using is not
+ * waited for: its part runs on the calling thread instead.
  *
- * <p>Threads: each thread asks for a number of native threads ({@link #request}, which
- * {@code Threads.set} calls). While batches are split, the calling thread itself runs with one
- * native thread too, between steps as well: an OpenMP team of two left idle beside the lanes
- * spins on a core a lane needs (measured: 15,000 against 7,500 images/s for SimpleNet on two
- * cores). An unsplit batch widens the thread back to what it asked for. OpenBLAS's thread count,
- * which is per process, follows the same way.
+ * <p>Threads: each thread asks for a number of native threads ({@link #request}, which {@code
+ * Threads.set} calls). While batches are split, the calling thread itself runs with one native
+ * thread too, between steps as well: an OpenMP team of two left idle beside the lanes spins on a
+ * core a lane needs (measured: 15,000 against 7,500 images/s for SimpleNet on two cores). An
+ * unsplit batch widens the thread back to what it asked for. OpenBLAS's thread count, which is per
+ * process, follows the same way.
  */
 public final class Lanes {
   /** The most parts a batch is split into, whatever the thread setting. */
@@ -41,10 +41,12 @@ public final class Lanes {
   private Lanes() {}
 
   // Per thread: {requested, current} native thread counts.
-  private static final ThreadLocal<int[]> THREADS = ThreadLocal.withInitial(() -> {
-    int now = Native.OPS.ompGetMaxThreads();
-    return new int[] {now, now};
-  });
+  private static final ThreadLocal<int[]> THREADS =
+      ThreadLocal.withInitial(
+          () -> {
+            int now = Native.OPS.ompGetMaxThreads();
+            return new int[] {now, now};
+          });
 
   /**
    * Sets the number of native threads the calling thread asks for: its unsplit ops run that wide,
@@ -113,8 +115,8 @@ public final class Lanes {
   }
 
   /**
-   * Runs tasks[0] on the calling thread and the others on workers (or here, when a worker is
-   * busy), each with one native thread; returns when all are done and rethrows the first failure.
+   * Runs tasks[0] on the calling thread and the others on workers (or here, when a worker is busy),
+   * each with one native thread; returns when all are done and rethrows the first failure.
    */
   static void run(Runnable[] tasks) {
     int k = tasks.length;
@@ -155,7 +157,8 @@ public final class Lanes {
   }
 
   // One scratch array per thread and part count: the caller's bookkeeping without garbage.
-  private static final ThreadLocal<Worker[][]> SLOTS = ThreadLocal.withInitial(() -> new Worker[MAX + 1][]);
+  private static final ThreadLocal<Worker[][]> SLOTS =
+      ThreadLocal.withInitial(() -> new Worker[MAX + 1][]);
 
   private static Worker[] slots(int k) {
     Worker[][] all = SLOTS.get();

@@ -4,9 +4,9 @@ import dev.netwright.runtime.kernel.Loss;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The buffers of one batch, or of one part of a split batch, as {@link BatchPlan} and
- * {@link Branches} see them: its size, input, output and head, and the lanes its branches may use.
- * The model's buffer set ({@code GeneratedModel.Batch}) extends it with everything else.
+ * The buffers of one batch, or of one part of a split batch, as {@link BatchPlan} and {@link
+ * Branches} see them: its size, input, output and head, and the lanes its branches may use. The
+ * model's buffer set ({@code GeneratedModel.Batch}) extends it with everything else.
  */
 public abstract class Part {
   /** Batch size. */
@@ -36,8 +36,8 @@ public abstract class Part {
   protected abstract void enableBackward();
 
   /**
-   * The branches of one block's forward pass, each with its native call count and multiply-adds
-   * per example (what balances them across lanes); made once, by the generated constructor.
+   * The branches of one block's forward pass, each with its native call count and multiply-adds per
+   * example (what balances them across lanes); made once, by the generated constructor.
    */
   protected final Branches branches(long[] calls, long[] multiplyAdds, Runnable... branches) {
     return new Branches(this, calls, multiplyAdds, branches);

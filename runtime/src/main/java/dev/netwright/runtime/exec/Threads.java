@@ -6,8 +6,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * How many threads ND4J's native ops use. ND4J starts with OpenMP's default, one thread per core;
  * on a busy machine fewer threads are often much faster (SimpleNet training at batch 64 on two
- * cores, one kept busy by another process: about 2,000 images/s with two threads, 11,600 with
- * one; on a quiet machine one thread was about 30% slower).
+ * cores, one kept busy by another process: about 2,000 images/s with two threads, 11,600 with one;
+ * on a quiet machine one thread was about 30% slower).
  *
  * <p>The count is OpenMP's, which belongs to the calling Java thread: set it on the thread that
  * trains. In ND4J 1.0.0-M2.1 {@code Nd4j.getEnvironment().setMaxThreads(n)} changes nothing and
@@ -38,8 +38,12 @@ public final class Threads {
    */
   public static int set(int threads) {
     if (threads < 1) {
-      throw new IllegalArgumentException("the thread count must be at least 1, got " + threads
-          + "; this machine has " + cores() + " cores");
+      throw new IllegalArgumentException(
+          "the thread count must be at least 1, got "
+              + threads
+              + "; this machine has "
+              + cores()
+              + " cores");
     }
     int previous = current();
     Lanes.request(threads);
@@ -51,7 +55,13 @@ public final class Threads {
   public static String describe() {
     int n = current();
     String env = System.getenv("OMP_NUM_THREADS");
-    return String.format(Locale.ROOT, "%d ND4J thread%s on %d core%s (OMP_NUM_THREADS %s)",
-        n, n == 1 ? "" : "s", cores(), cores() == 1 ? "" : "s", env == null ? "unset" : "= " + env);
+    return String.format(
+        Locale.ROOT,
+        "%d ND4J thread%s on %d core%s (OMP_NUM_THREADS %s)",
+        n,
+        n == 1 ? "" : "s",
+        cores(),
+        cores() == 1 ? "" : "s",
+        env == null ? "unset" : "= " + env);
   }
 }

@@ -32,20 +32,32 @@ final class AtomicFile {
       throw new IOException(file + ": the directory " + dir + " does not exist; create it first");
     }
     // Not Files.createTempFile: its 0600 permissions would stick to the renamed file.
-    Path temp = dir.resolve("." + target.getFileName() + "."
-        + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE) + ".tmp");
+    Path temp =
+        dir.resolve(
+            "."
+                + target.getFileName()
+                + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE)
+                + ".tmp");
     try {
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try (FileChannel channel =
+          FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
         content.writeTo(out);
         out.flush();
         channel.force(true);
       }
       try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (IOException e) {
-        throw new IOException(file + ": cannot replace it with the new file (" + e + "); the old one,"
-            + " if any, is unchanged", e);
+        throw new IOException(
+            file
+                + ": cannot replace it with the new file ("
+                + e
+                + "); the old one,"
+                + " if any, is unchanged",
+            e);
       }
     } catch (Throwable t) {
       try {

@@ -35,7 +35,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import java.util.zip.CRC32;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -54,14 +53,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * dataSha256   32 bytes SHA-256 of the data
  * </pre>
  *
- * <p>{@link #save} replaces the file atomically (temporary file, fsync, rename), so a crash
- * leaves the previous checkpoint or the new one. {@link #load} checks everything — length, magic,
- * version, both checksums, network, element type, optimizer — before it copies a single value.
+ * <p>{@link #save} replaces the file atomically (temporary file, fsync, rename), so a crash leaves
+ * the previous checkpoint or the new one. {@link #load} checks everything — length, magic, version,
+ * both checksums, network, element type, optimizer — before it copies a single value.
  *
  * <p>What resuming restores exactly: parameters, buffers (batch norm's running statistics), the
  * optimizer's state and step count (Adam's bias correction), its learning rate, and through the
- * training state the data loader's shuffle sequence and the model's training-step count, from
- * which generated networks draw their dropout masks.
+ * training state the data loader's shuffle sequence and the model's training-step count, from which
+ * generated networks draw their dropout masks.
  */
 public final class Checkpoint {
   /** The format version this class writes and reads. */
@@ -81,7 +80,8 @@ public final class Checkpoint {
    * @throws IOException if the file cannot be written; any previous file is then unchanged
    * @throws UnsupportedOperationException if the optimizer does not expose its state
    */
-  public static void save(Path file, Model model, Optimizer optimizer, TrainingState state) throws IOException {
+  public static void save(Path file, Model model, Optimizer optimizer, TrainingState state)
+      throws IOException {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(state, "state");
@@ -97,28 +97,43 @@ public final class Checkpoint {
       kind = kind(optimizer);
       steps = optimizer.steps();
       learningRate = optimizer.learningRate();
-      optimizer.state().forEach((name, a) -> add(entries, arrays, CheckpointHeader.OPTIMIZER, name, a));
+      optimizer
+          .state()
+          .forEach((name, a) -> add(entries, arrays, CheckpointHeader.OPTIMIZER, name, a));
     }
     long dataLength = entries.stream().mapToLong(Entry::bytes).sum();
-    byte[] header = new CheckpointHeader(model.name(), model.dataType(), fingerprint(model), state, kind, steps,
-        learningRate, entries, dataLength).encode();
-    AtomicFile.write(file, out -> {
-      DataOutputStream preamble = new DataOutputStream(out);
-      preamble.write(MAGIC);
-      preamble.writeInt(VERSION);
-      preamble.writeInt(header.length);
-      preamble.write(header);
-      preamble.writeInt(crc(header));
-      MessageDigest sha = sha256();
-      DigestOutputStream data = new DigestOutputStream(out, sha);
-      for (INDArray a : arrays) {
-        RawArrays.write(a, ByteOrder.LITTLE_ENDIAN, data);
-      }
-      out.write(sha.digest());
-    });
+    byte[] header =
+        new CheckpointHeader(
+                model.name(),
+                model.dataType(),
+                fingerprint(model),
+                state,
+                kind,
+                steps,
+                learningRate,
+                entries,
+                dataLength)
+            .encode();
+    AtomicFile.write(
+        file,
+        out -> {
+          DataOutputStream preamble = new DataOutputStream(out);
+          preamble.write(MAGIC);
+          preamble.writeInt(VERSION);
+          preamble.writeInt(header.length);
+          preamble.write(header);
+          preamble.writeInt(crc(header));
+          MessageDigest sha = sha256();
+          DigestOutputStream data = new DigestOutputStream(out, sha);
+          for (INDArray a : arrays) {
+            RawArrays.write(a, ByteOrder.LITTLE_ENDIAN, data);
+          }
+          out.write(sha.digest());
+        });
   }
 
-  private static void add(List<Entry> entries, List<INDArray> arrays, byte kind, String name, INDArray a) {
+  private static void add(
+      List<Entry> entries, List<INDArray> arrays, byte kind, String name, INDArray a) {
     CheckpointHeader.code(a.dataType()); // FLOAT or DOUBLE, else a clear exception before any write
     entries.add(new Entry(kind, name, a.dataType(), a.shape()));
     arrays.add(a);
@@ -138,19 +153,27 @@ public final class Checkpoint {
     Objects.requireNonNull(model, "model");
     if (Files.isDirectory(file)) { // e.g. the directory given to Trainer.Builder.checkpoint
       Path last = file.resolve("last.ckpt");
-      throw new FileSystemException(file.toString(), null, "is a directory, not a checkpoint; "
-          + (Files.isRegularFile(last) ? "load " + last + ", the checkpoint Trainer saves in it" : "Trainer saves"
-              + " <directory>/last.ckpt"));
+      throw new FileSystemException(
+          file.toString(),
+          null,
+          "is a directory, not a checkpoint; "
+              + (Files.isRegularFile(last)
+                  ? "load " + last + ", the checkpoint Trainer saves in it"
+                  : "Trainer saves" + " <directory>/last.ckpt"));
     }
     FileChannel channel;
     try {
       channel = FileChannel.open(file, StandardOpenOption.READ);
     } catch (NoSuchFileException e) {
-      throw new NoSuchFileException(file.toString(), null, "no checkpoint there; check the path (Trainer saves"
-          + " <directory>/last.ckpt)");
+      throw new NoSuchFileException(
+          file.toString(),
+          null,
+          "no checkpoint there; check the path (Trainer saves" + " <directory>/last.ckpt)");
     }
-    // Size and content from the one open file: a save may rename a new file over the path meanwhile.
-    try (channel; InputStream stream = new BufferedInputStream(Channels.newInputStream(channel), 1 << 16)) {
+    // Size and content from the one open file: a save may rename a new file over the path
+    // meanwhile.
+    try (channel;
+        InputStream stream = new BufferedInputStream(Channels.newInputStream(channel), 1 << 16)) {
       long size = channel.size();
       DataInputStream in = new DataInputStream(stream);
       checkMagic(file, in.readNBytes(MAGIC.length), size);
@@ -159,11 +182,19 @@ public final class Checkpoint {
       }
       int version = in.readInt();
       if (version != VERSION) {
-        throw new ModelFileException(file, version > VERSION
-            ? "is checkpoint format version " + version + ", newer than the version " + VERSION + " this Netwright"
-                + " reads: load it with the Netwright that wrote it, or a newer one"
-            : "claims checkpoint format version " + version + ", which no Netwright wrote: the file is damaged;"
-                + " use an earlier checkpoint");
+        throw new ModelFileException(
+            file,
+            version > VERSION
+                ? "is checkpoint format version "
+                    + version
+                    + ", newer than the version "
+                    + VERSION
+                    + " this Netwright"
+                    + " reads: load it with the Netwright that wrote it, or a newer one"
+                : "claims checkpoint format version "
+                    + version
+                    + ", which no Netwright wrote: the file is damaged;"
+                    + " use an earlier checkpoint");
       }
       int headerLength = in.readInt();
       if (headerLength < 0 || headerLength > MAX_HEADER) {
@@ -188,8 +219,13 @@ public final class Checkpoint {
         throw truncated(file, size, expected);
       }
       if (size > expected) {
-        throw damaged(file, String.format(Locale.ROOT, "it has %,d bytes after the checkpoint's end at %,d",
-            size - expected, expected));
+        throw damaged(
+            file,
+            String.format(
+                Locale.ROOT,
+                "it has %,d bytes after the checkpoint's end at %,d",
+                size - expected,
+                expected));
       }
       check(file, header, model, optimizer);
       MessageDigest sha = sha256();
@@ -206,8 +242,8 @@ public final class Checkpoint {
       apply(header, staged, model, optimizer);
       return header.state();
     } catch (EOFException e) {
-      throw new ModelFileException(file, "ended early while being read (is something writing it?): " + e.getMessage(),
-          e);
+      throw new ModelFileException(
+          file, "ended early while being read (is something writing it?): " + e.getMessage(), e);
     }
   }
 
@@ -219,11 +255,19 @@ public final class Checkpoint {
       throw truncated(file, size, PREAMBLE);
     }
     String found = HexFormat.ofDelimiter(" ").withUpperCase().formatHex(magic);
-    String hint = startsWith(magic, "PK\u0003\u0004") ? ": it is a zip archive, e.g. an .npz (load that with"
-        + " Npz.importInto)"
-        : startsWith(magic, "\u0093NUMPY") ? ": it is a NumPy .npy file (read it with Npy.read)" : "";
-    throw new ModelFileException(file, "is not a Netwright checkpoint: it starts with " + found + ", not with "
-        + HexFormat.ofDelimiter(" ").withUpperCase().formatHex(MAGIC) + hint);
+    String hint =
+        startsWith(magic, "PK\u0003\u0004")
+            ? ": it is a zip archive, e.g. an .npz (load that with" + " Npz.importInto)"
+            : startsWith(magic, "\u0093NUMPY")
+                ? ": it is a NumPy .npy file (read it with Npy.read)"
+                : "";
+    throw new ModelFileException(
+        file,
+        "is not a Netwright checkpoint: it starts with "
+            + found
+            + ", not with "
+            + HexFormat.ofDelimiter(" ").withUpperCase().formatHex(MAGIC)
+            + hint);
   }
 
   private static boolean startsWith(byte[] bytes, String prefix) {
@@ -232,13 +276,21 @@ public final class Checkpoint {
   }
 
   private static ModelFileException truncated(Path file, long size, long expected) {
-    return new ModelFileException(file, String.format(Locale.ROOT, "is cut short: it has %,d bytes where the"
-        + " checkpoint needs %s%,d (an interrupted copy or a full disk?); copy it again or use an earlier"
-        + " checkpoint", size, expected == PREAMBLE ? "at least " : "", expected));
+    return new ModelFileException(
+        file,
+        String.format(
+            Locale.ROOT,
+            "is cut short: it has %,d bytes where the"
+                + " checkpoint needs %s%,d (an interrupted copy or a full disk?); copy it again or use an earlier"
+                + " checkpoint",
+            size,
+            expected == PREAMBLE ? "at least " : "",
+            expected));
   }
 
   private static ModelFileException damaged(Path file, String what) {
-    return new ModelFileException(file, "is damaged: " + what + "; copy it again or use an earlier checkpoint");
+    return new ModelFileException(
+        file, "is damaged: " + what + "; copy it again or use an earlier checkpoint");
   }
 
   /** Everything {@link #load} checks against the model and optimizer before it copies. */
@@ -256,20 +308,47 @@ public final class Checkpoint {
     List<String> differences = Differences.between(specs(model), theirs, "checkpoint", "model");
     boolean sameName = h.network().equals(model.name());
     if (!sameName || !differences.isEmpty()) {
-      String what = sameName
-          ? "is a checkpoint of an earlier " + h.network() + " (was the network changed since?): "
-          : "is a checkpoint of network " + h.network() + ", not of " + model.name() + ": ";
-      String summary = differences.isEmpty() ? "their parameters and buffers have the same names and shapes"
-          : differences.size() + " of their parameters and buffers differ:" + Differences.indent(differences);
-      throw new ModelFileException(file, what + summary + "\nLoad it into the " + h.network() + " it was saved from, or"
-          + " train this " + model.name() + " from its own initial weights.");
+      String what =
+          sameName
+              ? "is a checkpoint of an earlier "
+                  + h.network()
+                  + " (was the network changed since?): "
+              : "is a checkpoint of network " + h.network() + ", not of " + model.name() + ": ";
+      String summary =
+          differences.isEmpty()
+              ? "their parameters and buffers have the same names and shapes"
+              : differences.size()
+                  + " of their parameters and buffers differ:"
+                  + Differences.indent(differences);
+      throw new ModelFileException(
+          file,
+          what
+              + summary
+              + "\nLoad it into the "
+              + h.network()
+              + " it was saved from, or"
+              + " train this "
+              + model.name()
+              + " from its own initial weights.");
     }
-    boolean wrongType = h.dtype() != model.dataType() || h.entries().stream()
-        .anyMatch(e -> e.kind() != CheckpointHeader.OPTIMIZER && e.dtype() != model.dataType());
+    boolean wrongType =
+        h.dtype() != model.dataType()
+            || h.entries().stream()
+                .anyMatch(
+                    e -> e.kind() != CheckpointHeader.OPTIMIZER && e.dtype() != model.dataType());
     if (wrongType) {
-      throw new ModelFileException(file, "holds " + h.dtype() + " values, but this " + model.name() + " is "
-          + model.dataType() + ": create the model with DataType." + h.dtype() + " to resume (checkpoints resume"
-          + " exactly, so they do not convert; Npz.export and Npz.importInto move weights between types)");
+      throw new ModelFileException(
+          file,
+          "holds "
+              + h.dtype()
+              + " values, but this "
+              + model.name()
+              + " is "
+              + model.dataType()
+              + ": create the model with DataType."
+              + h.dtype()
+              + " to resume (checkpoints resume"
+              + " exactly, so they do not convert; Npz.export and Npz.importInto move weights between types)");
     }
     if (optimizer == null) {
       return;
@@ -280,26 +359,54 @@ public final class Checkpoint {
     state.forEach((name, a) -> mine.put(name, new Spec(a.dataType().name(), a.shape())));
     String load = "; pass null as the optimizer to load the parameters and buffers alone";
     if (h.optimizer().isEmpty()) {
-      throw new ModelFileException(file, "holds no optimizer state (it was saved without an optimizer), but a "
-          + kind + " was given" + load);
+      throw new ModelFileException(
+          file,
+          "holds no optimizer state (it was saved without an optimizer), but a "
+              + kind
+              + " was given"
+              + load);
     }
     if (!h.optimizer().equals(kind)) {
-      throw new ModelFileException(file, String.format(Locale.ROOT, "holds the state of %s %s (%s, after %,d steps),"
-          + " but the optimizer is %s %s (%s): build %s %s to resume%s", article(h.optimizer()), h.optimizer(),
-          names(theirState), h.steps(), article(kind), kind, names(mine), article(h.optimizer()), h.optimizer(), load));
+      throw new ModelFileException(
+          file,
+          String.format(
+              Locale.ROOT,
+              "holds the state of %s %s (%s, after %,d steps),"
+                  + " but the optimizer is %s %s (%s): build %s %s to resume%s",
+              article(h.optimizer()),
+              h.optimizer(),
+              names(theirState),
+              h.steps(),
+              article(kind),
+              kind,
+              names(mine),
+              article(h.optimizer()),
+              h.optimizer(),
+              load));
     }
-    List<String> stateDifferences = Differences.between(mine, theirState, "checkpoint", "optimizer");
+    List<String> stateDifferences =
+        Differences.between(mine, theirState, "checkpoint", "optimizer");
     if (!stateDifferences.isEmpty()) {
-      throw new ModelFileException(file, "holds " + kind + " state that differs from this " + kind + "'s (built with"
-          + " other settings, e.g. without momentum?):" + Differences.indent(stateDifferences)
-          + "\nBuild the optimizer as the saved run did" + load);
+      throw new ModelFileException(
+          file,
+          "holds "
+              + kind
+              + " state that differs from this "
+              + kind
+              + "'s (built with"
+              + " other settings, e.g. without momentum?):"
+              + Differences.indent(stateDifferences)
+              + "\nBuild the optimizer as the saved run did"
+              + load);
     }
     if (h.learningRate() != optimizer.learningRate()) {
-      optimizer.setLearningRate(optimizer.learningRate()); // refuses now, not after the model has changed
+      optimizer.setLearningRate(
+          optimizer.learningRate()); // refuses now, not after the model has changed
     }
   }
 
-  private static void apply(CheckpointHeader h, List<INDArray> staged, Model model, Optimizer optimizer) {
+  private static void apply(
+      CheckpointHeader h, List<INDArray> staged, Model model, Optimizer optimizer) {
     Parameters p = model.parameters();
     Map<String, INDArray> state = new LinkedHashMap<>();
     for (int i = 0; i < staged.size(); i++) {
@@ -331,10 +438,11 @@ public final class Checkpoint {
    * two models whose checkpoints fit each other.
    */
   public static String fingerprint(Model model) {
-    String lines = specs(model).entrySet().stream()
-        .map(e -> e.getKey() + ":" + Arrays.toString(e.getValue().shape()))
-        .sorted()
-        .collect(Collectors.joining("\n"));
+    String lines =
+        specs(model).entrySet().stream()
+            .map(e -> e.getKey() + ":" + Arrays.toString(e.getValue().shape()))
+            .sorted()
+            .collect(Collectors.joining("\n"));
     return HexFormat.of().formatHex(sha256().digest(lines.getBytes(StandardCharsets.UTF_8)));
   }
 
@@ -344,7 +452,9 @@ public final class Checkpoint {
       return adam.decoupled() ? "AdamW" : "Adam";
     }
     Class<?> c = optimizer.getClass();
-    return c.getPackageName().equals(Optimizer.class.getPackageName()) ? c.getSimpleName() : c.getName();
+    return c.getPackageName().equals(Optimizer.class.getPackageName())
+        ? c.getSimpleName()
+        : c.getName();
   }
 
   private static String article(String kind) {

@@ -28,8 +28,16 @@ import org.nd4j.linalg.api.buffer.DataType;
  * dataLength long  the bytes of all arrays' elements together
  * </pre>
  */
-record CheckpointHeader(String network, DataType dtype, String fingerprint, TrainingState state,
-    String optimizer, long steps, double learningRate, List<Entry> entries, long dataLength) {
+record CheckpointHeader(
+    String network,
+    DataType dtype,
+    String fingerprint,
+    TrainingState state,
+    String optimizer,
+    long steps,
+    double learningRate,
+    List<Entry> entries,
+    long dataLength) {
   static final byte PARAMETER = 'P';
   static final byte BUFFER = 'B';
   static final byte OPTIMIZER = 'O';
@@ -105,7 +113,8 @@ record CheckpointHeader(String network, DataType dtype, String fingerprint, Trai
     long steps = in.readLong();
     double learningRate = in.readDouble();
     if (steps < 0 || !(learningRate >= 0) || !Double.isFinite(learningRate)) {
-      throw new IOException("step count " + steps + " or learning rate " + learningRate + " out of range");
+      throw new IOException(
+          "step count " + steps + " or learning rate " + learningRate + " out of range");
     }
     int count = in.readInt();
     if (count < 0 || count > bytes.length) {
@@ -119,11 +128,12 @@ record CheckpointHeader(String network, DataType dtype, String fingerprint, Trai
         throw new IOException("array " + i + " has kind " + kind);
       }
       String name = in.readUTF();
-      DataType type = switch (in.readByte()) {
-        case 1 -> DataType.FLOAT;
-        case 2 -> DataType.DOUBLE;
-        default -> throw new IOException("array '" + name + "' has an unknown element type");
-      };
+      DataType type =
+          switch (in.readByte()) {
+            case 1 -> DataType.FLOAT;
+            case 2 -> DataType.DOUBLE;
+            default -> throw new IOException("array '" + name + "' has an unknown element type");
+          };
       int rank = in.readUnsignedByte();
       if (rank < 1 || rank > 32) {
         throw new IOException("array '" + name + "' has rank " + rank);
@@ -139,26 +149,38 @@ record CheckpointHeader(String network, DataType dtype, String fingerprint, Trai
       try {
         total = Math.addExact(total, e.bytes());
       } catch (ArithmeticException overflow) {
-        throw new IOException("array '" + name + "' " + Arrays.toString(shape) + " is impossibly large");
+        throw new IOException(
+            "array '" + name + "' " + Arrays.toString(shape) + " is impossibly large");
       }
       entries.add(e);
     }
     long dataLength = in.readLong();
     if (dataLength != total) {
-      throw new IOException("the arrays add up to " + total + " bytes but the header declares " + dataLength);
+      throw new IOException(
+          "the arrays add up to " + total + " bytes but the header declares " + dataLength);
     }
     if (in.available() != 0) {
       throw new IOException(in.available() + " unread bytes at its end");
     }
-    return new CheckpointHeader(network, dtype, fingerprint, new TrainingState(epoch, seed, loaderEpoch, modelSteps, dropoutSeed), optimizer,
-        steps, learningRate, List.copyOf(entries), dataLength);
+    return new CheckpointHeader(
+        network,
+        dtype,
+        fingerprint,
+        new TrainingState(epoch, seed, loaderEpoch, modelSteps, dropoutSeed),
+        optimizer,
+        steps,
+        learningRate,
+        List.copyOf(entries),
+        dataLength);
   }
 
   static byte code(DataType type) {
     return switch (type) {
       case FLOAT -> 1;
       case DOUBLE -> 2;
-      default -> throw new IllegalArgumentException("checkpoints hold FLOAT or DOUBLE arrays, not " + type);
+      default ->
+          throw new IllegalArgumentException(
+              "checkpoints hold FLOAT or DOUBLE arrays, not " + type);
     };
   }
 

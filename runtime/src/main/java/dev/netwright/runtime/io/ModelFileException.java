@@ -14,7 +14,10 @@ public final class ModelFileException extends IOException {
   private final transient Path file;
   private final String problem;
 
-  /** Message {@code file + ": " + problem}; the problem says what was expected, what was found, and a fix. */
+  /**
+   * Message {@code file + ": " + problem}; the problem says what was expected, what was found, and
+   * a fix.
+   */
   ModelFileException(Path file, String problem) {
     super(file + ": " + problem);
     this.file = file;

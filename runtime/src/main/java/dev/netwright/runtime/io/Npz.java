@@ -39,9 +39,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * (DOUBLE), C order. The mapping:
  *
  * <ul>
- *   <li>Each node is a module named as the node: a convolution node {@code conv1} is
- *       {@code nn.Conv2d} {@code conv1}, {@code conv1.weight} [out, in / groups, kH, kW] and
- *       {@code conv1.bias} [out]; a dense node {@code fc} is {@code nn.Linear}, {@code fc.weight} [out,
+ *   <li>Each node is a module named as the node: a convolution node {@code conv1} is {@code
+ *       nn.Conv2d} {@code conv1}, {@code conv1.weight} [out, in / groups, kH, kW] and {@code
+ *       conv1.bias} [out]; a dense node {@code fc} is {@code nn.Linear}, {@code fc.weight} [out,
  *       in] and {@code fc.bias} [out], reading its input flattened in (c, h, w) order as PyTorch's
  *       {@code x.view(x.size(0), -1)}.
  *   <li>Batch norm inside a node is a submodule {@code bn}: {@code conv2.bn.weight}, {@code .bias},
@@ -51,12 +51,11 @@ import org.nd4j.linalg.factory.Nd4j;
  *       is a submodule {@code gn}: {@code conv2.gn.weight} and {@code .bias} [C]; alone in a node,
  *       {@code norm1.weight}.
  *   <li>Blocks are submodules named as the node, their inner modules as in the PyTorch lecture:
- *       InceptionA {@code incep1.branch1x1}, {@code .branch5x5_1}, {@code .branch5x5_2},
- *       {@code .branch3x3_1}, {@code .branch3x3_2}, {@code .branch3x3_3}, {@code .branch_pool};
- *       the residual block {@code rblock1.conv1}, {@code rblock1.conv2}.
- *   <li>Names are Netwright's node names, not torchvision's: the classic ResNet18's
- *       {@code layer1_0.bn1} is torchvision's {@code layer1.0.bn1}; rename the keys to move between
- *       them.
+ *       InceptionA {@code incep1.branch1x1}, {@code .branch5x5_1}, {@code .branch5x5_2}, {@code
+ *       .branch3x3_1}, {@code .branch3x3_2}, {@code .branch3x3_3}, {@code .branch_pool}; the
+ *       residual block {@code rblock1.conv1}, {@code rblock1.conv2}.
+ *   <li>Names are Netwright's node names, not torchvision's: the classic ResNet18's {@code
+ *       layer1_0.bn1} is torchvision's {@code layer1.0.bn1}; rename the keys to move between them.
  * </ul>
  *
  * <p>The archive's entries get a fixed date, so one model always exports to the same bytes.
@@ -69,7 +68,9 @@ public final class Npz {
 
   private Npz() {}
 
-  /** Writes {@code model}'s parameters and buffers to {@code file} as a state_dict .npz, atomically. */
+  /**
+   * Writes {@code model}'s parameters and buffers to {@code file} as a state_dict .npz, atomically.
+   */
   public static void export(Path file, Model model) throws IOException {
     Objects.requireNonNull(model, "model");
     Map<String, INDArray> arrays = new LinkedHashMap<>();
@@ -85,30 +86,36 @@ public final class Npz {
     write(file, arrays);
   }
 
-  /** Writes {@code arrays} (FLOAT, DOUBLE or INT64) as {@code <name>.npy} entries of an .npz, atomically. */
+  /**
+   * Writes {@code arrays} (FLOAT, DOUBLE or INT64) as {@code <name>.npy} entries of an .npz,
+   * atomically.
+   */
   public static void write(Path file, Map<String, INDArray> arrays) throws IOException {
     arrays.values().forEach(Npy::header); // an unsupported type fails before the file is touched
-    AtomicFile.write(file, out -> {
-      ZipOutputStream zip = new ZipOutputStream(out);
-      for (Map.Entry<String, INDArray> e : arrays.entrySet()) {
-        INDArray a = e.getValue();
-        CRC32 crc = new CRC32();
-        // STORED entries declare their size and CRC up front: one pass to compute, one to write.
-        CheckedOutputStream sum = new CheckedOutputStream(OutputStream.nullOutputStream(), crc);
-        Npy.writeTo(sum, a);
-        long size = Npy.header(a).length + a.length() * a.dataType().width();
-        ZipEntry entry = new ZipEntry(e.getKey() + ".npy");
-        entry.setMethod(ZipEntry.STORED);
-        entry.setSize(size);
-        entry.setCompressedSize(size);
-        entry.setCrc(crc.getValue());
-        entry.setTimeLocal(EPOCH);
-        zip.putNextEntry(entry);
-        Npy.writeTo(zip, a);
-        zip.closeEntry();
-      }
-      zip.finish(); // not close(): that would close the file before it is synced
-    });
+    AtomicFile.write(
+        file,
+        out -> {
+          ZipOutputStream zip = new ZipOutputStream(out);
+          for (Map.Entry<String, INDArray> e : arrays.entrySet()) {
+            INDArray a = e.getValue();
+            CRC32 crc = new CRC32();
+            // STORED entries declare their size and CRC up front: one pass to compute, one to
+            // write.
+            CheckedOutputStream sum = new CheckedOutputStream(OutputStream.nullOutputStream(), crc);
+            Npy.writeTo(sum, a);
+            long size = Npy.header(a).length + a.length() * a.dataType().width();
+            ZipEntry entry = new ZipEntry(e.getKey() + ".npy");
+            entry.setMethod(ZipEntry.STORED);
+            entry.setSize(size);
+            entry.setCompressedSize(size);
+            entry.setCrc(crc.getValue());
+            entry.setTimeLocal(EPOCH);
+            zip.putNextEntry(entry);
+            Npy.writeTo(zip, a);
+            zip.closeEntry();
+          }
+          zip.finish(); // not close(): that would close the file before it is synced
+        });
   }
 
   /**
@@ -156,8 +163,12 @@ public final class Npz {
         }
         if (key.endsWith(NUM_BATCHES_TRACKED) && mine.containsKey(batchNorm(key) + RUNNING_MEAN)) {
           if (h.length() != 1 || h.type() == DataType.FLOAT || h.type() == DataType.DOUBLE) {
-            problems.add(key + " should be one integer, as PyTorch's, but is " + h.descr() + " "
-                + Arrays.toString(h.shape()));
+            problems.add(
+                key
+                    + " should be one integer, as PyTorch's, but is "
+                    + h.descr()
+                    + " "
+                    + Arrays.toString(h.shape()));
           }
           continue; // PyTorch's batch counter: Netwright has no use for it
         }
@@ -166,24 +177,47 @@ public final class Npz {
         headers.put(key, h);
       }
       problems.addAll(0, Differences.between(mine, found, "file", "model"));
-      headers.forEach((key, h) -> {
-        if (mine.containsKey(key) && h.type() != DataType.FLOAT && h.type() != DataType.DOUBLE) {
-          problems.add("type differs: " + key + " is " + h.descr() + " in the file; the model needs float32 or"
-              + " float64");
-        } else if (mine.containsKey(key) && h.fortranOrder() && h.shape().length > 1) {
-          problems.add("layout differs: " + key + " is in Fortran order; save np.ascontiguousarray(a)");
-        }
-      });
+      headers.forEach(
+          (key, h) -> {
+            if (mine.containsKey(key)
+                && h.type() != DataType.FLOAT
+                && h.type() != DataType.DOUBLE) {
+              problems.add(
+                  "type differs: "
+                      + key
+                      + " is "
+                      + h.descr()
+                      + " in the file; the model needs float32 or"
+                      + " float64");
+            } else if (mine.containsKey(key) && h.fortranOrder() && h.shape().length > 1) {
+              problems.add(
+                  "layout differs: " + key + " is in Fortran order; save np.ascontiguousarray(a)");
+            }
+          });
       if (!problems.isEmpty()) {
-        throw new ModelFileException(file, "does not fit " + model.name() + ": " + problems.size() + " of its"
-            + " arrays differ from the model's parameters and buffers:" + Differences.indent(problems)
-            + "\nExport it from the equivalent PyTorch module's state_dict (Npz's documentation gives the names).");
+        throw new ModelFileException(
+            file,
+            "does not fit "
+                + model.name()
+                + ": "
+                + problems.size()
+                + " of its"
+                + " arrays differ from the model's parameters and buffers:"
+                + Differences.indent(problems)
+                + "\nExport it from the equivalent PyTorch module's state_dict (Npz's documentation gives the names).");
       }
       Map<String, INDArray> staged = new LinkedHashMap<>();
       for (Map.Entry<String, Spec> m : mine.entrySet()) {
         String key = m.getKey();
-        staged.put(key, readEntry(zip, entries.get(key), file, headers.get(key), model.dataType(),
-            m.getValue().shape()));
+        staged.put(
+            key,
+            readEntry(
+                zip,
+                entries.get(key),
+                file,
+                headers.get(key),
+                model.dataType(),
+                m.getValue().shape()));
       }
       Parameters p = model.parameters();
       for (Parameters.Parameter q : p.list()) {
@@ -201,22 +235,27 @@ public final class Npz {
     return key.substring(0, key.length() - NUM_BATCHES_TRACKED.length());
   }
 
-  /** Reads one entry into a new array of {@code type} and {@code shape}, checking the entry's CRC. */
-  private static INDArray readEntry(ZipFile zip, ZipEntry e, Path file, Npy.Header h, DataType type, long[] shape)
+  /**
+   * Reads one entry into a new array of {@code type} and {@code shape}, checking the entry's CRC.
+   */
+  private static INDArray readEntry(
+      ZipFile zip, ZipEntry e, Path file, Npy.Header h, DataType type, long[] shape)
       throws IOException {
     if (h.length() == 0) {
       return Nd4j.create(type, shape);
     }
     INDArray a = RawArrays.allocate(type, shape);
     CRC32 crc = new CRC32();
-    try (InputStream in = new CheckedInputStream(new BufferedInputStream(zip.getInputStream(e)), crc)) {
+    try (InputStream in =
+        new CheckedInputStream(new BufferedInputStream(zip.getInputStream(e)), crc)) {
       Npy.parse(in, file, e.getName());
       Npy.readData(in, h, a, file, e.getName());
       in.transferTo(OutputStream.nullOutputStream());
     }
     if (e.getCrc() != -1 && crc.getValue() != e.getCrc()) {
-      throw new ModelFileException(file, "entry " + e.getName() + " is damaged: it does not match its CRC; export it"
-          + " again");
+      throw new ModelFileException(
+          file,
+          "entry " + e.getName() + " is damaged: it does not match its CRC; export it" + " again");
     }
     return a;
   }
@@ -247,7 +286,12 @@ public final class Npz {
   }
 
   private static ModelFileException notZip(Path file, ZipException e) {
-    return new ModelFileException(file, "is not a readable .npz (" + e.getMessage() + "): an .npz is a zip archive"
-        + " of .npy arrays as numpy.savez writes it; is the file complete?", e);
+    return new ModelFileException(
+        file,
+        "is not a readable .npz ("
+            + e.getMessage()
+            + "): an .npz is a zip archive"
+            + " of .npy arrays as numpy.savez writes it; is the file complete?",
+        e);
   }
 }

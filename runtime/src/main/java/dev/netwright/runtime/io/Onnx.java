@@ -32,19 +32,22 @@ import org.nd4j.shade.protobuf.UnsafeByteOperations;
 
 /**
  * Writes a network as an ONNX model (IR version 8, opset 17) that ONNX Runtime, TensorRT, OpenVINO
- * and the other serving stacks run at inference: the graph the network describes of itself
- * ({@link Model#graph()}), its parameters and batch-norm statistics as FLOAT initializers named as
- * in {@link Npz}, an input {@code input} [N, C, H, W] whose batch dimension N is symbolic, and the
- * outputs {@code logits} and, where the head has them, {@code probabilities}. The messages are
- * the ONNX protobuf classes that ND4J's nd4j-api ships (package {@code onnx}).
+ * and the other serving stacks run at inference: the graph the network describes of itself ({@link
+ * Model#graph()}), its parameters and batch-norm statistics as FLOAT initializers named as in
+ * {@link Npz}, an input {@code input} [N, C, H, W] whose batch dimension N is symbolic, and the
+ * outputs {@code logits} and, where the head has them, {@code probabilities}. The messages are the
+ * ONNX protobuf classes that ND4J's nd4j-api ships (package {@code onnx}).
  */
 public final class Onnx {
   /** IR version 8: what every current runtime reads, and the ONNX checker of 2022 too. */
   public static final long IR_VERSION = 8;
+
   /** The default domain's operator set: every layer here has its current semantics at 17. */
   public static final long OPSET = 17;
+
   /** The symbolic batch dimension of the input and outputs. */
   public static final String BATCH = "N";
+
   // protobuf refuses to parse a message of 2 GiB or more; ONNX moves larger weights to external
   // data files, which this writer does not write.
   private static final long MAX_BYTES = Integer.MAX_VALUE - (64L << 20);
@@ -67,10 +70,12 @@ public final class Onnx {
     Objects.requireNonNull(model, "model");
     OnnxGraph graph = model.graph();
     if (!graph.refusals().isEmpty()) {
-      throw new UnsupportedOperationException(model.name() + " cannot be exported to ONNX: "
-          + graph.refusals().stream()
-              .map(r -> "the " + r.layer() + " of node '" + r.node() + "' " + r.reason())
-              .collect(Collectors.joining("; ")));
+      throw new UnsupportedOperationException(
+          model.name()
+              + " cannot be exported to ONNX: "
+              + graph.refusals().stream()
+                  .map(r -> "the " + r.layer() + " of node '" + r.node() + "' " + r.reason())
+                  .collect(Collectors.joining("; ")));
     }
     Map<String, INDArray> weights = weights(model.parameters());
     GraphProto.Builder g = GraphProto.newBuilder().setName(model.name());
@@ -87,13 +92,21 @@ public final class Onnx {
         }
         INDArray w = weights.get(in);
         if (w == null) {
-          throw new IllegalStateException("node '" + n.name() + "' of " + model.name() + " reads '" + in
-              + "', which no node before it writes and which is not a parameter or buffer of the network");
+          throw new IllegalStateException(
+              "node '"
+                  + n.name()
+                  + "' of "
+                  + model.name()
+                  + " reads '"
+                  + in
+                  + "', which no node before it writes and which is not a parameter or buffer of the network");
         }
         bytes += w.length() * Float.BYTES;
         if (bytes > MAX_BYTES) {
-          throw new UnsupportedOperationException(model.name() + " cannot be exported to ONNX: its weights"
-              + " pass 2 GB, more than one protobuf message holds (external data is not written)");
+          throw new UnsupportedOperationException(
+              model.name()
+                  + " cannot be exported to ONNX: its weights"
+                  + " pass 2 GB, more than one protobuf message holds (external data is not written)");
         }
         known.add(in);
         g.addInitializer(OnnxTensors.floats(in, w));
@@ -107,17 +120,31 @@ public final class Onnx {
     g.addInput(value(OnnxGraph.INPUT, in));
     for (String out : graph.outputs()) {
       if (!known.contains(out)) {
-        throw new IllegalStateException("the graph of " + model.name() + " declares the output '" + out
-            + "', which no node writes");
+        throw new IllegalStateException(
+            "the graph of "
+                + model.name()
+                + " declares the output '"
+                + out
+                + "', which no node writes");
       }
       g.addOutput(value(out, model.outputShape()));
     }
     String version = version();
-    String doc = "Network " + model.name() + ", exported by Netwright " + version + " for inference.\n\n"
-        + model.summary();
-    ModelProto.Builder m = ModelProto.newBuilder().setIrVersion(IR_VERSION)
-        .setProducerName("Netwright").setProducerVersion(version).setDomain("dev.netwright")
-        .setDocString(doc).setGraph(g);
+    String doc =
+        "Network "
+            + model.name()
+            + ", exported by Netwright "
+            + version
+            + " for inference.\n\n"
+            + model.summary();
+    ModelProto.Builder m =
+        ModelProto.newBuilder()
+            .setIrVersion(IR_VERSION)
+            .setProducerName("Netwright")
+            .setProducerVersion(version)
+            .setDomain("dev.netwright")
+            .setDocString(doc)
+            .setGraph(g);
     m.addOpsetImportBuilder().setDomain("").setVersion(OPSET);
     m.addMetadataPropsBuilder().setKey("network").setValue(model.name());
     m.addMetadataPropsBuilder().setKey("netwright_version").setValue(version);
@@ -129,7 +156,8 @@ public final class Onnx {
 
   private static void requireNew(Set<String> known, String name, String what) {
     if (!known.add(name)) {
-      throw new IllegalStateException("two tensors of the ONNX graph are named '" + name + "' (the " + what + ")");
+      throw new IllegalStateException(
+          "two tensors of the ONNX graph are named '" + name + "' (the " + what + ")");
     }
   }
 
@@ -142,8 +170,12 @@ public final class Onnx {
   }
 
   private static NodeProto node(OnnxGraph.Node n) {
-    NodeProto.Builder b = NodeProto.newBuilder().setOpType(n.op()).setName(n.name())
-        .addAllInput(n.inputs()).addAllOutput(n.outputs());
+    NodeProto.Builder b =
+        NodeProto.newBuilder()
+            .setOpType(n.op())
+            .setName(n.name())
+            .addAllInput(n.inputs())
+            .addAllOutput(n.outputs());
     for (OnnxGraph.Attribute a : n.attributes()) {
       AttributeProto.Builder attribute = b.addAttributeBuilder().setName(a.name());
       if (a instanceof OnnxGraph.Int i) {
@@ -165,16 +197,20 @@ public final class Onnx {
     for (int d : dims) {
       shape.addDimBuilder().setDimValue(d);
     }
-    TypeProto.Tensor.Builder tensor = TypeProto.Tensor.newBuilder()
-        .setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape);
-    return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(tensor)).build();
+    TypeProto.Tensor.Builder tensor =
+        TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape);
+    return ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(TypeProto.newBuilder().setTensorType(tensor))
+        .build();
   }
 
   /** The Netwright version this runtime was built as. */
   static String version() {
     try (InputStream in = Onnx.class.getResourceAsStream("netwright.properties")) {
       if (in == null) {
-        throw new IllegalStateException("netwright.properties is missing from the runtime's classes");
+        throw new IllegalStateException(
+            "netwright.properties is missing from the runtime's classes");
       }
       Properties p = new Properties();
       p.load(in);
@@ -191,10 +227,14 @@ public final class Onnx {
     /** {@code a} as FLOAT, c order, little-endian raw data, whatever its own type. */
     static TensorProto floats(String name, INDArray a) {
       float[] values = a.castTo(DataType.FLOAT).dup('c').reshape(a.length()).toFloatVector();
-      ByteBuffer raw = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer raw =
+          ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
       raw.asFloatBuffer().put(values);
-      TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
-          .setRawData(UnsafeByteOperations.unsafeWrap(raw.array()));
+      TensorProto.Builder t =
+          TensorProto.newBuilder()
+              .setName(name)
+              .setDataType(TensorProto.DataType.FLOAT_VALUE)
+              .setRawData(UnsafeByteOperations.unsafeWrap(raw.array()));
       Arrays.stream(a.shape()).forEach(t::addDims);
       return t.build();
     }

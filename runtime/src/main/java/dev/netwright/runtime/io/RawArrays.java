@@ -45,13 +45,14 @@ final class RawArrays {
   }
 
   /**
-   * Fills {@code into}, a new C-order array, from its length in elements of {@code type} in
-   * {@code order}; FLOAT and DOUBLE convert to each other (DOUBLE to FLOAT rounds to nearest, as
-   * NumPy's astype), any other pair must match.
+   * Fills {@code into}, a new C-order array, from its length in elements of {@code type} in {@code
+   * order}; FLOAT and DOUBLE convert to each other (DOUBLE to FLOAT rounds to nearest, as NumPy's
+   * astype), any other pair must match.
    *
    * @throws EOFException if the stream ends first
    */
-  static void read(InputStream in, DataType type, ByteOrder order, INDArray into) throws IOException {
+  static void read(InputStream in, DataType type, ByteOrder order, INDArray into)
+      throws IOException {
     ByteBuffer dst = memory(into);
     DataType target = into.dataType();
     int width = type.width();
@@ -62,7 +63,8 @@ final class RawArrays {
       int n = (int) Math.min(CHUNK / Math.max(width, targetWidth), left);
       int got = in.readNBytes(chunk, 0, n * width);
       if (got < n * width) {
-        throw new EOFException("the data ends " + ((left - n) * width + (long) n * width - got) + " bytes early");
+        throw new EOFException(
+            "the data ends " + ((left - n) * width + (long) n * width - got) + " bytes early");
       }
       ByteBuffer part = ByteBuffer.wrap(chunk, 0, n * width).order(order);
       ByteBuffer out = dst.slice().limit(n * targetWidth).order(ByteOrder.nativeOrder());
@@ -91,7 +93,8 @@ final class RawArrays {
 
   /** The array itself if it owns plain C-order memory, else a copy that does. */
   private static INDArray contiguous(INDArray a) {
-    boolean plain = !a.isView() && a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length();
+    boolean plain =
+        !a.isView() && a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length();
     return plain ? a : a.dup('c');
   }
 
@@ -99,17 +102,26 @@ final class RawArrays {
   private static ByteBuffer memory(INDArray a) {
     long bytes = a.length() * a.dataType().width();
     if (bytes > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("an array of " + bytes + " bytes is over the 2 GB one transfer handles");
+      throw new IllegalArgumentException(
+          "an array of " + bytes + " bytes is over the 2 GB one transfer handles");
     }
     ByteBuffer all = a.data().asNio();
     if (a.offset() != 0 || all.capacity() < bytes) {
-      throw new IllegalStateException("expected an array owning its memory, got offset " + a.offset() + " and "
-          + all.capacity() + " bytes for " + bytes);
+      throw new IllegalStateException(
+          "expected an array owning its memory, got offset "
+              + a.offset()
+              + " and "
+              + all.capacity()
+              + " bytes for "
+              + bytes);
     }
     return all.duplicate().position(0).limit((int) bytes);
   }
 
-  /** Copies the elements of {@code from} into {@code to}, each of {@code width} bytes, converting byte order. */
+  /**
+   * Copies the elements of {@code from} into {@code to}, each of {@code width} bytes, converting
+   * byte order.
+   */
   private static void copyBits(ByteBuffer from, ByteBuffer to, int width) {
     switch (width) {
       case 1 -> to.put(from);

@@ -19,8 +19,15 @@ public final class Accumulate {
     // A prepared in-place "add": 0 bytes and ~19 µs per call for [64,16,12,12] FLOAT on one
     // thread. A raw native legacy Add was as fast; Level1.axpy as fast but 416 bytes per call
     // and contiguous arrays only; acc.addi(x) ~22 µs and ~3.3 KB.
-    this.add = PreparedOp.custom(NAME, "add", new INDArray[] {acc, x}, new INDArray[] {acc},
-        new long[] {}, new double[] {}, new boolean[] {});
+    this.add =
+        PreparedOp.custom(
+            NAME,
+            "add",
+            new INDArray[] {acc, x},
+            new INDArray[] {acc},
+            new long[] {},
+            new double[] {},
+            new boolean[] {});
   }
 
   /** acc += x with the current contents of both. */

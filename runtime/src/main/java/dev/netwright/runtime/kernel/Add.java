@@ -25,15 +25,18 @@ public final class Add extends Kernel {
   public Add(INDArray y, INDArray... xs) {
     super(NAME, "dy", "dxs...");
     if (xs == null || xs.length < 2) {
-      throw new IllegalArgumentException(NAME + " needs at least 2 inputs, but got "
-          + (xs == null ? "none" : xs.length + ": " + PreparedOp.shapes(xs)));
+      throw new IllegalArgumentException(
+          NAME
+              + " needs at least 2 inputs, but got "
+              + (xs == null ? "none" : xs.length + ": " + PreparedOp.shapes(xs)));
     }
     Checks.present(NAME, "xs[0]", xs[0]);
     String[] names = new String[xs.length + 1];
     INDArray[] all = Arrays.copyOf(xs, xs.length + 1);
     for (int i = 0; i < xs.length; i++) {
       names[i] = "xs[" + i + "]";
-      Checks.shape(NAME, names[i], xs[i], xs[0].shape(), "(the shape of xs[0]; Add does not broadcast)");
+      Checks.shape(
+          NAME, names[i], xs[i], xs[0].shape(), "(the shape of xs[0]; Add does not broadcast)");
     }
     names[xs.length] = "y";
     all[xs.length] = y;
@@ -68,8 +71,8 @@ public final class Add extends Kernel {
   }
 
   /**
-   * Enables backward: each dx receives dy. An entry may be null (that input needs no gradient)
-   * or dy itself (nothing to copy); the others must not overlap dy. Returns this.
+   * Enables backward: each dx receives dy. An entry may be null (that input needs no gradient) or
+   * dy itself (nothing to copy); the others must not overlap dy. Returns this.
    */
   public Add withGradients(INDArray dy, INDArray... dxs) {
     if (backward != null) {
@@ -77,9 +80,12 @@ public final class Add extends Kernel {
     }
     Checks.shape(NAME, "dy", dy, y.shape(), "(the shape of y)");
     if (dxs == null || dxs.length != inputs) {
-      throw new IllegalArgumentException(NAME + ": withGradients needs one dx per input, "
-          + inputs + " in all (null for an input that needs no gradient), but got "
-          + (dxs == null ? "none" : dxs.length + ": " + PreparedOp.shapes(dxs)));
+      throw new IllegalArgumentException(
+          NAME
+              + ": withGradients needs one dx per input, "
+              + inputs
+              + " in all (null for an input that needs no gradient), but got "
+              + (dxs == null ? "none" : dxs.length + ": " + PreparedOp.shapes(dxs)));
     }
     INDArray[] all = new INDArray[dxs.length + 2];
     String[] names = new String[all.length];
@@ -117,6 +123,7 @@ public final class Add extends Kernel {
   }
 
   private PreparedOp add(INDArray a, INDArray b) {
-    return PreparedOp.custom(NAME, "add", new INDArray[] {a, b}, new INDArray[] {y}, NO_I, NO_T, NO_B);
+    return PreparedOp.custom(
+        NAME, "add", new INDArray[] {a, b}, new INDArray[] {y}, NO_I, NO_T, NO_B);
   }
 }

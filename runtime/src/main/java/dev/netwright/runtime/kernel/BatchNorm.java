@@ -5,7 +5,9 @@ import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Batch normalization over channels of NCHW x (or features of [N, F]): PyTorch's BatchNorm2d/1d. */
+/**
+ * Batch normalization over channels of NCHW x (or features of [N, F]): PyTorch's BatchNorm2d/1d.
+ */
 public final class BatchNorm extends Kernel {
   private static final String NAME = "BatchNorm";
   private static final long[] NO_I = {};
@@ -56,18 +58,30 @@ public final class BatchNorm extends Kernel {
    * biased batch variance; eps e.g. 1e-5. y must not be x. The [C] vectors are read and written
    * from Java, so they must be dense (stride 1), as Parameters' views are.
    */
-  public BatchNorm(INDArray y, INDArray x, INDArray gamma, INDArray beta, INDArray runningMean,
-      INDArray runningVar, double momentum, double eps) {
+  public BatchNorm(
+      INDArray y,
+      INDArray x,
+      INDArray gamma,
+      INDArray beta,
+      INDArray runningMean,
+      INDArray runningVar,
+      double momentum,
+      double eps) {
     super(NAME, "dx", "dgamma", "dbeta", "dy");
     Checks.present(NAME, "x", x);
     if (x.rank() != 2 && x.rank() != 4) {
-      throw new IllegalArgumentException(NAME + ": x must have rank 4 [N, C, H, W] or rank 2"
-          + " [N, F], but found shape " + Arrays.toString(x.shape()));
+      throw new IllegalArgumentException(
+          NAME
+              + ": x must have rank 4 [N, C, H, W] or rank 2"
+              + " [N, F], but found shape "
+              + Arrays.toString(x.shape()));
     }
     Checks.shape(NAME, "y", y, x.shape(), "(the shape of x)");
     if (y == x) {
-      throw new IllegalArgumentException(NAME + ": y must be a different array from x (backward"
-          + " after an inference forward needs x)");
+      throw new IllegalArgumentException(
+          NAME
+              + ": y must be a different array from x (backward"
+              + " after an inference forward needs x)");
     }
     long c = x.size(1);
     long[] vector = {c};
@@ -84,13 +98,21 @@ public final class BatchNorm extends Kernel {
     Checks.shape(NAME, "runningVar", runningVar, vector, perChannel);
     dense("runningMean", runningMean);
     dense("runningVar", runningVar);
-    Checks.sameFloatType(NAME, new String[] {"x", "y", "gamma", "beta", "runningMean", "runningVar"},
-        x, y, gamma, beta, runningMean, runningVar);
+    Checks.sameFloatType(
+        NAME,
+        new String[] {"x", "y", "gamma", "beta", "runningMean", "runningVar"},
+        x,
+        y,
+        gamma,
+        beta,
+        runningMean,
+        runningVar);
     if (!(momentum >= 0 && momentum <= 1)) {
       throw new IllegalArgumentException(NAME + ": momentum must be in [0, 1], got " + momentum);
     }
     if (!(eps >= 0 && eps < Double.POSITIVE_INFINITY)) {
-      throw new IllegalArgumentException(NAME + ": eps must be finite and not negative, got " + eps);
+      throw new IllegalArgumentException(
+          NAME + ": eps must be finite and not negative, got " + eps);
     }
     this.x = x;
     this.gamma = gamma;
@@ -153,35 +175,41 @@ public final class BatchNorm extends Kernel {
     }
     pair("gamma", gamma, "dgamma", dgamma);
     pair("beta", beta, "dbeta", dbeta);
-    Checks.sameFloatType(NAME, new String[] {"x", "dx", "dgamma", "dbeta", "dy"},
-        x, dx, dgamma, dbeta, dy);
+    Checks.sameFloatType(
+        NAME, new String[] {"x", "dx", "dgamma", "dbeta", "dy"}, x, dx, dgamma, dbeta, dy);
     this.dgamma = dgamma;
     this.sumOfDy = dbeta != null ? dbeta : Nd4j.create(x.dataType(), channels);
     this.sumOfDyX = Nd4j.create(x.dataType(), channels);
     // dy·(x - mean) goes into dx, which is overwritten later anyway; without dx into a scratch
     // buffer allocated once, here. Never into y: the next layer may still need it.
     INDArray product = dx != null ? dx : Nd4j.create(x.dataType(), x.shape());
-    this.sumsOfDy = concat(channelSum(dy, sumOfDy),
-        new PreparedOp[] {binary("multiply", dy, centered, product)},
-        channelSum(product, sumOfDyX));
+    this.sumsOfDy =
+        concat(
+            channelSum(dy, sumOfDy),
+            new PreparedOp[] {binary("multiply", dy, centered, product)},
+            channelSum(product, sumOfDyX));
     // Training: dx = scale·(dy - (x - mean)·invStd²·Σdy(x - mean)/M - Σdy/M), the slope and
     // offset computed per channel in Java between the sums and these ops.
-    this.trainingBackward = dx == null ? new PreparedOp[0] : new PreparedOp[] {
-      binary("multiply", centered, slope.reshape(broadcast), dx),
-      binary("add", dx, dy, dx),
-      biasAdd(dx, offset, dx),
-      binary("multiply", dx, scale.reshape(broadcast), dx)
-    };
-    this.inferenceBackward = dx == null ? new PreparedOp[0] : new PreparedOp[] {
-      binary("multiply", dy, scale.reshape(broadcast), dx)
-    };
+    this.trainingBackward =
+        dx == null
+            ? new PreparedOp[0]
+            : new PreparedOp[] {
+              binary("multiply", centered, slope.reshape(broadcast), dx),
+              binary("add", dx, dy, dx),
+              biasAdd(dx, offset, dx),
+              binary("multiply", dx, scale.reshape(broadcast), dx)
+            };
+    this.inferenceBackward =
+        dx == null
+            ? new PreparedOp[0]
+            : new PreparedOp[] {binary("multiply", dy, scale.reshape(broadcast), dx)};
     return this;
   }
 
   /**
    * Gradient of the last forward, overwriting dx, dgamma and dbeta: after a training forward the
-   * full batch-statistics formula, after an inference forward the frozen-statistics one
-   * (dx = dy·γ/√(var+ε)).
+   * full batch-statistics formula, after an inference forward the frozen-statistics one (dx =
+   * dy·γ/√(var+ε)).
    */
   @Override
   public void backward() {
@@ -212,9 +240,15 @@ public final class BatchNorm extends Kernel {
 
   private void trainingStatistics() {
     if (count < 2) {
-      throw new IllegalArgumentException(NAME + ": training needs more than one value per channel"
-          + " (as PyTorch), but x " + Arrays.toString(x.shape()) + " has " + count + ": train with batches of"
-          + " 2 or more examples, or call setTraining(false) to use the running statistics");
+      throw new IllegalArgumentException(
+          NAME
+              + ": training needs more than one value per channel"
+              + " (as PyTorch), but x "
+              + Arrays.toString(x.shape())
+              + " has "
+              + count
+              + ": train with batches of"
+              + " 2 or more examples, or call setTraining(false) to use the running statistics");
     }
     run(sumOfX);
     DataBuffer total = sums.data();
@@ -261,23 +295,30 @@ public final class BatchNorm extends Kernel {
   // out = in·scale (+ bias per channel).
   private PreparedOp[] affine(INDArray in, INDArray perChannel, INDArray bias, INDArray out) {
     PreparedOp product = binary("multiply", in, perChannel.reshape(broadcast), out);
-    return bias == null ? new PreparedOp[] {product}
+    return bias == null
+        ? new PreparedOp[] {product}
         : new PreparedOp[] {product, biasAdd(out, bias, out)};
   }
 
   private static PreparedOp binary(String op, INDArray a, INDArray b, INDArray out) {
-    return PreparedOp.custom(NAME, op, new INDArray[] {a, b}, new INDArray[] {out}, NO_I, NO_T,
-        NO_B);
+    return PreparedOp.custom(
+        NAME, op, new INDArray[] {a, b}, new INDArray[] {out}, NO_I, NO_T, NO_B);
   }
 
   private static PreparedOp biasAdd(INDArray in, INDArray bias, INDArray out) {
-    return PreparedOp.custom(NAME, "biasadd", new INDArray[] {in, bias}, new INDArray[] {out},
-        NO_I, NO_T, new boolean[] {true});
+    return PreparedOp.custom(
+        NAME,
+        "biasadd",
+        new INDArray[] {in, bias},
+        new INDArray[] {out},
+        NO_I,
+        NO_T,
+        new boolean[] {true});
   }
 
   /**
-   * out[c] = sum of a over every axis but 1, as ones[1,N]·a[N,C·P] and then [C,P]·ones[P,1] when
-   * a reshapes as a view (3-4x faster than reduce_sum over axes 0,2,3), else reduce_sum.
+   * out[c] = sum of a over every axis but 1, as ones[1,N]·a[N,C·P] and then [C,P]·ones[P,1] when a
+   * reshapes as a view (3-4x faster than reduce_sum over axes 0,2,3), else reduce_sum.
    */
   private PreparedOp[] channelSum(INDArray a, INDArray out) {
     long n = a.size(0);
@@ -288,38 +329,71 @@ public final class BatchNorm extends Kernel {
     long[] plain = {0, 0, 0};
     if (rows == null || column == null) {
       long[] axes = a.rank() == 4 ? new long[] {0, 2, 3} : new long[] {0};
-      return new PreparedOp[] {PreparedOp.custom(NAME, "reduce_sum", new INDArray[] {a},
-          new INDArray[] {out}, axes, NO_T, NO_B)};
+      return new PreparedOp[] {
+        PreparedOp.custom(
+            NAME, "reduce_sum", new INDArray[] {a}, new INDArray[] {out}, axes, NO_T, NO_B)
+      };
     }
     INDArray ones = Nd4j.ones(a.dataType(), 1, n);
     if (p == 1) {
-      return new PreparedOp[] {PreparedOp.custom(NAME, "matmul", new INDArray[] {ones, rows},
-          new INDArray[] {Checks.reshapedView(out, 1, channels)}, plain, overwrite, NO_B)};
+      return new PreparedOp[] {
+        PreparedOp.custom(
+            NAME,
+            "matmul",
+            new INDArray[] {ones, rows},
+            new INDArray[] {Checks.reshapedView(out, 1, channels)},
+            plain,
+            overwrite,
+            NO_B)
+      };
     }
     INDArray partial = Nd4j.create(a.dataType(), 1, channels * p);
     return new PreparedOp[] {
-      PreparedOp.custom(NAME, "matmul", new INDArray[] {ones, rows}, new INDArray[] {partial},
-          plain, overwrite, NO_B),
-      PreparedOp.custom(NAME, "matmul",
+      PreparedOp.custom(
+          NAME,
+          "matmul",
+          new INDArray[] {ones, rows},
+          new INDArray[] {partial},
+          plain,
+          overwrite,
+          NO_B),
+      PreparedOp.custom(
+          NAME,
+          "matmul",
           new INDArray[] {partial.reshape(channels, p), Nd4j.ones(a.dataType(), p, 1)},
-          new INDArray[] {column}, plain, overwrite, NO_B)
+          new INDArray[] {column},
+          plain,
+          overwrite,
+          NO_B)
     };
   }
 
   private static void dense(String name, INDArray vector) {
     if (vector.elementWiseStride() != 1) {
-      throw new IllegalArgumentException(NAME + ": " + name + " must be a dense vector (stride 1;"
-          + " dup() it once, outside the training loop), but has stride "
-          + Arrays.toString(vector.stride()));
+      throw new IllegalArgumentException(
+          NAME
+              + ": "
+              + name
+              + " must be a dense vector (stride 1;"
+              + " dup() it once, outside the training loop), but has stride "
+              + Arrays.toString(vector.stride()));
     }
   }
 
   // A gradient buffer is given exactly when its parameter is.
   private void pair(String name, INDArray parameter, String gradientName, INDArray gradient) {
     if ((gradient == null) != (parameter == null)) {
-      throw new IllegalArgumentException(NAME + ": " + gradientName + " must be given exactly when "
-          + name + " is, but " + name + (parameter == null ? " is null and " + gradientName
-          + " is not" : " is given and " + gradientName + " is null"));
+      throw new IllegalArgumentException(
+          NAME
+              + ": "
+              + gradientName
+              + " must be given exactly when "
+              + name
+              + " is, but "
+              + name
+              + (parameter == null
+                  ? " is null and " + gradientName + " is not"
+                  : " is given and " + gradientName + " is null"));
     }
     if (gradient != null) {
       Checks.shape(NAME, gradientName, gradient, parameter.shape(), "(the shape of " + name + ")");

@@ -6,7 +6,10 @@ import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
-/** y[N, C1+C2+…, H, W] = the inputs concatenated on channels (torch.cat(dim=1)): forward and backward. */
+/**
+ * y[N, C1+C2+…, H, W] = the inputs concatenated on channels (torch.cat(dim=1)): forward and
+ * backward.
+ */
 public final class Concat extends Kernel {
   private static final String NAME = "Concat";
   private static final long[] CHANNEL_AXIS = {1};
@@ -15,7 +18,10 @@ public final class Concat extends Kernel {
 
   private final INDArray y;
   private final INDArray[] xs;
-  /** Batches up to this size concatenate by copying each input's samples into y's channel slices. */
+
+  /**
+   * Batches up to this size concatenate by copying each input's samples into y's channel slices.
+   */
   static final int COPY_BATCH = 8;
 
   // Exactly one of forward (the native concat) and copies (per input, its samples) is non-null.
@@ -31,8 +37,10 @@ public final class Concat extends Kernel {
   public Concat(INDArray y, INDArray... xs) {
     super(NAME, "dy", "dxs...");
     if (xs == null || xs.length < 2) {
-      throw new IllegalArgumentException(NAME + " needs at least 2 inputs, but got "
-          + (xs == null ? "none" : xs.length + ": " + PreparedOp.shapes(xs)));
+      throw new IllegalArgumentException(
+          NAME
+              + " needs at least 2 inputs, but got "
+              + (xs == null ? "none" : xs.length + ": " + PreparedOp.shapes(xs)));
     }
     Checks.rank(NAME, "xs[0]", xs[0], 4, "[N, C, H, W]");
     long n = xs[0].size(0);
@@ -44,12 +52,20 @@ public final class Concat extends Kernel {
       names[i] = "xs[" + i + "]";
       Checks.rank(NAME, names[i], xs[i], 4, "[N, C, H, W]");
       long c = xs[i].size(1);
-      Checks.shape(NAME, names[i], xs[i], new long[] {n, c, h, w},
+      Checks.shape(
+          NAME,
+          names[i],
+          xs[i],
+          new long[] {n, c, h, w},
           "(N, H, W of xs[0] " + Arrays.toString(xs[0].shape()) + "; only channels may differ)");
       channels += c;
     }
     names[xs.length] = "y";
-    Checks.shape(NAME, "y", y, new long[] {n, channels, h, w},
+    Checks.shape(
+        NAME,
+        "y",
+        y,
+        new long[] {n, channels, h, w},
         "(the inputs " + PreparedOp.shapes(xs) + " concatenated on channels)");
     INDArray[] all = Arrays.copyOf(xs, xs.length + 1);
     all[xs.length] = y;
@@ -68,14 +84,21 @@ public final class Concat extends Kernel {
       long c0 = 0;
       for (int i = 0; i < xs.length; i++) {
         long c1 = c0 + xs[i].size(1);
-        copies[i] = SampleCopy.of(NAME, xs[i], y.get(NDArrayIndex.all(), NDArrayIndex.interval(c0, c1),
-            NDArrayIndex.all(), NDArrayIndex.all()));
+        copies[i] =
+            SampleCopy.of(
+                NAME,
+                xs[i],
+                y.get(
+                    NDArrayIndex.all(),
+                    NDArrayIndex.interval(c0, c1),
+                    NDArrayIndex.all(),
+                    NDArrayIndex.all()));
         c0 = c1;
       }
     } else {
       this.copies = null;
-      this.forward = PreparedOp.custom(NAME, "concat", this.xs, new INDArray[] {y}, CHANNEL_AXIS,
-          NO_T, NO_B);
+      this.forward =
+          PreparedOp.custom(NAME, "concat", this.xs, new INDArray[] {y}, CHANNEL_AXIS, NO_T, NO_B);
     }
   }
 
@@ -91,8 +114,8 @@ public final class Concat extends Kernel {
   }
 
   /**
-   * Enables backward: dxs[i] receives the channel slice of dy that belongs to input i. An entry
-   * may be null (that input needs no gradient); the others must not overlap dy. Returns this.
+   * Enables backward: dxs[i] receives the channel slice of dy that belongs to input i. An entry may
+   * be null (that input needs no gradient); the others must not overlap dy. Returns this.
    */
   public Concat withGradients(INDArray dy, INDArray... dxs) {
     if (backward != null) {
@@ -100,9 +123,12 @@ public final class Concat extends Kernel {
     }
     Checks.shape(NAME, "dy", dy, y.shape(), "(the shape of y)");
     if (dxs == null || dxs.length != xs.length) {
-      throw new IllegalArgumentException(NAME + ": withGradients needs one dx per input, "
-          + xs.length + " in all (null for an input that needs no gradient), but got "
-          + (dxs == null ? "none" : dxs.length + ": " + PreparedOp.shapes(dxs)));
+      throw new IllegalArgumentException(
+          NAME
+              + ": withGradients needs one dx per input, "
+              + xs.length
+              + " in all (null for an input that needs no gradient), but got "
+              + (dxs == null ? "none" : dxs.length + ": " + PreparedOp.shapes(dxs)));
     }
     INDArray[] all = new INDArray[dxs.length + 2];
     String[] names = new String[all.length];
@@ -124,8 +150,12 @@ public final class Concat extends Kernel {
     for (int i = 0; i < dxs.length; i++) {
       long c1 = c0 + xs[i].size(1);
       if (dxs[i] != null) {
-        INDArray slice = dy.get(NDArrayIndex.all(), NDArrayIndex.interval(c0, c1),
-            NDArrayIndex.all(), NDArrayIndex.all());
+        INDArray slice =
+            dy.get(
+                NDArrayIndex.all(),
+                NDArrayIndex.interval(c0, c1),
+                NDArrayIndex.all(),
+                NDArrayIndex.all());
         copies[count++] = SampleCopy.of(NAME, slice, dxs[i]);
       }
       c0 = c1;
@@ -147,15 +177,15 @@ public final class Concat extends Kernel {
 
   /**
    * dst = src for two arrays of one shape and dtype, as one memmove per sample (index on axis 0)
-   * when each sample of both is one dense c-order run, as in contiguous arrays, their reshapes
-   * and their channel slices; otherwise (e.g. a permuted view) as a prepared native "assign",
-   * which handles any layout but walks it element by element.
+   * when each sample of both is one dense c-order run, as in contiguous arrays, their reshapes and
+   * their channel slices; otherwise (e.g. a permuted view) as a prepared native "assign", which
+   * handles any layout but walks it element by element.
    *
    * <p>Why not an ND4J op: the channel slices of dy are strided, and every ND4J way to copy them
-   * walks them element by element. For four slices [64,16..24,12,12] FLOAT on one thread:
-   * memmove per sample ~75 µs; the "slice" and "split_v" ops ~520 µs; INDArray.assign ~530 µs
-   * and ~490 bytes per call; the "assign" custom op ~3500 µs. For a contiguous [64,16,12,12] the
-   * memmove (~13 µs) still beat the "assign" op (~23 µs). Used by Add too.
+   * walks them element by element. For four slices [64,16..24,12,12] FLOAT on one thread: memmove
+   * per sample ~75 µs; the "slice" and "split_v" ops ~520 µs; INDArray.assign ~530 µs and ~490
+   * bytes per call; the "assign" custom op ~3500 µs. For a contiguous [64,16,12,12] the memmove
+   * (~13 µs) still beat the "assign" op (~23 µs). Used by Add too.
    */
   static final class SampleCopy {
     // The pointers below do not own memory: these fields keep the buffers alive.
@@ -169,8 +199,14 @@ public final class Concat extends Kernel {
     private final long fromStep;
     private final long toStep;
 
-    private SampleCopy(INDArray src, INDArray dst, PreparedOp fallback, long runs, long runBytes,
-        long fromStep, long toStep) {
+    private SampleCopy(
+        INDArray src,
+        INDArray dst,
+        PreparedOp fallback,
+        long runs,
+        long runBytes,
+        long fromStep,
+        long toStep) {
       this.src = src;
       this.dst = dst;
       this.fallback = fallback;
@@ -186,8 +222,15 @@ public final class Concat extends Kernel {
     /** A copy from src to dst, which have one shape and one dtype (the caller checked). */
     static SampleCopy of(String kernel, INDArray src, INDArray dst) {
       if (!denseSamples(src) || !denseSamples(dst)) {
-        PreparedOp assign = PreparedOp.custom(kernel, "assign", new INDArray[] {dst, src},
-            new INDArray[] {dst}, new long[] {}, new double[] {}, new boolean[] {});
+        PreparedOp assign =
+            PreparedOp.custom(
+                kernel,
+                "assign",
+                new INDArray[] {dst, src},
+                new INDArray[] {dst},
+                new long[] {},
+                new double[] {},
+                new boolean[] {});
         return new SampleCopy(src, dst, assign, 0, 0, 0, 0);
       }
       long width = src.dataType().width();
@@ -196,8 +239,8 @@ public final class Concat extends Kernel {
       if (samples == 1 || (src.stride(0) == perSample && dst.stride(0) == perSample)) {
         return new SampleCopy(src, dst, null, 1, src.length() * width, 0, 0);
       }
-      return new SampleCopy(src, dst, null, samples, perSample * width, src.stride(0) * width,
-          dst.stride(0) * width);
+      return new SampleCopy(
+          src, dst, null, samples, perSample * width, src.stride(0) * width, dst.stride(0) * width);
     }
 
     void run() {

@@ -28,12 +28,20 @@ public final class Dense extends Kernel {
     Checks.rank(NAME, "x", x, 2, "[N, F] (reshape a 4-D activation to [N, C*H*W] first)");
     Checks.rank(NAME, "w", w, 2, "[U, F]");
     long u = w.size(0);
-    Checks.shape(NAME, "w", w, new long[] {u, x.size(1)},
+    Checks.shape(
+        NAME,
+        "w",
+        w,
+        new long[] {u, x.size(1)},
         "(PyTorch layout [units, features]) for x " + Arrays.toString(x.shape()));
     if (b != null) {
       Checks.shape(NAME, "b", b, new long[] {u}, "(one bias per unit, the rows of w)");
     }
-    Checks.shape(NAME, "y", y, new long[] {x.size(0), u},
+    Checks.shape(
+        NAME,
+        "y",
+        y,
+        new long[] {x.size(0), u},
         "for x " + Arrays.toString(x.shape()) + " and w " + Arrays.toString(w.shape()));
     Checks.sameFloatType(NAME, new String[] {"x", "y", "w", "b"}, x, y, w, b);
     this.y = y;
@@ -43,11 +51,20 @@ public final class Dense extends Kernel {
     // matmul and biasadd through prepared contexts allocate nothing; Nd4j.gemm allocated about
     // 4 KB per call and addiRowVector about 8 KB.
     PreparedOp product = matmul(x, w, y, false, true);
-    this.forward = b == null ? new PreparedOp[] {product} : new PreparedOp[] {
-      product,
-      PreparedOp.custom(NAME, "biasadd", new INDArray[] {y, b}, new INDArray[] {y}, NO_I, NO_T,
-          new boolean[] {false})
-    };
+    this.forward =
+        b == null
+            ? new PreparedOp[] {product}
+            : new PreparedOp[] {
+              product,
+              PreparedOp.custom(
+                  NAME,
+                  "biasadd",
+                  new INDArray[] {y, b},
+                  new INDArray[] {y},
+                  NO_I,
+                  NO_T,
+                  new boolean[] {false})
+            };
   }
 
   /** Computes y from x, w and b into the y given at construction. */
@@ -65,8 +82,10 @@ public final class Dense extends Kernel {
     Checks.shape(NAME, "dy", dy, y.shape(), "(the shape of y)");
     Checks.shape(NAME, "dw", dw, w.shape(), "(the shape of w)");
     if ((db == null) != (b == null)) {
-      throw new IllegalArgumentException(NAME + ": db must be given exactly when the bias b is, but b"
-          + (b == null ? " is null and db is not" : " is given and db is null"));
+      throw new IllegalArgumentException(
+          NAME
+              + ": db must be given exactly when the bias b is, but b"
+              + (b == null ? " is null and db is not" : " is given and db is null"));
     }
     if (db != null) {
       Checks.shape(NAME, "db", db, b.shape(), "(the shape of b)");
@@ -82,8 +101,15 @@ public final class Dense extends Kernel {
       ops[count++] = matmul(dy, w, dx, false, false); // dx[N,F] = dy · w
     }
     if (db != null) {
-      ops[count++] = PreparedOp.custom(NAME, "reduce_sum", new INDArray[] {dy},
-          new INDArray[] {db}, new long[] {0}, NO_T, NO_B);
+      ops[count++] =
+          PreparedOp.custom(
+              NAME,
+              "reduce_sum",
+              new INDArray[] {dy},
+              new INDArray[] {db},
+              new long[] {0},
+              NO_T,
+              NO_B);
     }
     backward = Arrays.copyOf(ops, count);
     return this;
@@ -101,7 +127,13 @@ public final class Dense extends Kernel {
   }
 
   private static PreparedOp matmul(INDArray a, INDArray b, INDArray c, boolean ta, boolean tb) {
-    return PreparedOp.custom(NAME, "matmul", new INDArray[] {a, b}, new INDArray[] {c},
-        new long[] {ta ? 1 : 0, tb ? 1 : 0, 0}, OVERWRITE, NO_B);
+    return PreparedOp.custom(
+        NAME,
+        "matmul",
+        new INDArray[] {a, b},
+        new INDArray[] {c},
+        new long[] {ta ? 1 : 0, tb ? 1 : 0, 0},
+        OVERWRITE,
+        NO_B);
   }
 }

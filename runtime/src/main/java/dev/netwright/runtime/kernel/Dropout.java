@@ -9,14 +9,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Inverted dropout: in training zero each element with probability p and scale the rest by
- * 1/(1−p); identity at inference. Seeded: the mask sequence is a deterministic function of the
- * seed and the call count.
+ * Inverted dropout: in training zero each element with probability p and scale the rest by 1/(1−p);
+ * identity at inference. Seeded: the mask sequence is a deterministic function of the seed and the
+ * call count.
  *
  * <p>Precisely: over the life of the kernel, training forwards draw {@code new
- * SplittableRandom(seed).nextDouble()} once per element in c order, and an element is kept iff
- * its draw is at least p. Inference forwards draw nothing. The mask does not depend on the dtype
- * or on ND4J's global random state.
+ * SplittableRandom(seed).nextDouble()} once per element in c order, and an element is kept iff its
+ * draw is at least p. Inference forwards draw nothing. The mask does not depend on the dtype or on
+ * ND4J's global random state.
  */
 public final class Dropout extends Kernel {
   private static final String NAME = "Dropout";
@@ -52,8 +52,14 @@ public final class Dropout extends Kernel {
       throw new IllegalArgumentException(NAME + ": p must be in [0, 1], got " + p);
     }
     if (x.length() > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(NAME + ": x has " + x.length() + " elements, more than"
-          + " the " + Integer.MAX_VALUE + " one mask can hold");
+      throw new IllegalArgumentException(
+          NAME
+              + ": x has "
+              + x.length()
+              + " elements, more than"
+              + " the "
+              + Integer.MAX_VALUE
+              + " one mask can hold");
     }
     this.x = x;
     this.seed = seed;
@@ -66,8 +72,11 @@ public final class Dropout extends Kernel {
     this.floats = x.dataType() == DataType.FLOAT ? mask.data().asNioFloat() : null;
     this.doubles = x.dataType() == DataType.DOUBLE ? mask.data().asNioDouble() : null;
     this.apply = binary("multiply", x, mask, y);
-    this.copy = y == x ? null : PreparedOp.custom(NAME, "identity", new INDArray[] {x},
-        new INDArray[] {y}, NO_I, NO_T, NO_B);
+    this.copy =
+        y == x
+            ? null
+            : PreparedOp.custom(
+                NAME, "identity", new INDArray[] {x}, new INDArray[] {y}, NO_I, NO_T, NO_B);
   }
 
   /** training: draws a new mask and applies it; inference: copies x into y (nothing if y is x). */
@@ -101,11 +110,14 @@ public final class Dropout extends Kernel {
     Checks.shape(NAME, "dx", dx, x.shape(), "(the shape of x)");
     Checks.shape(NAME, "dy", dy, x.shape(), "(the shape of y)");
     Checks.sameFloatType(NAME, new String[] {"x", "dx", "dy"}, x, dx, dy);
-    backward = new PreparedOp[] {
-      binary("multiply", dy, mask, dx),
-      dx == dy ? null : PreparedOp.custom(NAME, "identity", new INDArray[] {dy},
-          new INDArray[] {dx}, NO_I, NO_T, NO_B)
-    };
+    backward =
+        new PreparedOp[] {
+          binary("multiply", dy, mask, dx),
+          dx == dy
+              ? null
+              : PreparedOp.custom(
+                  NAME, "identity", new INDArray[] {dy}, new INDArray[] {dx}, NO_I, NO_T, NO_B)
+        };
     return this;
   }
 
@@ -146,7 +158,7 @@ public final class Dropout extends Kernel {
   }
 
   private static PreparedOp binary(String op, INDArray a, INDArray b, INDArray out) {
-    return PreparedOp.custom(NAME, op, new INDArray[] {a, b}, new INDArray[] {out}, NO_I, NO_T,
-        NO_B);
+    return PreparedOp.custom(
+        NAME, op, new INDArray[] {a, b}, new INDArray[] {out}, NO_I, NO_T, NO_B);
   }
 }

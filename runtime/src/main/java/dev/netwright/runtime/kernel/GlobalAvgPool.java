@@ -25,7 +25,11 @@ public final class GlobalAvgPool extends Kernel {
   public GlobalAvgPool(INDArray y, INDArray x) {
     super(NAME, "dx", "dy");
     Checks.rank(NAME, "x", x, 4, "[N, C, H, W]");
-    Checks.shape(NAME, "y", y, new long[] {x.size(0), x.size(1)},
+    Checks.shape(
+        NAME,
+        "y",
+        y,
+        new long[] {x.size(0), x.size(1)},
         "[N, C] for x " + Arrays.toString(x.shape()));
     Checks.sameFloatType(NAME, new String[] {"x", "y"}, x, y);
     this.x = x;
@@ -36,11 +40,24 @@ public final class GlobalAvgPool extends Kernel {
     // directions. reduce_mean when the arrays are views that would not reshape in place.
     INDArray rowsOfX = Checks.reshapedView(x, rows, plane);
     INDArray column = Checks.reshapedView(y, rows, 1);
-    this.forward = rowsOfX != null && column != null
-        ? PreparedOp.custom(NAME, "matmul", new INDArray[] {rowsOfX, averager(plane, 1)},
-            new INDArray[] {column}, PLAIN, OVERWRITE, NO_B)
-        : PreparedOp.custom(NAME, "reduce_mean", new INDArray[] {x}, new INDArray[] {y},
-            new long[] {2, 3}, NO_T, NO_B);
+    this.forward =
+        rowsOfX != null && column != null
+            ? PreparedOp.custom(
+                NAME,
+                "matmul",
+                new INDArray[] {rowsOfX, averager(plane, 1)},
+                new INDArray[] {column},
+                PLAIN,
+                OVERWRITE,
+                NO_B)
+            : PreparedOp.custom(
+                NAME,
+                "reduce_mean",
+                new INDArray[] {x},
+                new INDArray[] {y},
+                new long[] {2, 3},
+                NO_T,
+                NO_B);
   }
 
   /** Computes y from x into the y given at construction. */
@@ -72,11 +89,19 @@ public final class GlobalAvgPool extends Kernel {
       stageOut = copy(staged, dx);
       rowsOfDx = staged.reshape(rows, plane);
     }
-    PreparedOp outer = PreparedOp.custom(NAME, "matmul",
-        new INDArray[] {column, averager(1, plane)}, new INDArray[] {rowsOfDx}, PLAIN, OVERWRITE,
-        NO_B);
-    backward = Arrays.stream(new PreparedOp[] {stageIn, outer, stageOut})
-        .filter(op -> op != null).toArray(PreparedOp[]::new);
+    PreparedOp outer =
+        PreparedOp.custom(
+            NAME,
+            "matmul",
+            new INDArray[] {column, averager(1, plane)},
+            new INDArray[] {rowsOfDx},
+            PLAIN,
+            OVERWRITE,
+            NO_B);
+    backward =
+        Arrays.stream(new PreparedOp[] {stageIn, outer, stageOut})
+            .filter(op -> op != null)
+            .toArray(PreparedOp[]::new);
     return this;
   }
 
@@ -96,7 +121,7 @@ public final class GlobalAvgPool extends Kernel {
   }
 
   private static PreparedOp copy(INDArray from, INDArray to) {
-    return PreparedOp.custom(NAME, "identity", new INDArray[] {from}, new INDArray[] {to}, NO_I,
-        NO_T, NO_B);
+    return PreparedOp.custom(
+        NAME, "identity", new INDArray[] {from}, new INDArray[] {to}, NO_I, NO_T, NO_B);
   }
 }

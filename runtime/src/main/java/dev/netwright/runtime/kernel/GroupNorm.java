@@ -8,8 +8,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Group normalization of NCHW x (or [N, F]): PyTorch's GroupNorm. Per example, the C channels are
  * split into G groups of C/G consecutive channels; each group is normalised over its channels and
- * positions (M = C/G·H·W values) with its mean and biased variance, then every channel is scaled
- * by gamma and shifted by beta. Training and inference compute the same.
+ * positions (M = C/G·H·W values) with its mean and biased variance, then every channel is scaled by
+ * gamma and shifted by beta. Training and inference compute the same.
  */
 public final class GroupNorm extends Kernel {
   private static final String NAME = "GroupNorm";
@@ -55,21 +55,30 @@ public final class GroupNorm extends Kernel {
 
   /**
    * x, y [N, C, H, W] or [N, C]; groups divides C; gamma, beta [C] learnable (either may be null:
-   * no scale or no shift), dense vectors, as Parameters' views are; eps e.g. 1e-5. A rank-2 x and
-   * y must be contiguous.
+   * no scale or no shift), dense vectors, as Parameters' views are; eps e.g. 1e-5. A rank-2 x and y
+   * must be contiguous.
    */
   public GroupNorm(INDArray y, INDArray x, INDArray gamma, INDArray beta, int groups, double eps) {
     super(NAME, "dx", "dgamma", "dbeta", "dy");
     Checks.present(NAME, "x", x);
     if (x.rank() != 2 && x.rank() != 4) {
-      throw new IllegalArgumentException(NAME + ": x must have rank 4 [N, C, H, W] or rank 2"
-          + " [N, C], but found shape " + Arrays.toString(x.shape()));
+      throw new IllegalArgumentException(
+          NAME
+              + ": x must have rank 4 [N, C, H, W] or rank 2"
+              + " [N, C], but found shape "
+              + Arrays.toString(x.shape()));
     }
     Checks.shape(NAME, "y", y, x.shape(), "(the shape of x)");
     long c = x.size(1);
     if (groups < 1 || c % groups != 0) {
-      throw new IllegalArgumentException(NAME + ": groups must be positive and divide the " + c
-          + " channels of x " + Arrays.toString(x.shape()) + ", got " + groups);
+      throw new IllegalArgumentException(
+          NAME
+              + ": groups must be positive and divide the "
+              + c
+              + " channels of x "
+              + Arrays.toString(x.shape())
+              + ", got "
+              + groups);
     }
     String perChannel = "(one value per channel of x " + Arrays.toString(x.shape()) + ")";
     if (gamma != null) {
@@ -82,7 +91,8 @@ public final class GroupNorm extends Kernel {
     }
     Checks.sameFloatType(NAME, new String[] {"x", "y", "gamma", "beta"}, x, y, gamma, beta);
     if (!(eps >= 0 && eps < Double.POSITIVE_INFINITY)) {
-      throw new IllegalArgumentException(NAME + ": eps must be finite and not negative, got " + eps);
+      throw new IllegalArgumentException(
+          NAME + ": eps must be finite and not negative, got " + eps);
     }
     this.x = x;
     this.gamma = gamma;
@@ -94,7 +104,8 @@ public final class GroupNorm extends Kernel {
     this.perGroup = c / groups;
     long positions = x.rank() == 4 ? x.size(2) * x.size(3) : 1;
     this.count = perGroup * positions;
-    this.x4Shape = new long[] {examples, c, x.rank() == 4 ? x.size(2) : 1, x.rank() == 4 ? x.size(3) : 1};
+    this.x4Shape =
+        new long[] {examples, c, x.rank() == 4 ? x.size(2) : 1, x.rank() == 4 ? x.size(3) : 1};
     INDArray x4 = image("x", x);
     INDArray y4 = image("y", y);
     this.centered = Nd4j.create(x.dataType(), x4Shape);
@@ -115,9 +126,20 @@ public final class GroupNorm extends Kernel {
     this.square = binary("multiply", centered, centered, work);
     this.sumOfSquares = sumOverPositions(work, sums);
     PreparedOp product = binary("multiply", centered, scale, y4);
-    this.normalize = beta == null ? new PreparedOp[] {product}
-        : new PreparedOp[] {product, PreparedOp.custom(NAME, "biasadd", new INDArray[] {y4, beta},
-            new INDArray[] {y4}, NO_I, NO_T, new boolean[] {true})};
+    this.normalize =
+        beta == null
+            ? new PreparedOp[] {product}
+            : new PreparedOp[] {
+              product,
+              PreparedOp.custom(
+                  NAME,
+                  "biasadd",
+                  new INDArray[] {y4, beta},
+                  new INDArray[] {y4},
+                  NO_I,
+                  NO_T,
+                  new boolean[] {true})
+            };
   }
 
   /** Computes y from x into the y given at construction, keeping what backward needs. */
@@ -174,34 +196,37 @@ public final class GroupNorm extends Kernel {
     }
     pair("gamma", gamma, "dgamma", dgamma);
     pair("beta", beta, "dbeta", dbeta);
-    Checks.sameFloatType(NAME, new String[] {"x", "dx", "dgamma", "dbeta", "dy"}, x, dx, dgamma, dbeta, dy);
+    Checks.sameFloatType(
+        NAME, new String[] {"x", "dx", "dgamma", "dbeta", "dy"}, x, dx, dgamma, dbeta, dy);
     INDArray dy4 = image("dy", dy);
     this.dgamma = dgamma;
     this.dbeta = dbeta;
-    this.sumsOfDy = new PreparedOp[] {
-      binary("multiply", dy4, centered, work),
-      sumOverPositions(work, sums),
-      sumOverPositions(dy4, dySums)
-    };
+    this.sumsOfDy =
+        new PreparedOp[] {
+          binary("multiply", dy4, centered, work),
+          sumOverPositions(work, sums),
+          sumOverPositions(dy4, dySums)
+        };
     if (dx == null) {
       this.inputGradient = new PreparedOp[0];
     } else {
       // dx = scale·dy + slope·(x - mean) + offset, per example and channel: scale is gamma·s as in
       // forward, slope and offset are set per group by backward().
       INDArray dx4 = image("dx", dx);
-      this.inputGradient = new PreparedOp[] {
-        binary("multiply", dy4, scale, dx4),
-        binary("multiply", centered, slope, work),
-        binary("add", dx4, work, dx4),
-        binary("add", dx4, offset, dx4)
-      };
+      this.inputGradient =
+          new PreparedOp[] {
+            binary("multiply", dy4, scale, dx4),
+            binary("multiply", centered, slope, work),
+            binary("add", dx4, work, dx4),
+            binary("add", dx4, offset, dx4)
+          };
     }
     return this;
   }
 
   /**
-   * Gradient of the last forward, overwriting dx, dgamma and dbeta. With x̂ = s·(x - mean) and
-   * s = 1/√(var + ε) per group: dx = s·(γ·dy - mean(γ·dy) - x̂·mean(γ·dy·x̂)), the means over the
+   * Gradient of the last forward, overwriting dx, dgamma and dbeta. With x̂ = s·(x - mean) and s =
+   * 1/√(var + ε) per group: dx = s·(γ·dy - mean(γ·dy) - x̂·mean(γ·dy·x̂)), the means over the
    * group's M values; dγ = Σ dy·x̂ and dβ = Σ dy over examples and positions.
    */
   @Override
@@ -262,8 +287,15 @@ public final class GroupNorm extends Kernel {
     }
     INDArray view = Checks.reshapedView(a, x4Shape);
     if (view == null) {
-      throw new IllegalArgumentException(NAME + ": a rank-2 " + name + " must be a contiguous c-order"
-          + " array, but has strides " + Arrays.toString(a.stride()) + " and order " + a.ordering());
+      throw new IllegalArgumentException(
+          NAME
+              + ": a rank-2 "
+              + name
+              + " must be a contiguous c-order"
+              + " array, but has strides "
+              + Arrays.toString(a.stride())
+              + " and order "
+              + a.ordering());
     }
     return view;
   }
@@ -276,33 +308,57 @@ public final class GroupNorm extends Kernel {
     long positions = a.size(2) * a.size(3);
     INDArray rows = Checks.reshapedView(a, examples * channels, positions);
     if (rows == null) {
-      return PreparedOp.custom(NAME, "reduce_sum", new INDArray[] {a}, new INDArray[] {out},
-          new long[] {2, 3}, NO_T, NO_B);
+      return PreparedOp.custom(
+          NAME,
+          "reduce_sum",
+          new INDArray[] {a},
+          new INDArray[] {out},
+          new long[] {2, 3},
+          NO_T,
+          NO_B);
     }
-    return PreparedOp.custom(NAME, "matmul",
+    return PreparedOp.custom(
+        NAME,
+        "matmul",
         new INDArray[] {rows, Nd4j.ones(a.dataType(), positions, 1)},
-        new INDArray[] {out.reshape(examples * channels, 1)}, new long[] {0, 0, 0},
-        new double[] {1.0, 0.0}, NO_B);
+        new INDArray[] {out.reshape(examples * channels, 1)},
+        new long[] {0, 0, 0},
+        new double[] {1.0, 0.0},
+        NO_B);
   }
 
   private static PreparedOp binary(String op, INDArray a, INDArray b, INDArray out) {
-    return PreparedOp.custom(NAME, op, new INDArray[] {a, b}, new INDArray[] {out}, NO_I, NO_T, NO_B);
+    return PreparedOp.custom(
+        NAME, op, new INDArray[] {a, b}, new INDArray[] {out}, NO_I, NO_T, NO_B);
   }
 
   private static void dense(String name, INDArray vector) {
     if (vector.elementWiseStride() != 1) {
-      throw new IllegalArgumentException(NAME + ": " + name + " must be a dense vector (stride 1;"
-          + " dup() it once, outside the training loop), but has stride "
-          + Arrays.toString(vector.stride()));
+      throw new IllegalArgumentException(
+          NAME
+              + ": "
+              + name
+              + " must be a dense vector (stride 1;"
+              + " dup() it once, outside the training loop), but has stride "
+              + Arrays.toString(vector.stride()));
     }
   }
 
   // A gradient buffer is given exactly when its parameter is.
-  private static void pair(String name, INDArray parameter, String gradientName, INDArray gradient) {
+  private static void pair(
+      String name, INDArray parameter, String gradientName, INDArray gradient) {
     if ((gradient == null) != (parameter == null)) {
-      throw new IllegalArgumentException(NAME + ": " + gradientName + " must be given exactly when "
-          + name + " is, but " + name + (parameter == null ? " is null and " + gradientName
-          + " is not" : " is given and " + gradientName + " is null"));
+      throw new IllegalArgumentException(
+          NAME
+              + ": "
+              + gradientName
+              + " must be given exactly when "
+              + name
+              + " is, but "
+              + name
+              + (parameter == null
+                  ? " is null and " + gradientName + " is not"
+                  : " is given and " + gradientName + " is null"));
     }
     if (gradient != null) {
       Checks.shape(NAME, gradientName, gradient, parameter.shape(), "(the shape of " + name + ")");

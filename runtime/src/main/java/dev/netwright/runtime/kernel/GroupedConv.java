@@ -6,24 +6,26 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A grouped convolution (PyTorch's {@code groups=}) run as ungrouped {@link Conv2d}s, since ND4J's
  * conv2d has no groups: either one convolution whose weights are the groups' weights on the
- * diagonal of an [O, C, kH, kW] array of zeros, or one convolution per group on channel slices of
- * x and y (views, which the ops accept).
+ * diagonal of an [O, C, kH, kW] array of zeros, or one convolution per group on channel slices of x
+ * and y (views, which the ops accept).
  *
  * <p>The diagonal form does groups times the multiply-adds in one oneDNN call; the per-group form
  * pays every group's calls, and a narrow group's conv2d_bp cost 1-2 ms at batch 64 even for one
  * channel. Measured with KernelBench (FLOAT, batch 64, one thread, 3x3 pad 1, forward plus
  * backward, ms, diagonal against per group): depthwise 16 channels on 12x12 3.0 against 23.6; 32
  * channels in 8 groups 5.1 against 26.4, in 4 groups 4.3 against 8.3, in 2 groups 4.1 against 5.4;
- * 64 in 4 groups 12.3 against 11.7; 128 on 14x14 in 32 groups 63 against 73, in 8 groups 65
- * against 34, in 4 groups 65 against 39. So groups run apart only when each has at least
- * {@link #WIDE_GROUP} input channels and there are at least {@link #WIDE_INPUT} in all. ND4J's
- * depthwise_conv2d (for groups = input channels) has no oneDNN path in this version: 21 ms
- * forward and 51 ms backward for the 16 channels above, so it is not used.
+ * 64 in 4 groups 12.3 against 11.7; 128 on 14x14 in 32 groups 63 against 73, in 8 groups 65 against
+ * 34, in 4 groups 65 against 39. So groups run apart only when each has at least {@link
+ * #WIDE_GROUP} input channels and there are at least {@link #WIDE_INPUT} in all. ND4J's
+ * depthwise_conv2d (for groups = input channels) has no oneDNN path in this version: 21 ms forward
+ * and 51 ms backward for the 16 channels above, so it is not used.
  */
 final class GroupedConv {
   private static final String NAME = "Conv2d";
+
   /** Input channels per group from which groups may run as convolutions of their own. */
   static final long WIDE_GROUP = 16;
+
   /** Input channels from which they do. */
   static final long WIDE_INPUT = 64;
 
@@ -38,8 +40,8 @@ final class GroupedConv {
   // Null until withGradients: the diagonal blocks of full's gradient copied into dw.
   private Concat.SampleCopy[] gradientCopies;
 
-  private GroupedConv(INDArray y, INDArray x, INDArray w, INDArray b, Window window, int groups,
-      boolean diagonal) {
+  private GroupedConv(
+      INDArray y, INDArray x, INDArray w, INDArray b, Window window, int groups, boolean diagonal) {
     this.w = w;
     this.groups = groups;
     long c = x.size(1);
@@ -54,7 +56,9 @@ final class GroupedConv {
       this.weightCopies = new Concat.SampleCopy[0];
       this.parts = new Conv2d[groups];
       for (int g = 0; g < groups; g++) {
-        parts[g] = new Conv2d(channels(y, g), channels(x, g), rows(w, g), b == null ? null : rows(b, g), window);
+        parts[g] =
+            new Conv2d(
+                channels(y, g), channels(x, g), rows(w, g), b == null ? null : rows(b, g), window);
       }
     }
   }
@@ -70,8 +74,8 @@ final class GroupedConv {
   }
 
   /** As {@link #of}, in the form asked for (KernelBench compares them). */
-  static GroupedConv of(INDArray y, INDArray x, INDArray w, INDArray b, Window window, int groups,
-      boolean diagonal) {
+  static GroupedConv of(
+      INDArray y, INDArray x, INDArray w, INDArray b, Window window, int groups, boolean diagonal) {
     return new GroupedConv(y, x, w, b, window, groups, diagonal);
   }
 
@@ -98,7 +102,10 @@ final class GroupedConv {
       return;
     }
     for (int g = 0; g < groups; g++) {
-      parts[g].withGradients(dx == null ? null : channels(dx, g), rows(dw, g), db == null ? null : rows(db, g),
+      parts[g].withGradients(
+          dx == null ? null : channels(dx, g),
+          rows(dw, g),
+          db == null ? null : rows(db, g),
           channels(dy, g));
     }
     gradientCopies = new Concat.SampleCopy[0];
@@ -113,14 +120,18 @@ final class GroupedConv {
     }
   }
 
-  /** Copies between group g's weights [O/G, C/G, kH, kW] and full's diagonal block g, either way. */
+  /**
+   * Copies between group g's weights [O/G, C/G, kH, kW] and full's diagonal block g, either way.
+   */
   private Concat.SampleCopy[] diagonalCopies(INDArray grouped, INDArray whole, boolean fromWhole) {
     Concat.SampleCopy[] copies = new Concat.SampleCopy[groups];
     long in = grouped.size(1);
     for (int g = 0; g < groups; g++) {
       INDArray block = Checks.slice(rows(whole, g), 1, g * in, (g + 1) * in);
-      copies[g] = fromWhole ? Concat.SampleCopy.of(NAME, block, rows(grouped, g))
-          : Concat.SampleCopy.of(NAME, rows(grouped, g), block);
+      copies[g] =
+          fromWhole
+              ? Concat.SampleCopy.of(NAME, block, rows(grouped, g))
+              : Concat.SampleCopy.of(NAME, rows(grouped, g), block);
     }
     return copies;
   }

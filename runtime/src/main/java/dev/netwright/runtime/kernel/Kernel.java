@@ -4,9 +4,9 @@ import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * What every layer kernel and head shares: its forward pass runs over arrays bound at
- * construction; its {@link #backward()} needs gradient buffers, bound once by the kernel's
- * {@code withGradients(...)}. The guards of that contract are worded here, once for all kernels.
+ * What every layer kernel and head shares: its forward pass runs over arrays bound at construction;
+ * its {@link #backward()} needs gradient buffers, bound once by the kernel's {@code
+ * withGradients(...)}. The guards of that contract are worded here, once for all kernels.
  *
  * <p>The guards stay checks of the kernel's own state ({@code if (backward == null)}): only the
  * failure is built here, so a guard costs a kernel's {@code backward()} what it always did.
@@ -48,7 +48,11 @@ public abstract class Kernel {
   }
 
   private String withoutGradients() {
-    return name + ".backward() needs " + (gradients.length == 1 ? "a gradient buffer" : "gradient buffers")
-        + ": call withGradients(" + String.join(", ", gradients) + ") once after construction";
+    return name
+        + ".backward() needs "
+        + (gradients.length == 1 ? "a gradient buffer" : "gradient buffers")
+        + ": call withGradients("
+        + String.join(", ", gradients)
+        + ") once after construction";
   }
 }

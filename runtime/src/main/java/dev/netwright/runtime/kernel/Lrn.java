@@ -7,8 +7,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Local response normalization across channels (AlexNet/GoogLeNet, TensorFlow's tf.nn.lrn
  * semantics): y = x / (bias + alpha · Σ_{c' in [c-depth, c+depth]} x_{c'}²)^beta.
  *
- * <p>alpha is not divided by the window size, unlike PyTorch's LocalResponseNorm: PyTorch's
- * (size, alpha) is (2·depth + 1, alpha·(2·depth + 1)) here.
+ * <p>alpha is not divided by the window size, unlike PyTorch's LocalResponseNorm: PyTorch's (size,
+ * alpha) is (2·depth + 1, alpha·(2·depth + 1)) here.
  */
 public final class Lrn extends Kernel {
   private static final String NAME = "Lrn";
@@ -39,16 +39,16 @@ public final class Lrn extends Kernel {
     Checks.shape(NAME, "y", y, x.shape(), "(the shape of x)");
     Checks.sameFloatType(NAME, new String[] {"x", "y"}, x, y);
     if (y == x) {
-      throw new IllegalArgumentException(NAME + ": y must be a different array from x (backward"
-          + " needs both)");
+      throw new IllegalArgumentException(
+          NAME + ": y must be a different array from x (backward" + " needs both)");
     }
     if (depthRadius < 0) {
-      throw new IllegalArgumentException(NAME + ": depthRadius must not be negative, got "
-          + depthRadius);
+      throw new IllegalArgumentException(
+          NAME + ": depthRadius must not be negative, got " + depthRadius);
     }
     if (!Double.isFinite(bias) || !Double.isFinite(alpha) || !Double.isFinite(beta)) {
-      throw new IllegalArgumentException(NAME + ": bias, alpha and beta must be finite, got " + bias
-          + ", " + alpha + ", " + beta);
+      throw new IllegalArgumentException(
+          NAME + ": bias, alpha and beta must be finite, got " + bias + ", " + alpha + ", " + beta);
     }
     this.y = y;
     this.x = x;
@@ -64,13 +64,20 @@ public final class Lrn extends Kernel {
     // ND4J's own lrn op (oneDNN in FLOAT) is about 3.5x faster but keeps neither d nor p.
     INDArray weights = Nd4j.valueArrayOf(new long[] {1, 1, window[0], 1}, alpha, x.dataType());
     INDArray biasArray = Nd4j.valueArrayOf(new long[] {1}, bias, x.dataType());
-    this.forward = new PreparedOp[] {
-      binary("multiply", x, x, sq),
-      PreparedOp.custom(NAME, "conv2d", new INDArray[] {planes(sq), weights, biasArray},
-          new INDArray[] {planes(d)}, window, NO_T, NO_B),
-      binary("Pow", d, Nd4j.scalar(x.dataType(), -beta), p),
-      binary("multiply", x, p, y)
-    };
+    this.forward =
+        new PreparedOp[] {
+          binary("multiply", x, x, sq),
+          PreparedOp.custom(
+              NAME,
+              "conv2d",
+              new INDArray[] {planes(sq), weights, biasArray},
+              new INDArray[] {planes(d)},
+              window,
+              NO_T,
+              NO_B),
+          binary("Pow", d, Nd4j.scalar(x.dataType(), -beta), p),
+          binary("multiply", x, p, y)
+        };
   }
 
   /** Computes y from x into the y given at construction, keeping what backward needs. */
@@ -96,19 +103,26 @@ public final class Lrn extends Kernel {
     // dx_k = dy_k·p_k - 2·alpha·beta·x_k·Σ_{c in window(k)} dy_c·y_c/d_c: the same window sum,
     // with weights -2·alpha·beta. Its output goes into dx when dx reshapes as a view (the usual
     // case), else into a buffer allocated once, here.
-    INDArray weights = Nd4j.valueArrayOf(new long[] {1, 1, window[0], 1}, -2 * alpha * beta,
-        x.dataType());
+    INDArray weights =
+        Nd4j.valueArrayOf(new long[] {1, 1, window[0], 1}, -2 * alpha * beta, x.dataType());
     INDArray u = planes(dx);
     INDArray sum = u != null ? dx : Nd4j.create(x.dataType(), x.shape());
-    backward = new PreparedOp[] {
-      binary("multiply", dy, y, sq),
-      binary("divide", sq, d, sq),
-      PreparedOp.custom(NAME, "conv2d", new INDArray[] {planes(sq), weights},
-          new INDArray[] {planes(sum)}, window, NO_T, NO_B),
-      binary("multiply", sum, x, sum),
-      binary("multiply", dy, p, sq),
-      binary("add", sum, sq, dx)
-    };
+    backward =
+        new PreparedOp[] {
+          binary("multiply", dy, y, sq),
+          binary("divide", sq, d, sq),
+          PreparedOp.custom(
+              NAME,
+              "conv2d",
+              new INDArray[] {planes(sq), weights},
+              new INDArray[] {planes(sum)},
+              window,
+              NO_T,
+              NO_B),
+          binary("multiply", sum, x, sum),
+          binary("multiply", dy, p, sq),
+          binary("add", sum, sq, dx)
+        };
     return this;
   }
 
@@ -133,7 +147,7 @@ public final class Lrn extends Kernel {
   }
 
   private static PreparedOp binary(String op, INDArray a, INDArray b, INDArray out) {
-    return PreparedOp.custom(NAME, op, new INDArray[] {a, b}, new INDArray[] {out}, NO_I, NO_T,
-        NO_B);
+    return PreparedOp.custom(
+        NAME, op, new INDArray[] {a, b}, new INDArray[] {out}, NO_I, NO_T, NO_B);
   }
 }

@@ -30,11 +30,16 @@ public final class MeanSquaredError extends Kernel implements Loss {
    */
   @Override
   public double forward(INDArray targets) {
-    if (targets == null || !Arrays.equals(targets.shape(), predictions.shape())
+    if (targets == null
+        || !Arrays.equals(targets.shape(), predictions.shape())
         || targets.dataType() != predictions.dataType()) {
-      throw new IllegalArgumentException(NAME + ": targets must be " + predictions.dataType()
-          + Arrays.toString(predictions.shape()) + " like predictions, but found "
-          + (targets == null ? "null" : targets.dataType() + Arrays.toString(targets.shape())));
+      throw new IllegalArgumentException(
+          NAME
+              + ": targets must be "
+              + predictions.dataType()
+              + Arrays.toString(predictions.shape())
+              + " like predictions, but found "
+              + (targets == null ? "null" : targets.dataType() + Arrays.toString(targets.shape())));
     }
     Checks.contiguous(NAME, "targets", targets);
     this.targets = targets;
@@ -55,10 +60,10 @@ public final class MeanSquaredError extends Kernel implements Loss {
     if (this.dpredictions != null) {
       throw withGradientsAgain();
     }
-    Checks.shape(NAME, "dpredictions", dpredictions, predictions.shape(),
-        "(the shape of predictions)");
-    Checks.sameFloatType(NAME, new String[] {"predictions", "dpredictions"}, predictions,
-        dpredictions);
+    Checks.shape(
+        NAME, "dpredictions", dpredictions, predictions.shape(), "(the shape of predictions)");
+    Checks.sameFloatType(
+        NAME, new String[] {"predictions", "dpredictions"}, predictions, dpredictions);
     Checks.contiguous(NAME, "dpredictions", dpredictions);
     this.dpredictions = dpredictions;
     return this;
@@ -71,8 +76,8 @@ public final class MeanSquaredError extends Kernel implements Loss {
       throw backwardWithoutGradients();
     }
     if (targets == null) {
-      throw new IllegalStateException(NAME + ".backward() differentiates the last"
-          + " forward(targets): call forward first");
+      throw new IllegalStateException(
+          NAME + ".backward() differentiates the last" + " forward(targets): call forward first");
     }
     DataBuffer p = predictions.data();
     DataBuffer t = targets.data();

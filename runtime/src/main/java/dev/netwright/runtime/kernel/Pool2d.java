@@ -26,10 +26,24 @@ public final class Pool2d extends Kernel {
     long oH = window.outH(x.size(2));
     long oW = window.outW(x.size(3));
     if (oH < 1 || oW < 1) {
-      throw new IllegalArgumentException(name + ": a " + window.describe() + " window does not fit"
-          + " into x " + Arrays.toString(x.shape()) + " (output would be " + oH + "x" + oW + ")");
+      throw new IllegalArgumentException(
+          name
+              + ": a "
+              + window.describe()
+              + " window does not fit"
+              + " into x "
+              + Arrays.toString(x.shape())
+              + " (output would be "
+              + oH
+              + "x"
+              + oW
+              + ")");
     }
-    Checks.shape(name, "y", y, new long[] {x.size(0), x.size(1), oH, oW},
+    Checks.shape(
+        name,
+        "y",
+        y,
+        new long[] {x.size(0), x.size(1), oH, oW},
         "for x " + Arrays.toString(x.shape()) + " and a " + window.describe() + " window");
     Checks.sameFloatType(name, new String[] {"x", "y"}, x, y);
     this.name = name;
@@ -38,11 +52,22 @@ public final class Pool2d extends Kernel {
     this.x = x;
     long pH = window.same() ? 0 : window.pH();
     long pW = window.same() ? 0 : window.pW();
-    this.args = new long[] {
-      window.kH(), window.kW(), window.sH(), window.sW(), pH, pW, 1, 1, window.mode(), extra, NCHW
-    };
-    this.forward = PreparedOp.custom(name, op, new INDArray[] {x}, new INDArray[] {y}, args,
-        NO_T, NO_B);
+    this.args =
+        new long[] {
+          window.kH(),
+          window.kW(),
+          window.sH(),
+          window.sW(),
+          pH,
+          pW,
+          1,
+          1,
+          window.mode(),
+          extra,
+          NCHW
+        };
+    this.forward =
+        PreparedOp.custom(name, op, new INDArray[] {x}, new INDArray[] {y}, args, NO_T, NO_B);
   }
 
   /** Max pooling; padded positions never win (as in PyTorch and TensorFlow). */
@@ -72,8 +97,9 @@ public final class Pool2d extends Kernel {
     Checks.shape(name, "dx", dx, x.shape(), "(the shape of x)");
     Checks.shape(name, "dy", dy, y.shape(), "(the shape of y)");
     Checks.sameFloatType(name, new String[] {"x", "dx", "dy"}, x, dx, dy);
-    backward = PreparedOp.custom(name, op + "_bp", new INDArray[] {x, dy}, new INDArray[] {dx},
-        args, NO_T, NO_B);
+    backward =
+        PreparedOp.custom(
+            name, op + "_bp", new INDArray[] {x, dy}, new INDArray[] {dx}, args, NO_T, NO_B);
     return this;
   }
 

@@ -19,8 +19,8 @@ import org.nd4j.nativeblas.OpaqueDataBuffer;
  *
  * <p>Custom ops go straight to libnd4j's {@code execCustomOp2} with a prepared context: going
  * through {@code Nd4j.exec(op, context)} costs about 760 bytes of heap per call (output lists,
- * profiling hooks) for nothing we need. Each instance keeps its arrays and its {@link OpContext}
- * in final fields: a collected context frees its native half and the next call would crash the JVM.
+ * profiling hooks) for nothing we need. Each instance keeps its arrays and its {@link OpContext} in
+ * final fields: a collected context frees its native half and the next call would crash the JVM.
  */
 abstract class PreparedOp {
   private final String kernel;
@@ -35,12 +35,22 @@ abstract class PreparedOp {
     this.outputs = outputs.clone();
   }
 
-  /** Runs the op; a native failure becomes an IllegalStateException naming kernel, shapes and cause. */
+  /**
+   * Runs the op; a native failure becomes an IllegalStateException naming kernel, shapes and cause.
+   */
   abstract void exec();
 
-  /** A DynamicCustomOp by name, e.g. "conv2d", with integer, floating-point and boolean arguments. */
-  static PreparedOp custom(String kernel, String op, INDArray[] inputs, INDArray[] outputs,
-      long[] iArgs, double[] tArgs, boolean[] bArgs) {
+  /**
+   * A DynamicCustomOp by name, e.g. "conv2d", with integer, floating-point and boolean arguments.
+   */
+  static PreparedOp custom(
+      String kernel,
+      String op,
+      INDArray[] inputs,
+      INDArray[] outputs,
+      long[] iArgs,
+      double[] tArgs,
+      boolean[] bArgs) {
     return new Custom(kernel, op, inputs, outputs, iArgs, tArgs, bArgs);
   }
 
@@ -48,8 +58,14 @@ abstract class PreparedOp {
    * As {@link #custom}, with ND4J's platform helpers (oneDNN) off for this op alone: libnd4j's own
    * implementation runs instead.
    */
-  static PreparedOp customWithoutHelpers(String kernel, String op, INDArray[] inputs, INDArray[] outputs,
-      long[] iArgs, double[] tArgs, boolean[] bArgs) {
+  static PreparedOp customWithoutHelpers(
+      String kernel,
+      String op,
+      INDArray[] inputs,
+      INDArray[] outputs,
+      long[] iArgs,
+      double[] tArgs,
+      boolean[] bArgs) {
     Custom c = new Custom(kernel, op, inputs, outputs, iArgs, tArgs, bArgs);
     c.context.allowHelpers(false);
     return c;
@@ -61,8 +77,16 @@ abstract class PreparedOp {
   }
 
   final IllegalStateException failure(String cause) {
-    return new IllegalStateException(kernel + ": ND4J op '" + op + "' failed on inputs "
-        + shapes(inputs) + " and outputs " + shapes(outputs) + ": " + cause);
+    return new IllegalStateException(
+        kernel
+            + ": ND4J op '"
+            + op
+            + "' failed on inputs "
+            + shapes(inputs)
+            + " and outputs "
+            + shapes(outputs)
+            + ": "
+            + cause);
   }
 
   static String shapes(INDArray... arrays) {
@@ -85,8 +109,14 @@ abstract class PreparedOp {
     private final OpContext context;
     private final long hash;
 
-    Custom(String kernel, String op, INDArray[] inputs, INDArray[] outputs,
-        long[] iArgs, double[] tArgs, boolean[] bArgs) {
+    Custom(
+        String kernel,
+        String op,
+        INDArray[] inputs,
+        INDArray[] outputs,
+        long[] iArgs,
+        double[] tArgs,
+        boolean[] bArgs) {
       super(kernel, op, inputs, outputs);
       this.hash = DynamicCustomOp.builder(op).build().opHash();
       this.context = Nd4j.getExecutioner().buildContext();
@@ -140,16 +170,30 @@ abstract class PreparedOp {
 
     private static OpaqueDataBuffer opaque(String kernel, DataBuffer buffer) {
       if (!(buffer instanceof BaseCpuDataBuffer cpu)) {
-        throw new IllegalArgumentException(kernel + " needs ND4J's CPU backend (nd4j-native), but an"
-            + " array lives in a " + buffer.getClass().getSimpleName());
+        throw new IllegalArgumentException(
+            kernel
+                + " needs ND4J's CPU backend (nd4j-native), but an"
+                + " array lives in a "
+                + buffer.getClass().getSimpleName());
       }
       return cpu.getOpaqueDataBuffer();
     }
 
     @Override
     void exec() {
-      Native.OPS.execScalar(null, STEP, xBuffer, xShape, null, zBuffer, zShape, null,
-          thresholdBuffer, thresholdShape, null, null);
+      Native.OPS.execScalar(
+          null,
+          STEP,
+          xBuffer,
+          xShape,
+          null,
+          zBuffer,
+          zShape,
+          null,
+          thresholdBuffer,
+          thresholdShape,
+          null,
+          null);
       if (Native.OPS.lastErrorCode() != 0) {
         throw failure(Native.OPS.lastErrorMessage());
       }

@@ -21,8 +21,9 @@ public final class Relu extends Kernel {
     Checks.shape(NAME, "y", y, x.shape(), "(the shape of x)");
     Checks.sameFloatType(NAME, new String[] {"x", "y"}, x, y);
     this.y = y;
-    this.forward = PreparedOp.custom(NAME, "relu", new INDArray[] {x}, new INDArray[] {y}, NO_I,
-        new double[] {0.0}, NO_B);
+    this.forward =
+        PreparedOp.custom(
+            NAME, "relu", new INDArray[] {x}, new INDArray[] {y}, NO_I, new double[] {0.0}, NO_B);
   }
 
   /** Computes y from x into the y given at construction. */
@@ -45,11 +46,18 @@ public final class Relu extends Kernel {
     // followed by a vectorised multiply. The mask goes into dx unless dx is dy, whose values the
     // multiply still needs: only then is a mask buffer allocated (once, here).
     INDArray mask = dx == dy ? Nd4j.create(y.dataType(), y.shape()) : dx;
-    backward = new PreparedOp[] {
-      PreparedOp.step(NAME, y, mask),
-      PreparedOp.custom(NAME, "multiply", new INDArray[] {mask, dy}, new INDArray[] {dx}, NO_I,
-          new double[] {}, NO_B)
-    };
+    backward =
+        new PreparedOp[] {
+          PreparedOp.step(NAME, y, mask),
+          PreparedOp.custom(
+              NAME,
+              "multiply",
+              new INDArray[] {mask, dy},
+              new INDArray[] {dx},
+              NO_I,
+              new double[] {},
+              NO_B)
+        };
     return this;
   }
 

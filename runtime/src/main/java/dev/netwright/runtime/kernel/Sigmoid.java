@@ -22,8 +22,9 @@ public final class Sigmoid extends Kernel {
     Checks.shape(NAME, "y", y, x.shape(), "(the shape of x)");
     Checks.sameFloatType(NAME, new String[] {"x", "y"}, x, y);
     this.y = y;
-    this.forward = PreparedOp.custom(NAME, "sigmoid", new INDArray[] {x}, new INDArray[] {y}, NO_I,
-        NO_T, NO_B);
+    this.forward =
+        PreparedOp.custom(
+            NAME, "sigmoid", new INDArray[] {x}, new INDArray[] {y}, NO_I, NO_T, NO_B);
   }
 
   /** Computes y from x into the y given at construction. */
@@ -42,11 +43,12 @@ public final class Sigmoid extends Kernel {
     // dx = dy·y - (dy·y)·y from y alone: sigmoid_bp recomputes the sigmoid of x (gone when in
     // place) and measured 5x slower than these three ops. The scratch buffer is allocated once.
     INDArray product = Nd4j.create(y.dataType(), y.shape());
-    backward = new PreparedOp[] {
-      binary("multiply", y, dy, product),
-      binary("multiply", product, y, dx),
-      binary("subtract", product, dx, dx)
-    };
+    backward =
+        new PreparedOp[] {
+          binary("multiply", y, dy, product),
+          binary("multiply", product, y, dx),
+          binary("subtract", product, dx, dx)
+        };
     return this;
   }
 
@@ -62,7 +64,7 @@ public final class Sigmoid extends Kernel {
   }
 
   private static PreparedOp binary(String op, INDArray a, INDArray b, INDArray out) {
-    return PreparedOp.custom(NAME, op, new INDArray[] {a, b}, new INDArray[] {out}, NO_I, NO_T,
-        NO_B);
+    return PreparedOp.custom(
+        NAME, op, new INDArray[] {a, b}, new INDArray[] {out}, NO_I, NO_T, NO_B);
   }
 }

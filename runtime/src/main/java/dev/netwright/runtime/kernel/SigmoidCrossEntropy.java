@@ -21,8 +21,8 @@ public final class SigmoidCrossEntropy extends Kernel implements Loss {
   private INDArray dlogits;
 
   /**
-   * probs[N,K] = sigmoid(logits[N,K]); both must be contiguous (they are read in Java), as a
-   * Dense output is.
+   * probs[N,K] = sigmoid(logits[N,K]); both must be contiguous (they are read in Java), as a Dense
+   * output is.
    */
   public SigmoidCrossEntropy(INDArray probs, INDArray logits) {
     super(NAME, "dlogits");
@@ -34,8 +34,15 @@ public final class SigmoidCrossEntropy extends Kernel implements Loss {
     this.probs = probs;
     this.logits = logits;
     this.length = logits.length();
-    this.sigmoid = PreparedOp.custom(NAME, "sigmoid", new INDArray[] {logits},
-        new INDArray[] {probs}, new long[] {}, new double[] {}, new boolean[] {});
+    this.sigmoid =
+        PreparedOp.custom(
+            NAME,
+            "sigmoid",
+            new INDArray[] {logits},
+            new INDArray[] {probs},
+            new long[] {},
+            new double[] {},
+            new boolean[] {});
   }
 
   /**
@@ -45,11 +52,16 @@ public final class SigmoidCrossEntropy extends Kernel implements Loss {
    */
   @Override
   public double forward(INDArray labels) {
-    if (labels == null || !Arrays.equals(labels.shape(), probs.shape())
+    if (labels == null
+        || !Arrays.equals(labels.shape(), probs.shape())
         || labels.dataType() != probs.dataType()) {
-      throw new IllegalArgumentException(NAME + ": labels must be " + probs.dataType()
-          + Arrays.toString(probs.shape()) + " like probs, but found "
-          + (labels == null ? "null" : labels.dataType() + Arrays.toString(labels.shape())));
+      throw new IllegalArgumentException(
+          NAME
+              + ": labels must be "
+              + probs.dataType()
+              + Arrays.toString(probs.shape())
+              + " like probs, but found "
+              + (labels == null ? "null" : labels.dataType() + Arrays.toString(labels.shape())));
     }
     Checks.contiguous(NAME, "labels", labels);
     sigmoid.exec();
@@ -86,8 +98,8 @@ public final class SigmoidCrossEntropy extends Kernel implements Loss {
       throw backwardWithoutGradients();
     }
     if (labels == null) {
-      throw new IllegalStateException(NAME + ".backward() differentiates the last forward(labels):"
-          + " call forward first");
+      throw new IllegalStateException(
+          NAME + ".backward() differentiates the last forward(labels):" + " call forward first");
     }
     DataBuffer p = probs.data();
     DataBuffer l = labels.data();

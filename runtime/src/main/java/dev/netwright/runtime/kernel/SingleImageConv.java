@@ -8,14 +8,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The forward pass of a convolution over one FLOAT image as one matrix product: y[O, oH·oW] =
- * w[O, C·kH·kW] · cols[C·kH·kW, oH·oW] + b, with the patch matrix {@code cols} gathered in Java
- * (row copies, no native call) and the product run by a prepared native matmul.
+ * The forward pass of a convolution over one FLOAT image as one matrix product: y[O, oH·oW] = w[O,
+ * C·kH·kW] · cols[C·kH·kW, oH·oW] + b, with the patch matrix {@code cols} gathered in Java (row
+ * copies, no native call) and the product run by a prepared native matmul.
  *
  * <p>Why: at batch 1 a oneDNN convolution call costs 20-30 µs whatever its size (it rebuilds its
  * primitive and reorders weights and activations every call), which dominates a small network's
- * latency; gathering the patches of a small image costs a few microseconds. A 1x1 convolution
- * with stride 1 and no padding needs no gathering at all: x itself is the patch matrix.
+ * latency; gathering the patches of a small image costs a few microseconds. A 1x1 convolution with
+ * stride 1 and no padding needs no gathering at all: x itself is the patch matrix.
  *
  * <p>Everything is allocated at construction: the Java staging arrays, the native patch matrix and
  * the prepared product; positions that fall into the padding are zero once and never written.
@@ -50,8 +50,14 @@ final class SingleImageConv {
   private final int oW;
 
   // xMatrix: x as [C, H·W] for a pointwise window (x is then the patch matrix), else null.
-  private SingleImageConv(INDArray y, INDArray x, INDArray b, Window window, INDArray wMatrix,
-      INDArray yMatrix, INDArray xMatrix) {
+  private SingleImageConv(
+      INDArray y,
+      INDArray x,
+      INDArray b,
+      Window window,
+      INDArray wMatrix,
+      INDArray yMatrix,
+      INDArray xMatrix) {
     this.x = x;
     this.y = y;
     this.b = b;
@@ -89,9 +95,15 @@ final class SingleImageConv {
       patches = colsArray;
     }
     // y = 1 · w · cols + (b ? 1 : 0) · y, where y holds the bias rows when there is a bias.
-    this.product = PreparedOp.custom(NAME, "matmul", new INDArray[] {wMatrix, patches},
-        new INDArray[] {yMatrix}, new long[] {0, 0, 0}, new double[] {1.0, b == null ? 0.0 : 1.0},
-        new boolean[] {});
+    this.product =
+        PreparedOp.custom(
+            NAME,
+            "matmul",
+            new INDArray[] {wMatrix, patches},
+            new INDArray[] {yMatrix},
+            new long[] {0, 0, 0},
+            new double[] {1.0, b == null ? 0.0 : 1.0},
+            new boolean[] {});
   }
 
   /**
@@ -99,13 +111,18 @@ final class SingleImageConv {
    * one image, not FLOAT, or an array whose memory is not one dense run.
    */
   static SingleImageConv of(INDArray y, INDArray x, INDArray weights, INDArray b, Window window) {
-    if (x.size(0) != 1 || x.dataType() != DataType.FLOAT || !Checks.dense(x) || !Checks.dense(y)
+    if (x.size(0) != 1
+        || x.dataType() != DataType.FLOAT
+        || !Checks.dense(x)
+        || !Checks.dense(y)
         || (b != null && !Checks.dense(b))) {
       return null;
     }
-    INDArray wMatrix = Checks.reshapedView(weights, weights.size(0), weights.length() / weights.size(0));
+    INDArray wMatrix =
+        Checks.reshapedView(weights, weights.size(0), weights.length() / weights.size(0));
     INDArray yMatrix = Checks.reshapedView(y, y.size(1), y.size(2) * y.size(3));
-    INDArray xMatrix = pointwise(window) ? Checks.reshapedView(x, x.size(1), x.size(2) * x.size(3)) : null;
+    INDArray xMatrix =
+        pointwise(window) ? Checks.reshapedView(x, x.size(1), x.size(2) * x.size(3)) : null;
     if (wMatrix == null || yMatrix == null || (pointwise(window) && xMatrix == null)) {
       return null;
     }
@@ -113,8 +130,12 @@ final class SingleImageConv {
   }
 
   private static boolean pointwise(Window window) {
-    return window.kH() == 1 && window.kW() == 1 && window.sH() == 1 && window.sW() == 1
-        && window.pH() == 0 && window.pW() == 0;
+    return window.kH() == 1
+        && window.kW() == 1
+        && window.sH() == 1
+        && window.sW() == 1
+        && window.pH() == 0
+        && window.pW() == 0;
   }
 
   void forward() {

@@ -22,8 +22,9 @@ public final class Softmax extends Kernel {
     Checks.shape(NAME, "y", y, x.shape(), "(the shape of x)");
     Checks.sameFloatType(NAME, new String[] {"x", "y"}, x, y);
     this.y = y;
-    this.forward = PreparedOp.custom(NAME, "softmax", new INDArray[] {x}, new INDArray[] {y},
-        new long[] {1}, NO_T, NO_B);
+    this.forward =
+        PreparedOp.custom(
+            NAME, "softmax", new INDArray[] {x}, new INDArray[] {y}, new long[] {1}, NO_T, NO_B);
   }
 
   /** Computes y from x into the y given at construction. */
@@ -45,13 +46,20 @@ public final class Softmax extends Kernel {
     long k = y.size(1);
     INDArray product = Nd4j.create(y.dataType(), n, k);
     INDArray rowSums = Nd4j.create(y.dataType(), n, 1);
-    backward = new PreparedOp[] {
-      binary("multiply", dy, y, product),
-      PreparedOp.custom(NAME, "matmul", new INDArray[] {product, Nd4j.ones(y.dataType(), k, 1)},
-          new INDArray[] {rowSums}, new long[] {0, 0, 0}, new double[] {1.0, 0.0}, NO_B),
-      binary("subtract", dy, rowSums, product),
-      binary("multiply", product, y, dx)
-    };
+    backward =
+        new PreparedOp[] {
+          binary("multiply", dy, y, product),
+          PreparedOp.custom(
+              NAME,
+              "matmul",
+              new INDArray[] {product, Nd4j.ones(y.dataType(), k, 1)},
+              new INDArray[] {rowSums},
+              new long[] {0, 0, 0},
+              new double[] {1.0, 0.0},
+              NO_B),
+          binary("subtract", dy, rowSums, product),
+          binary("multiply", product, y, dx)
+        };
     return this;
   }
 
@@ -67,7 +75,7 @@ public final class Softmax extends Kernel {
   }
 
   private static PreparedOp binary(String op, INDArray a, INDArray b, INDArray out) {
-    return PreparedOp.custom(NAME, op, new INDArray[] {a, b}, new INDArray[] {out}, NO_I, NO_T,
-        NO_B);
+    return PreparedOp.custom(
+        NAME, op, new INDArray[] {a, b}, new INDArray[] {out}, NO_I, NO_T, NO_B);
   }
 }

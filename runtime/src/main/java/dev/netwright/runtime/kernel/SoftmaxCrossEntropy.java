@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /** Row-wise softmax with the mean cross-entropy against one-hot labels: forward and backward. */
 public final class SoftmaxCrossEntropy extends Kernel implements Loss {
   private static final String NAME = "SoftmaxCrossEntropy";
+
   /**
    * Probabilities are clamped here before the log: the smallest positive float, so FLOAT
    * probabilities are only clamped when they underflow to exactly 0, and a confident wrong answer
@@ -32,8 +33,15 @@ public final class SoftmaxCrossEntropy extends Kernel implements Loss {
     this.probs = probs;
     this.rows = logits.size(0);
     this.length = logits.length();
-    this.softmax = PreparedOp.custom(NAME, "softmax", new INDArray[] {logits},
-        new INDArray[] {probs}, new long[] {1}, new double[] {}, new boolean[] {});
+    this.softmax =
+        PreparedOp.custom(
+            NAME,
+            "softmax",
+            new INDArray[] {logits},
+            new INDArray[] {probs},
+            new long[] {1},
+            new double[] {},
+            new boolean[] {});
   }
 
   /**
@@ -42,11 +50,16 @@ public final class SoftmaxCrossEntropy extends Kernel implements Loss {
    */
   @Override
   public double forward(INDArray labels) {
-    if (labels == null || !Arrays.equals(labels.shape(), probs.shape())
+    if (labels == null
+        || !Arrays.equals(labels.shape(), probs.shape())
         || labels.dataType() != probs.dataType()) {
-      throw new IllegalArgumentException(NAME + ": labels must be " + probs.dataType()
-          + Arrays.toString(probs.shape()) + " like probs, but found "
-          + (labels == null ? "null" : labels.dataType() + Arrays.toString(labels.shape())));
+      throw new IllegalArgumentException(
+          NAME
+              + ": labels must be "
+              + probs.dataType()
+              + Arrays.toString(probs.shape())
+              + " like probs, but found "
+              + (labels == null ? "null" : labels.dataType() + Arrays.toString(labels.shape())));
     }
     Checks.contiguous(NAME, "labels", labels);
     softmax.exec();
@@ -89,8 +102,8 @@ public final class SoftmaxCrossEntropy extends Kernel implements Loss {
       throw backwardWithoutGradients();
     }
     if (labels == null) {
-      throw new IllegalStateException(NAME + ".backward() differentiates the last forward(labels):"
-          + " call forward first");
+      throw new IllegalStateException(
+          NAME + ".backward() differentiates the last forward(labels):" + " call forward first");
     }
     DataBuffer p = probs.data();
     DataBuffer l = labels.data();

@@ -22,8 +22,8 @@ public final class Tanh extends Kernel {
     Checks.shape(NAME, "y", y, x.shape(), "(the shape of x)");
     Checks.sameFloatType(NAME, new String[] {"x", "y"}, x, y);
     this.y = y;
-    this.forward = PreparedOp.custom(NAME, "tanh", new INDArray[] {x}, new INDArray[] {y}, NO_I,
-        NO_T, NO_B);
+    this.forward =
+        PreparedOp.custom(NAME, "tanh", new INDArray[] {x}, new INDArray[] {y}, NO_I, NO_T, NO_B);
   }
 
   /** Computes y from x into the y given at construction. */
@@ -42,11 +42,12 @@ public final class Tanh extends Kernel {
     // dx = dy - (dy·y)·y from y alone, so that y may be x: tanh_bp recomputes tanh from x
     // (0.75 ms against these three ops' 0.9 ms on 1M floats). The scratch buffer is allocated once.
     INDArray product = Nd4j.create(y.dataType(), y.shape());
-    backward = new PreparedOp[] {
-      binary("multiply", y, dy, product),
-      binary("multiply", product, y, product),
-      binary("subtract", dy, product, dx)
-    };
+    backward =
+        new PreparedOp[] {
+          binary("multiply", y, dy, product),
+          binary("multiply", product, y, product),
+          binary("subtract", dy, product, dx)
+        };
     return this;
   }
 
@@ -62,7 +63,7 @@ public final class Tanh extends Kernel {
   }
 
   private static PreparedOp binary(String op, INDArray a, INDArray b, INDArray out) {
-    return PreparedOp.custom(NAME, op, new INDArray[] {a, b}, new INDArray[] {out}, NO_I, NO_T,
-        NO_B);
+    return PreparedOp.custom(
+        NAME, op, new INDArray[] {a, b}, new INDArray[] {out}, NO_I, NO_T, NO_B);
   }
 }

@@ -18,17 +18,23 @@ public record Window(int kH, int kW, int sH, int sW, int pH, int pW, boolean sam
   /** Validates that kernel and stride are positive and padding non-negative. */
   public Window {
     if (kH < 1 || kW < 1) {
-      throw new IllegalArgumentException("window kernel must be at least 1x1, got " + kH + "x" + kW);
+      throw new IllegalArgumentException(
+          "window kernel must be at least 1x1, got " + kH + "x" + kW);
     }
     if (sH < 1 || sW < 1) {
-      throw new IllegalArgumentException("window stride must be at least 1x1, got " + sH + "x" + sW);
+      throw new IllegalArgumentException(
+          "window stride must be at least 1x1, got " + sH + "x" + sW);
     }
     if (pH < 0 || pW < 0) {
-      throw new IllegalArgumentException("window padding must not be negative, got " + pH + "x" + pW);
+      throw new IllegalArgumentException(
+          "window padding must not be negative, got " + pH + "x" + pW);
     }
   }
 
-  /** Output height for an input of the given height (may be 0 or negative if the window does not fit). */
+  /**
+   * Output height for an input of the given height (may be 0 or negative if the window does not
+   * fit).
+   */
   long outH(long inH) {
     return out(inH, kH, sH, pH);
   }

@@ -17,8 +17,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The base of every generated network: input checks, one set of buffers per batch size, and the
- * order of calls. The generated subclass allocates its buffers and holds the straight-line
- * {@code forward} and {@code backward}.
+ * order of calls. The generated subclass allocates its buffers and holds the straight-line {@code
+ * forward} and {@code backward}.
  *
  * @param <B> the generated buffer set
  */
@@ -49,8 +49,8 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     }
 
     /**
-     * Where this batch's kernels write the gradient of parameter {@code name}: the model's, or
-     * this part's own when the batch is split (the generated code's calls resolve here).
+     * Where this batch's kernels write the gradient of parameter {@code name}: the model's, or this
+     * part's own when the batch is split (the generated code's calls resolve here).
      */
     protected final INDArray gradient(String name) {
       Parameters.Parameter p = parameters.get(name);
@@ -97,7 +97,8 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
   private final HeadType head;
   private final String summary;
   private final String diagram;
-  // Keyed by batch size and part count; the most recent one is also kept aside (no boxing per step).
+  // Keyed by batch size and part count; the most recent one is also kept aside (no boxing per
+  // step).
   private final Map<Integer, Plan> plans = new LinkedHashMap<>(8, 0.75f, true);
   private Plan recent;
   private Plan last;
@@ -106,8 +107,16 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
   private long dropoutSeed;
 
   /** Called by the generated constructor. */
-  protected GeneratedModel(String name, DataType dtype, Parameters parameters, int[] inputShape,
-      int[] outputShape, int classes, HeadType head, String summary, String diagram) {
+  protected GeneratedModel(
+      String name,
+      DataType dtype,
+      Parameters parameters,
+      int[] inputShape,
+      int[] outputShape,
+      int classes,
+      HeadType head,
+      String summary,
+      String diagram) {
     if (dtype != DataType.FLOAT && dtype != DataType.DOUBLE) {
       throw new IllegalArgumentException(
           name + " runs in FLOAT (training) or DOUBLE (gradient checks), not " + dtype);
@@ -243,8 +252,8 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
   }
 
   /**
-   * The key a dropout kernel draws this forward's mask from: a function of the dropout seed and
-   * the training-step count only, so a resumed network draws what it would have drawn.
+   * The key a dropout kernel draws this forward's mask from: a function of the dropout seed and the
+   * training-step count only, so a resumed network draws what it would have drawn.
    */
   protected final long dropoutKey() {
     return dropoutSeed * 0xD1B54A32D192ED03L + trainingSteps;
@@ -302,8 +311,8 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
    * How many lanes the branches of a block (an Inception module's towers, a residual module's
    * projection beside its main path) use in a batch of {@code n} from the calling thread in the
    * current mode: the thread setting when the batch runs unsplit and its calls are small (a few
-   * images: each call is then mostly fixed cost, and towers side by side finish sooner), else 1
-   * (in order, every call as wide as the thread setting, or one part per lane). Networks without
+   * images: each call is then mostly fixed cost, and towers side by side finish sooner), else 1 (in
+   * order, every call as wide as the thread setting, or one part per lane). Networks without
    * branches ignore it. The result is the same either way.
    */
   public final int branchLanes(int n) {
@@ -324,9 +333,11 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     int key = n * (Lanes.MAX + 1) + k;
     Plan plan = plans.get(key);
     if (plan == null) {
-      plan = new Plan(k == 1
-          ? new BatchPlan<>(batch(n), small(n), this::forwardBatch, this::backwardBatch)
-          : split(n, k));
+      plan =
+          new Plan(
+              k == 1
+                  ? new BatchPlan<>(batch(n), small(n), this::forwardBatch, this::backwardBatch)
+                  : split(n, k));
       plans.put(key, plan);
       if (plans.size() > CACHED_BATCH_SIZES) {
         Plan dropped = plans.remove(plans.keySet().iterator().next());
@@ -358,7 +369,8 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     }
     INDArray whole = create(shapeOf(n, inputShape));
     INDArray output = create(shapeOf(n, outputShape));
-    return new BatchPlan<>(parts, whole, output, head(n, output), this::forwardBatch, this::backwardBatch);
+    return new BatchPlan<>(
+        parts, whole, output, head(n, output), this::forwardBatch, this::backwardBatch);
   }
 
   /** The head over a whole split batch's output, as the generated buffers make it for one part. */
@@ -399,8 +411,10 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
   public final double loss(INDArray labels) {
     Plan b = requireForward("loss");
     if (b.exec.loss() == null) {
-      throw new IllegalStateException(name + " has no head (head = NONE), so it has no loss;"
-          + " call backward(outputGradient) with the gradient of your own loss");
+      throw new IllegalStateException(
+          name
+              + " has no head (head = NONE), so it has no loss;"
+              + " call backward(outputGradient) with the gradient of your own loss");
     }
     INDArray target = labels(b, labels);
     double value = b.exec.loss().forward(target);
@@ -413,21 +427,34 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     long[] output = b.exec.output().shape();
     long[] oneHot = {b.n, classes};
     long[] got = labels == null ? null : labels.shape();
-    if (head == HeadType.SIGMOID_BINARY_CROSS_ENTROPY && got != null && Arrays.equals(got, oneHot)) {
+    if (head == HeadType.SIGMOID_BINARY_CROSS_ENTROPY
+        && got != null
+        && Arrays.equals(got, oneHot)) {
       if (b.binaryLabels == null) {
         b.binaryLabels = create(b.n, 1);
       }
       // One-hot [N, 2] from a classification loader: class 1 is the positive label.
-      return b.binaryLabels.assign(labels.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-          org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 2)));
+      return b.binaryLabels.assign(
+          labels.get(
+              org.nd4j.linalg.indexing.NDArrayIndex.all(),
+              org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 2)));
     }
     if (got == null || !Arrays.equals(got, output)) {
-      String expected = head == HeadType.SOFTMAX_CROSS_ENTROPY ? "one-hot labels " + Arrays.toString(oneHot)
-          : head == HeadType.SIGMOID_BINARY_CROSS_ENTROPY
-              ? "0/1 labels " + Arrays.toString(output) + " or one-hot " + Arrays.toString(oneHot)
-              : "targets " + Arrays.toString(output);
-      throw new IllegalArgumentException(name + ".loss expects " + expected + ", got "
-          + (got == null ? "null" : Arrays.toString(got)));
+      String expected =
+          head == HeadType.SOFTMAX_CROSS_ENTROPY
+              ? "one-hot labels " + Arrays.toString(oneHot)
+              : head == HeadType.SIGMOID_BINARY_CROSS_ENTROPY
+                  ? "0/1 labels "
+                      + Arrays.toString(output)
+                      + " or one-hot "
+                      + Arrays.toString(oneHot)
+                  : "targets " + Arrays.toString(output);
+      throw new IllegalArgumentException(
+          name
+              + ".loss expects "
+              + expected
+              + ", got "
+              + (got == null ? "null" : Arrays.toString(got)));
     }
     INDArray typed = labels.dataType() == dtype ? labels : labels.castTo(dtype);
     // A mean-squared-error head over a feature map compares it element by element, as [N, C·H·W].
@@ -438,8 +465,10 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
   public final void backward() {
     Plan b = requireForward("backward");
     if (!b.lossReady) {
-      throw new IllegalStateException(name + ".backward() follows loss(labels); call loss first, or"
-          + " backward(outputGradient) for a gradient of your own");
+      throw new IllegalStateException(
+          name
+              + ".backward() follows loss(labels); call loss first, or"
+              + " backward(outputGradient) for a gradient of your own");
     }
     ready(b.exec);
     b.exec.loss().backward();
@@ -451,9 +480,12 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
     BatchPlan<Batch> b = requireForward("backward").exec;
     long[] expected = b.output().shape();
     if (outputGradient == null || !Arrays.equals(outputGradient.shape(), expected)) {
-      throw new IllegalArgumentException(name + ".backward expects an output gradient "
-          + Arrays.toString(expected) + " (the shape of the last output), got "
-          + (outputGradient == null ? "null" : Arrays.toString(outputGradient.shape())));
+      throw new IllegalArgumentException(
+          name
+              + ".backward expects an output gradient "
+              + Arrays.toString(expected)
+              + " (the shape of the last output), got "
+              + (outputGradient == null ? "null" : Arrays.toString(outputGradient.shape())));
     }
     ready(b);
     b.outputGradient().assign(outputGradient);
@@ -489,13 +521,14 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
 
   /**
    * Refuses a non-finite input value: max pooling and ReLU can swallow a NaN, so it would otherwise
-   * train on garbage without a word. A scan of the copied input through a view made once, about
-   * a microsecond per thousand values.
+   * train on garbage without a word. A scan of the copied input through a view made once, about a
+   * microsecond per thousand values.
    */
   private void checkFinite(Plan b, INDArray given) {
     if (b.inputView == null) {
       INDArray input = b.exec.input();
-      b.inputView = dtype == DataType.FLOAT ? input.data().asNioFloat() : input.data().asNioDouble();
+      b.inputView =
+          dtype == DataType.FLOAT ? input.data().asNioFloat() : input.data().asNioDouble();
     }
     int bad = -1;
     if (b.inputView instanceof java.nio.FloatBuffer f) {
@@ -519,13 +552,22 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
       int chw = inputShape[0] * hw;
       double value = b.exec.input().data().getDouble(bad);
       long[] at = {bad / chw, bad % chw / hw, bad % hw / inputShape[2], bad % inputShape[2]};
-      // A DOUBLE input can hold a finite value, e.g. 1e300, that overflows this FLOAT network's copy.
+      // A DOUBLE input can hold a finite value, e.g. 1e300, that overflows this FLOAT network's
+      // copy.
       double original = given.getDouble(at);
       String converted = Double.isFinite(original) ? ", which is " + value + " in " + dtype : "";
-      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
-          "%s.forward: the input holds %s at example %d, channel %d, row %d, column %d%s; a network"
-              + " cannot learn from non-finite values: clean the data or check its normalisation",
-          name, Double.isFinite(original) ? original : value, at[0], at[1], at[2], at[3], converted));
+      throw new IllegalArgumentException(
+          String.format(
+              java.util.Locale.ROOT,
+              "%s.forward: the input holds %s at example %d, channel %d, row %d, column %d%s; a network"
+                  + " cannot learn from non-finite values: clean the data or check its normalisation",
+              name,
+              Double.isFinite(original) ? original : value,
+              at[0],
+              at[1],
+              at[2],
+              at[3],
+              converted));
     }
   }
 
@@ -552,17 +594,29 @@ public abstract class GeneratedModel<B extends GeneratedModel.Batch> implements 
   private void checkInput(INDArray input) {
     String expected = "[N, " + inputShape[0] + ", " + inputShape[1] + ", " + inputShape[2] + "]";
     if (input == null) {
-      throw new IllegalArgumentException(name + ".forward expects an input " + expected + ", got null");
+      throw new IllegalArgumentException(
+          name + ".forward expects an input " + expected + ", got null");
     }
     long[] shape = input.shape();
-    if (shape.length != 4 || shape[0] < 1 || shape[0] > Integer.MAX_VALUE
-        || shape[1] != inputShape[0] || shape[2] != inputShape[1] || shape[3] != inputShape[2]) {
-      throw new IllegalArgumentException(name + ".forward expects an input " + expected
-          + " with N >= 1, got " + Arrays.toString(shape));
+    if (shape.length != 4
+        || shape[0] < 1
+        || shape[0] > Integer.MAX_VALUE
+        || shape[1] != inputShape[0]
+        || shape[2] != inputShape[1]
+        || shape[3] != inputShape[2]) {
+      throw new IllegalArgumentException(
+          name
+              + ".forward expects an input "
+              + expected
+              + " with N >= 1, got "
+              + Arrays.toString(shape));
     }
     if (!input.dataType().isFPType()) {
-      throw new IllegalArgumentException(name + ".forward expects floating-point input, got "
-          + input.dataType() + "; convert it with castTo(DataType.FLOAT)");
+      throw new IllegalArgumentException(
+          name
+              + ".forward expects floating-point input, got "
+              + input.dataType()
+              + "; convert it with castTo(DataType.FLOAT)");
     }
   }
 }

@@ -26,7 +26,9 @@ public interface Model {
   /** The loss the network trains with. */
   HeadType head();
 
-  /** Element type of every parameter and buffer (FLOAT for training, DOUBLE for gradient checks). */
+  /**
+   * Element type of every parameter and buffer (FLOAT for training, DOUBLE for gradient checks).
+   */
   DataType dataType();
 
   /** The named parameters with their gradients, as views into flat buffers. */
@@ -80,10 +82,15 @@ public interface Model {
   /** Gradients of the last {@link #loss} into {@link Parameters#gradients()}. */
   void backward();
 
-  /** Gradients into {@link Parameters#gradients()} from a caller-supplied output gradient [N, ...]. */
+  /**
+   * Gradients into {@link Parameters#gradients()} from a caller-supplied output gradient [N, ...].
+   */
   void backward(INDArray outputGradient);
 
-  /** The summary table computed at compile time: node, type, output shape, parameters, multiply-adds. */
+  /**
+   * The summary table computed at compile time: node, type, output shape, parameters,
+   * multiply-adds.
+   */
   String summary();
 
   /** The network as a Graphviz DOT digraph, with shapes on the edges and blocks as clusters. */
@@ -96,7 +103,9 @@ public interface Model {
    * @throws UnsupportedOperationException for a model that does not describe its graph
    */
   default OnnxGraph graph() {
-    throw new UnsupportedOperationException(name() + " does not describe its graph as ONNX operators:"
-        + " networks generated from a @Network interface do; a model written by hand must implement graph()");
+    throw new UnsupportedOperationException(
+        name()
+            + " does not describe its graph as ONNX operators:"
+            + " networks generated from a @Network interface do; a model written by hand must implement graph()");
   }
 }

@@ -17,13 +17,19 @@ import java.util.Objects;
 public final class OnnxGraph {
   /** The graph input, [N, C, H, W]. */
   public static final String INPUT = "input";
+
   /** The network's output, what {@link Model#forward} returns. */
   public static final String LOGITS = "logits";
+
   /** The head's probabilities (softmax or sigmoid of the logits), for heads that have them. */
   public static final String PROBABILITIES = "probabilities";
 
   /** One ONNX operator: its type ("Conv"), unique name, inputs, outputs and attributes. */
-  public record Node(String op, String name, List<String> inputs, List<String> outputs,
+  public record Node(
+      String op,
+      String name,
+      List<String> inputs,
+      List<String> outputs,
       List<Attribute> attributes) {}
 
   /** A node attribute: an integer, a list of integers, or a float. */
@@ -48,8 +54,8 @@ public final class OnnxGraph {
 
   /**
    * A constant tensor that is not a parameter: FLOAT filled with {@code fill} when {@code int64s}
-   * is null (a batch norm without learned scale has ones for it), else INT64 holding {@code
-   * int64s} (a shape for Reshape).
+   * is null (a batch norm without learned scale has ones for it), else INT64 holding {@code int64s}
+   * (a shape for Reshape).
    */
   public record Constant(String name, long[] dims, float fill, long[] int64s) {}
 
@@ -61,8 +67,8 @@ public final class OnnxGraph {
   private final List<String> outputs;
   private final List<Refusal> refusals;
 
-  private OnnxGraph(List<Node> nodes, List<Constant> constants, List<String> outputs,
-      List<Refusal> refusals) {
+  private OnnxGraph(
+      List<Node> nodes, List<Constant> constants, List<String> outputs, List<Refusal> refusals) {
     this.nodes = List.copyOf(nodes);
     this.constants = List.copyOf(constants);
     this.outputs = List.copyOf(outputs);
@@ -103,7 +109,10 @@ public final class OnnxGraph {
 
     private Builder() {}
 
-    /** Adds a node of type {@code op} called {@code name}; its inputs, outputs and attributes follow. */
+    /**
+     * Adds a node of type {@code op} called {@code name}; its inputs, outputs and attributes
+     * follow.
+     */
     public NodeBuilder node(String op, String name) {
       NodeBuilder node = new NodeBuilder(op, name);
       nodes.add(node);
@@ -136,7 +145,8 @@ public final class OnnxGraph {
 
     /** The graph. */
     public OnnxGraph build() {
-      return new OnnxGraph(nodes.stream().map(NodeBuilder::node).toList(), constants, outputs, refusals);
+      return new OnnxGraph(
+          nodes.stream().map(NodeBuilder::node).toList(), constants, outputs, refusals);
     }
   }
 

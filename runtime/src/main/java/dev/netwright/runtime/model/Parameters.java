@@ -23,13 +23,23 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public final class Parameters {
   /**
-   * One named parameter: its value and gradient are views into the flat buffers. {@code fanOut}
-   * is 0 when it was not declared (parameters added with {@link Builder#add(String, int, long...)}).
+   * One named parameter: its value and gradient are views into the flat buffers. {@code fanOut} is
+   * 0 when it was not declared (parameters added with {@link Builder#add(String, int, long...)}).
    */
-  public record Parameter(String name, long[] shape, long offset, int fanIn, INDArray value, INDArray gradient,
-      int fanOut, Init init) {
-    /** A parameter with PyTorch's default initialiser and no declared fan-out, as before init rules. */
-    public Parameter(String name, long[] shape, long offset, int fanIn, INDArray value, INDArray gradient) {
+  public record Parameter(
+      String name,
+      long[] shape,
+      long offset,
+      int fanIn,
+      INDArray value,
+      INDArray gradient,
+      int fanOut,
+      Init init) {
+    /**
+     * A parameter with PyTorch's default initialiser and no declared fan-out, as before init rules.
+     */
+    public Parameter(
+        String name, long[] shape, long offset, int fanIn, INDArray value, INDArray gradient) {
       this(name, shape, offset, fanIn, value, gradient, 0, Init.PYTORCH);
     }
 
@@ -44,8 +54,11 @@ public final class Parameters {
     }
   }
 
-  /** One named non-trainable buffer, e.g. batch norm's running mean: a view into {@link #buffers()}. */
-  public record Buffer(String name, long[] shape, long offset, double initialValue, INDArray value) {
+  /**
+   * One named non-trainable buffer, e.g. batch norm's running mean: a view into {@link #buffers()}.
+   */
+  public record Buffer(
+      String name, long[] shape, long offset, double initialValue, INDArray value) {
     /** Number of scalars. */
     public long length() {
       return value.length();
@@ -61,28 +74,43 @@ public final class Parameters {
    * How a parameter starts: a rule over its fan-in and fan-out, drawn from the generator that
    * {@link #initialize(long)} seeds, so a seed always gives the same values. The constants' names
    * are those of {@code dev.netwright.dsl.Init} (whose DEFAULT the processor resolves), plus ZEROS
-   * and ONES for biases and batch norm; generated code names the one of the same name
-   * (DslNamesTest pins the pairs).
+   * and ONES for biases and batch norm; generated code names the one of the same name (DslNamesTest
+   * pins the pairs).
    */
   public static final class Init {
     /** U(±1/√fan-in): PyTorch's default for Conv2d and Linear weights and biases. */
     public static final Init PYTORCH = new Init(Rule.PYTORCH, "PYTORCH", 0);
+
     /** He/Kaiming normal for ReLU (PyTorch's kaiming_normal_): N(0, σ²), σ = √2/√fan-in. */
     public static final Init HE_NORMAL = new Init(Rule.HE_NORMAL, "HE_NORMAL", 0);
+
     /** He/Kaiming uniform for ReLU (PyTorch's kaiming_uniform_): U(±√(6/fan-in)). */
     public static final Init HE_UNIFORM = new Init(Rule.HE_UNIFORM, "HE_UNIFORM", 0);
+
     /** Xavier/Glorot normal: N(0, σ²), σ = √(2/(fan-in + fan-out)). */
     public static final Init XAVIER_NORMAL = new Init(Rule.XAVIER_NORMAL, "XAVIER_NORMAL", 0);
+
     /** Xavier/Glorot uniform: U(±√(6/(fan-in + fan-out))). */
     public static final Init XAVIER_UNIFORM = new Init(Rule.XAVIER_UNIFORM, "XAVIER_UNIFORM", 0);
+
     /** Standard normal over √fan-in, the NumPy tutorials' {@code randn(...) / sqrt(fan_in)}. */
     public static final Init SCALED_NORMAL = new Init(Rule.SCALED_NORMAL, "SCALED_NORMAL", 0);
+
     /** All zeros. */
     public static final Init ZEROS = new Init(Rule.CONSTANT, "ZEROS", 0);
+
     /** All ones. */
     public static final Init ONES = new Init(Rule.CONSTANT, "ONES", 1);
 
-    private enum Rule { PYTORCH, HE_NORMAL, HE_UNIFORM, XAVIER_NORMAL, XAVIER_UNIFORM, SCALED_NORMAL, CONSTANT }
+    private enum Rule {
+      PYTORCH,
+      HE_NORMAL,
+      HE_UNIFORM,
+      XAVIER_NORMAL,
+      XAVIER_UNIFORM,
+      SCALED_NORMAL,
+      CONSTANT
+    }
 
     private final Rule rule;
     private final String name;
@@ -97,7 +125,8 @@ public final class Parameters {
     /** Every element {@code value}. */
     public static Init constant(double value) {
       if (!Double.isFinite(value)) {
-        throw new IllegalArgumentException("a constant initialiser needs a finite value, got " + value);
+        throw new IllegalArgumentException(
+            "a constant initialiser needs a finite value, got " + value);
       }
       return new Init(Rule.CONSTANT, "constant(" + value + ")", value);
     }
@@ -110,7 +139,10 @@ public final class Parameters {
       return rule == Rule.XAVIER_NORMAL || rule == Rule.XAVIER_UNIFORM;
     }
 
-    /** Fills {@code data}. PYTORCH makes the same draws it always did, so old seeds keep their values. */
+    /**
+     * Fills {@code data}. PYTORCH makes the same draws it always did, so old seeds keep their
+     * values.
+     */
     void fill(double[] data, SplittableRandom random, int fanIn, int fanOut) {
       double fanSum = (double) fanIn + fanOut;
       switch (rule) {
@@ -132,7 +164,8 @@ public final class Parameters {
     }
 
     private static void normal(double[] data, SplittableRandom random, double std) {
-      // RandomGenerator.nextGaussian's algorithm is specified (McFarland's ziggurat): stable for a seed.
+      // RandomGenerator.nextGaussian's algorithm is specified (McFarland's ziggurat): stable for a
+      // seed.
       for (int i = 0; i < data.length; i++) {
         data[i] = random.nextGaussian() * std;
       }
@@ -140,7 +173,9 @@ public final class Parameters {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Init other && rule == other.rule && Double.compare(value, other.value) == 0;
+      return o instanceof Init other
+          && rule == other.rule
+          && Double.compare(value, other.value) == 0;
     }
 
     @Override
@@ -174,8 +209,16 @@ public final class Parameters {
     Map<String, Parameter> names = new LinkedHashMap<>();
     long offset = 0;
     for (Spec s : specs) {
-      Parameter p = new Parameter(s.name, s.shape.clone(), offset, s.fanIn, view(values, offset, s.shape),
-          view(gradients, offset, s.shape), s.fanOut, s.init);
+      Parameter p =
+          new Parameter(
+              s.name,
+              s.shape.clone(),
+              offset,
+              s.fanIn,
+              view(values, offset, s.shape),
+              view(gradients, offset, s.shape),
+              s.fanOut,
+              s.init);
       if (names.put(s.name, p) != null) {
         throw new IllegalArgumentException("two parameters are named '" + s.name + "'");
       }
@@ -189,11 +232,16 @@ public final class Parameters {
     Map<String, Buffer> bufferNames = new LinkedHashMap<>();
     offset = 0;
     for (BufferSpec s : bufferSpecs) {
-      Buffer b = new Buffer(s.name, s.shape.clone(), offset, s.initialValue, view(buffers, offset, s.shape));
+      Buffer b =
+          new Buffer(
+              s.name, s.shape.clone(), offset, s.initialValue, view(buffers, offset, s.shape));
       // Checkpoints save both kinds by name, so one name space.
       if (names.containsKey(s.name) || bufferNames.put(s.name, b) != null) {
-        throw new IllegalArgumentException((names.containsKey(s.name) ? "a parameter and a buffer" : "two buffers")
-            + " are named '" + s.name + "'");
+        throw new IllegalArgumentException(
+            (names.containsKey(s.name) ? "a parameter and a buffer" : "two buffers")
+                + " are named '"
+                + s.name
+                + "'");
       }
       bufferOut.add(b);
       offset += s.length();
@@ -203,8 +251,11 @@ public final class Parameters {
     resetBuffers();
     DataBuffer buffer = gradients.data();
     Pointer pointer = buffer.pointer();
-    boolean plain = pointer != null && pointer.position() == 0 && gradients.offset() == 0
-        && buffer.length() == gradients.length();
+    boolean plain =
+        pointer != null
+            && pointer.position() == 0
+            && gradients.offset() == 0
+            && buffer.length() == gradients.length();
     gradientMemory = plain ? pointer : null;
     gradientBytes = gradients.length() * dtype.width();
     byName = Collections.unmodifiableMap(names);
@@ -244,7 +295,8 @@ public final class Parameters {
   public Parameter get(String name) {
     Parameter p = byName.get(name);
     if (p == null) {
-      throw new IllegalArgumentException("no parameter '" + name + "'; the network has " + byName.keySet());
+      throw new IllegalArgumentException(
+          "no parameter '" + name + "'; the network has " + byName.keySet());
     }
     return p;
   }
@@ -259,7 +311,10 @@ public final class Parameters {
     return total;
   }
 
-  /** All non-trainable buffers, flat, in registration order: saved in checkpoints, never updated by optimizers. */
+  /**
+   * All non-trainable buffers, flat, in registration order: saved in checkpoints, never updated by
+   * optimizers.
+   */
   public INDArray buffers() {
     return buffers;
   }
@@ -273,9 +328,12 @@ public final class Parameters {
   public Buffer buffer(String name) {
     Buffer b = buffersByName.get(name);
     if (b == null) {
-      throw new IllegalArgumentException("no buffer '" + name + "'; the network has "
-          + (buffersByName.isEmpty() ? "none" : buffersByName.keySet().toString())
-          + (byName.containsKey(name) ? " ('" + name + "' is a parameter: use get)" : ""));
+      throw new IllegalArgumentException(
+          "no buffer '"
+              + name
+              + "'; the network has "
+              + (buffersByName.isEmpty() ? "none" : buffersByName.keySet().toString())
+              + (byName.containsKey(name) ? " ('" + name + "' is a parameter: use get)" : ""));
     }
     return b;
   }
@@ -357,7 +415,8 @@ public final class Parameters {
      */
     public Builder add(String name, Init init, int fanIn, int fanOut, long... shape) {
       Objects.requireNonNull(init, "init");
-      // Caught here, not in initialize(): a fan of 0 would fill the weights with NaN or infinity silently.
+      // Caught here, not in initialize(): a fan of 0 would fill the weights with NaN or infinity
+      // silently.
       checkFan(name, init, "fan-in", fanIn, init.usesFanIn());
       checkFan(name, init, "fan-out", fanOut, init.usesFanOut());
       checkShape("parameter", name, shape);
@@ -372,8 +431,12 @@ public final class Parameters {
      */
     public Builder buffer(String name, double initialValue, long... shape) {
       if (!Double.isFinite(initialValue)) {
-        throw new IllegalArgumentException("buffer '" + name + "' has initial value " + initialValue
-            + "; it must be a finite number");
+        throw new IllegalArgumentException(
+            "buffer '"
+                + name
+                + "' has initial value "
+                + initialValue
+                + "; it must be a finite number");
       }
       checkShape("buffer", name, shape);
       bufferSpecs.add(new BufferSpec(name, initialValue, shape.clone()));
@@ -382,15 +445,27 @@ public final class Parameters {
 
     private static void checkFan(String name, Init init, String fan, int value, boolean used) {
       if (value < 0 || (used && value < 1)) {
-        throw new IllegalArgumentException("parameter '" + name + "' has " + fan + " " + value + "; it must be "
-            + (used ? "at least 1 for " + init : "0 or more"));
+        throw new IllegalArgumentException(
+            "parameter '"
+                + name
+                + "' has "
+                + fan
+                + " "
+                + value
+                + "; it must be "
+                + (used ? "at least 1 for " + init : "0 or more"));
       }
     }
 
     private static void checkShape(String kind, String name, long[] shape) {
       if (shape.length == 0 || Arrays.stream(shape).anyMatch(d -> d < 1)) {
-        throw new IllegalArgumentException(kind + " '" + name + "' has shape " + Arrays.toString(shape)
-            + "; every dimension must be at least 1");
+        throw new IllegalArgumentException(
+            kind
+                + " '"
+                + name
+                + "' has shape "
+                + Arrays.toString(shape)
+                + "; every dimension must be at least 1");
       }
     }
 

@@ -5,9 +5,8 @@ import java.util.List;
 
 /**
  * Adam as PyTorch's {@code torch.optim.Adam} (L2 weight decay added to the gradient), or AdamW as
- * {@code torch.optim.AdamW} (decoupled weight decay, p ← p − lr·λ·p), after the algorithms in
- * their documentation, in the form PyTorch computes them:
- * m ← β1·m + (1 − β1)·g; v ← β2·v + (1 − β2)·g²;
+ * {@code torch.optim.AdamW} (decoupled weight decay, p ← p − lr·λ·p), after the algorithms in their
+ * documentation, in the form PyTorch computes them: m ← β1·m + (1 − β1)·g; v ← β2·v + (1 − β2)·g²;
  * p ← p − lr/(1 − β1^t) · m / (√v / √(1 − β2^t) + ε).
  *
  * <p>One pass of plain Java over the flat buffers' native memory: no BLAS call does the division,
@@ -40,12 +39,18 @@ public final class Adam extends FlatOptimizer {
     this.v = stateBuffer("v");
   }
 
-  /** Adam at {@code learningRate} with PyTorch's defaults: β = (0.9, 0.999), ε = 1e-8, no weight decay. */
+  /**
+   * Adam at {@code learningRate} with PyTorch's defaults: β = (0.9, 0.999), ε = 1e-8, no weight
+   * decay.
+   */
   public static Builder builder(Parameters parameters, double learningRate) {
     return new Builder(parameters, learningRate, false, 0);
   }
 
-  /** AdamW at {@code learningRate} with PyTorch's defaults: β = (0.9, 0.999), ε = 1e-8, weight decay 0.01. */
+  /**
+   * AdamW at {@code learningRate} with PyTorch's defaults: β = (0.9, 0.999), ε = 1e-8, weight decay
+   * 0.01.
+   */
   public static Builder adamW(Parameters parameters, double learningRate) {
     return new Builder(parameters, learningRate, true, 0.01);
   }
@@ -86,7 +91,8 @@ public final class Adam extends FlatOptimizer {
     private double weightDecay;
     private List<String> noDecaySuffixes = List.of();
 
-    private Builder(Parameters parameters, double learningRate, boolean decoupled, double weightDecay) {
+    private Builder(
+        Parameters parameters, double learningRate, boolean decoupled, double weightDecay) {
       this.parameters = parameters;
       this.learningRate = learningRate;
       this.decoupled = decoupled;
@@ -107,8 +113,8 @@ public final class Adam extends FlatOptimizer {
     }
 
     /**
-     * Weight decay λ (L2 for Adam, decoupled for AdamW) on every parameter except those whose
-     * names end with one of {@code exceptSuffixes} (e.g. ".bias").
+     * Weight decay λ (L2 for Adam, decoupled for AdamW) on every parameter except those whose names
+     * end with one of {@code exceptSuffixes} (e.g. ".bias").
      */
     public Builder weightDecay(double weightDecay, String... exceptSuffixes) {
       this.weightDecay = weightDecay;

@@ -1,9 +1,9 @@
 package dev.netwright.runtime.optim;
 
 /**
- * PyTorch's {@code CosineAnnealingLR} in its closed form:
- * rate(t) = ηmin + (initial − ηmin)·(1 + cos(π·t / tMax)) / 2, so initial at 0 and ηmin at tMax.
- * Past tMax it climbs back along the cosine, as PyTorch's does; choose tMax = the epoch count.
+ * PyTorch's {@code CosineAnnealingLR} in its closed form: rate(t) = ηmin + (initial − ηmin)·(1 +
+ * cos(π·t / tMax)) / 2, so initial at 0 and ηmin at tMax. Past tMax it climbs back along the
+ * cosine, as PyTorch's does; choose tMax = the epoch count.
  */
 public record Cosine(double initial, long tMax, double etaMin) implements LearningRateSchedule {
   /** Checks the hyper-parameters. */
@@ -13,7 +13,8 @@ public record Cosine(double initial, long tMax, double etaMin) implements Learni
       throw new IllegalArgumentException("tMax must be at least 1 epoch, got " + tMax);
     }
     if (!(etaMin >= 0 && etaMin <= initial)) {
-      throw new IllegalArgumentException("etaMin must be in [0, initial = " + initial + "], got " + etaMin);
+      throw new IllegalArgumentException(
+          "etaMin must be in [0, initial = " + initial + "], got " + etaMin);
     }
   }
 

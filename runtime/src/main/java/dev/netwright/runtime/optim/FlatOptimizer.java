@@ -27,18 +27,25 @@ abstract class FlatOptimizer implements Optimizer {
   final Memory values;
   final Memory gradients;
   final double weightDecay;
+
   /** Every parameter's scalars, in order, merged into as few ranges as the exclusions allow. */
   final Range[] ranges;
+
   private final Map<String, INDArray> state = new LinkedHashMap<>();
   private final Map<String, INDArray> stateView = Collections.unmodifiableMap(state);
   private double learningRate;
   private long steps;
 
-  FlatOptimizer(Parameters parameters, double learningRate, double weightDecay, List<String> noDecaySuffixes) {
+  FlatOptimizer(
+      Parameters parameters,
+      double learningRate,
+      double weightDecay,
+      List<String> noDecaySuffixes) {
     Objects.requireNonNull(parameters, "parameters");
     checkRate(learningRate);
     if (!(weightDecay >= 0) || !Double.isFinite(weightDecay)) {
-      throw new IllegalArgumentException("weight decay must be a non-negative number, got " + weightDecay);
+      throw new IllegalArgumentException(
+          "weight decay must be a non-negative number, got " + weightDecay);
     }
     this.values = new Memory(parameters.values());
     this.gradients = new Memory(parameters.gradients());
@@ -47,11 +54,16 @@ abstract class FlatOptimizer implements Optimizer {
     this.ranges = ranges(parameters.list(), weightDecay, noDecaySuffixes);
   }
 
-  private static Range[] ranges(List<Parameter> list, double weightDecay, List<String> noDecaySuffixes) {
+  private static Range[] ranges(
+      List<Parameter> list, double weightDecay, List<String> noDecaySuffixes) {
     for (String suffix : noDecaySuffixes) {
       if (suffix.isEmpty() || list.stream().noneMatch(p -> p.name().endsWith(suffix))) {
-        throw new IllegalArgumentException("no parameter name ends with '" + suffix + "', so excluding it from"
-            + " weight decay would do nothing; the names are " + list.stream().map(Parameter::name).toList());
+        throw new IllegalArgumentException(
+            "no parameter name ends with '"
+                + suffix
+                + "', so excluding it from"
+                + " weight decay would do nothing; the names are "
+                + list.stream().map(Parameter::name).toList());
       }
     }
     List<Range> out = new ArrayList<>();
@@ -71,7 +83,8 @@ abstract class FlatOptimizer implements Optimizer {
 
   static void checkRate(double learningRate) {
     if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
-      throw new IllegalArgumentException("learning rate must be a positive number, got " + learningRate);
+      throw new IllegalArgumentException(
+          "learning rate must be a positive number, got " + learningRate);
     }
   }
 
@@ -114,7 +127,8 @@ abstract class FlatOptimizer implements Optimizer {
   @Override
   public final void setLearningRate(double learningRate) {
     if (!(learningRate >= 0) || !Double.isFinite(learningRate)) {
-      throw new IllegalArgumentException("learning rate must be a non-negative number, got " + learningRate);
+      throw new IllegalArgumentException(
+          "learning rate must be a non-negative number, got " + learningRate);
     }
     this.learningRate = learningRate;
   }
@@ -137,16 +151,24 @@ abstract class FlatOptimizer implements Optimizer {
       throw new IllegalArgumentException(name + " cannot restore a negative step count, " + steps);
     }
     if (!saved.keySet().equals(state.keySet())) {
-      throw new IllegalArgumentException(name + "'s state is " + state.keySet() + ", but the saved state has "
-          + saved.keySet());
+      throw new IllegalArgumentException(
+          name + "'s state is " + state.keySet() + ", but the saved state has " + saved.keySet());
     }
     // Check everything before copying anything, so a failed restore leaves the optimizer as it was.
     for (Map.Entry<String, INDArray> e : state.entrySet()) {
       INDArray from = Objects.requireNonNull(saved.get(e.getKey()), e.getKey());
       INDArray to = e.getValue();
       if (from.dataType() != to.dataType() || !Arrays.equals(from.shape(), to.shape())) {
-        throw new IllegalArgumentException(name + "'s state '" + e.getKey() + "' is " + to.dataType()
-            + Arrays.toString(to.shape()) + ", but the saved one is " + from.dataType() + Arrays.toString(from.shape()));
+        throw new IllegalArgumentException(
+            name
+                + "'s state '"
+                + e.getKey()
+                + "' is "
+                + to.dataType()
+                + Arrays.toString(to.shape())
+                + ", but the saved one is "
+                + from.dataType()
+                + Arrays.toString(from.shape()));
       }
     }
     state.forEach((key, to) -> to.assign(saved.get(key)));

@@ -28,14 +28,19 @@ final class Memory {
   private final DoublePointer doubles;
   private final FloatBuffer floatBuffer;
   private final DoubleBuffer doubleBuffer;
+
   /** Number of elements. */
   final int length;
 
   Memory(INDArray array) {
     long n = array.length();
-    if (array.rank() != 1 || array.offset() != 0 || array.elementWiseStride() != 1 || n > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("expected a flat, contiguous array of at most 2^31 - 1 elements, got "
-          + array.shapeInfoToString().trim());
+    if (array.rank() != 1
+        || array.offset() != 0
+        || array.elementWiseStride() != 1
+        || n > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "expected a flat, contiguous array of at most 2^31 - 1 elements, got "
+              + array.shapeInfoToString().trim());
     }
     this.array = array;
     this.length = (int) n;
@@ -51,7 +56,8 @@ final class Memory {
       floats = null;
       floatBuffer = null;
     } else {
-      throw new IllegalArgumentException("optimizers work on FLOAT or DOUBLE parameters, not " + array.dataType());
+      throw new IllegalArgumentException(
+          "optimizers work on FLOAT or DOUBLE parameters, not " + array.dataType());
     }
   }
 

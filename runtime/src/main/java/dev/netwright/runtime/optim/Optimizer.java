@@ -23,18 +23,20 @@ public interface Optimizer {
    * @throws UnsupportedOperationException if this optimizer's rate is fixed
    */
   default void setLearningRate(double learningRate) {
-    throw new UnsupportedOperationException(getClass().getName() + " does not support changing its learning rate");
+    throw new UnsupportedOperationException(
+        getClass().getName() + " does not support changing its learning rate");
   }
 
   /**
-   * The state buffers by name (e.g. "velocity", or "m" and "v"), each flat and laid out like
-   * {@code Parameters.values()}; empty for a stateless optimizer. These are the live buffers:
-   * copy them ({@code dup()}) to keep a snapshot.
+   * The state buffers by name (e.g. "velocity", or "m" and "v"), each flat and laid out like {@code
+   * Parameters.values()}; empty for a stateless optimizer. These are the live buffers: copy them
+   * ({@code dup()}) to keep a snapshot.
    *
    * @throws UnsupportedOperationException if this optimizer cannot expose its state
    */
   default Map<String, INDArray> state() {
-    throw new UnsupportedOperationException(getClass().getName() + " does not expose its state for checkpoints");
+    throw new UnsupportedOperationException(
+        getClass().getName() + " does not expose its state for checkpoints");
   }
 
   /**
@@ -43,7 +45,8 @@ public interface Optimizer {
    * @throws UnsupportedOperationException if this optimizer cannot expose its state
    */
   default long steps() {
-    throw new UnsupportedOperationException(getClass().getName() + " does not expose its state for checkpoints");
+    throw new UnsupportedOperationException(
+        getClass().getName() + " does not expose its state for checkpoints");
   }
 
   /**
@@ -54,6 +57,7 @@ public interface Optimizer {
    * @throws UnsupportedOperationException if this optimizer cannot restore its state
    */
   default void restore(Map<String, INDArray> state, long steps) {
-    throw new UnsupportedOperationException(getClass().getName() + " does not support restoring its state");
+    throw new UnsupportedOperationException(
+        getClass().getName() + " does not support restoring its state");
   }
 }

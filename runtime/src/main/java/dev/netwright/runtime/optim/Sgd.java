@@ -6,9 +6,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Stochastic gradient descent as PyTorch's {@code torch.optim.SGD} (dampening 0), after the
- * algorithm in its documentation: g ← ∇ + λ·p; with momentum μ, v ← μ·v + g and then g ← v, or
- * with Nesterov g ← g + μ·v; finally p ← p − lr·g. A few BLAS calls over the flat buffers per
- * step, nothing allocated; the gradients are read, never modified.
+ * algorithm in its documentation: g ← ∇ + λ·p; with momentum μ, v ← μ·v + g and then g ← v, or with
+ * Nesterov g ← g + μ·v; finally p ← p − lr·g. A few BLAS calls over the flat buffers per step,
+ * nothing allocated; the gradients are read, never modified.
  *
  * <pre>{@code
  * new Sgd(net.parameters(), 0.01, 0.9);

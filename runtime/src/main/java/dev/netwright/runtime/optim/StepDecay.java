@@ -4,7 +4,8 @@ package dev.netwright.runtime.optim;
  * PyTorch's {@code StepLR}: the rate is multiplied by {@code gamma} every {@code stepSize} epochs,
  * rate(t) = initial · γ^⌊t / stepSize⌋.
  */
-public record StepDecay(double initial, long stepSize, double gamma) implements LearningRateSchedule {
+public record StepDecay(double initial, long stepSize, double gamma)
+    implements LearningRateSchedule {
   /** Checks the hyper-parameters. */
   public StepDecay {
     FlatOptimizer.checkRate(initial);

@@ -13,8 +13,8 @@
  *   <li>Weight decay applies to every parameter unless its name ends with an excluded suffix.
  *   <li>{@code state()}, {@code steps()} and {@code restore(...)} are everything a checkpoint needs
  *       to continue training exactly; the learning rate is the schedule's to set.
- *   <li>Bad hyper-parameters throw {@link java.lang.IllegalArgumentException} when the optimizer
- *       is built, naming the value and the allowed range.
+ *   <li>Bad hyper-parameters throw {@link java.lang.IllegalArgumentException} when the optimizer is
+ *       built, naming the value and the allowed range.
  *   <li>An optimizer instance belongs to one thread at a time.
  * </ul>
  */

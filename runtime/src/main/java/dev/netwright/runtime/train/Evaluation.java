@@ -8,8 +8,8 @@ import java.util.Locale;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Accuracy, per-class accuracy and the confusion matrix (rows = true class, columns = predicted)
- * of a classifier, the prediction being the argmax of each output row.
+ * Accuracy, per-class accuracy and the confusion matrix (rows = true class, columns = predicted) of
+ * a classifier, the prediction being the argmax of each output row.
  */
 public final class Evaluation {
   private final int classes;
@@ -32,8 +32,12 @@ public final class Evaluation {
    */
   public static Evaluation of(Model model, BatchLoader loader) {
     if (model.classes() < 1) {
-      throw new IllegalArgumentException("network " + model.name() + " has no classifier head (classes() = "
-          + model.classes() + "): there are no predicted classes to evaluate");
+      throw new IllegalArgumentException(
+          "network "
+              + model.name()
+              + " has no classifier head (classes() = "
+              + model.classes()
+              + "): there are no predicted classes to evaluate");
     }
     Evaluation evaluation = new Evaluation(model.classes());
     model.setTraining(false);
@@ -46,8 +50,8 @@ public final class Evaluation {
   }
 
   /**
-   * Adds one batch: {@code outputs} [n, classes] scores (logits or probabilities) and the true class
-   * of each row, {@code n = trueClasses.length}.
+   * Adds one batch: {@code outputs} [n, classes] scores (logits or probabilities) and the true
+   * class of each row, {@code n = trueClasses.length}.
    */
   public void add(INDArray outputs, int[] trueClasses) {
     int n = trueClasses.length;
@@ -55,7 +59,8 @@ public final class Evaluation {
     for (int i = 0; i < n; i++) {
       int truth = trueClasses[i];
       if (truth < 0 || truth >= classes) {
-        throw new IllegalArgumentException("true class " + truth + " of row " + i + " is outside [0, " + classes + ")");
+        throw new IllegalArgumentException(
+            "true class " + truth + " of row " + i + " is outside [0, " + classes + ")");
       }
       int predicted = Predictions.argmax(outputs, i);
       confusion[truth][predicted]++;
@@ -86,7 +91,9 @@ public final class Evaluation {
     return count == 0 ? Double.NaN : (double) correct / count;
   }
 
-  /** Fraction of the examples of class {@code c} predicted as {@code c} (its recall); NaN if none. */
+  /**
+   * Fraction of the examples of class {@code c} predicted as {@code c} (its recall); NaN if none.
+   */
   public double accuracy(int c) {
     long[] row = confusion[checkClass(c)];
     long total = 0;
@@ -118,14 +125,16 @@ public final class Evaluation {
 
   /**
    * The overall accuracy, the confusion matrix and per-class accuracy as a table, rows labelled
-   * with {@code names} (e.g. {@link ClassNames#FASHION_MNIST}), or numbered when it is null or empty.
+   * with {@code names} (e.g. {@link ClassNames#FASHION_MNIST}), or numbered when it is null or
+   * empty.
    */
   public String format(List<String> names) {
     if (names == null) {
       names = List.of();
     }
     if (!names.isEmpty() && names.size() != classes) {
-      throw new IllegalArgumentException("got " + names.size() + " class names for " + classes + " classes");
+      throw new IllegalArgumentException(
+          "got " + names.size() + " class names for " + classes + " classes");
     }
     String[] labels = new String[classes];
     int labelWidth = "true \\ predicted".length();
@@ -139,7 +148,9 @@ public final class Evaluation {
     }
     int cell = Math.max(String.valueOf(max).length(), String.valueOf(classes - 1).length()) + 2;
     StringBuilder s = new StringBuilder();
-    s.append(String.format(Locale.ROOT, "accuracy %s (%,d of %,d)%n", percent(accuracy()), correct, count));
+    s.append(
+        String.format(
+            Locale.ROOT, "accuracy %s (%,d of %,d)%n", percent(accuracy()), correct, count));
     s.append(String.format(Locale.ROOT, "%-" + labelWidth + "s", "true \\ predicted"));
     for (int j = 0; j < classes; j++) {
       s.append(String.format(Locale.ROOT, "%" + cell + "d", j));

@@ -32,7 +32,11 @@ public final class NonFinite {
     if (i >= 0) {
       for (Buffer b : parameters.bufferList()) {
         if (i >= b.offset() && i < b.offset() + b.length()) {
-          return "buffer '" + b.name() + "' holds " + parameters.buffers().getDouble(i) + " at "
+          return "buffer '"
+              + b.name()
+              + "' holds "
+              + parameters.buffers().getDouble(i)
+              + " at "
               + index(b.shape(), i - b.offset());
         }
       }
@@ -47,7 +51,10 @@ public final class NonFinite {
       i = first(e.getValue());
       if (i >= 0) {
         // Optimizer state is laid out like the flat parameter values.
-        return at(parameters, i, "the optimizer's " + e.getKey() + " for parameter",
+        return at(
+            parameters,
+            i,
+            "the optimizer's " + e.getKey() + " for parameter",
             e.getValue().reshape(e.getValue().length()).getDouble(i));
       }
     }
@@ -58,7 +65,13 @@ public final class NonFinite {
   private static String at(Parameters parameters, long i, String what, double value) {
     for (Parameter p : parameters.list()) {
       if (i >= p.offset() && i < p.offset() + p.length()) {
-        return what + " '" + p.name() + "' holds " + value + " at " + index(p.shape(), i - p.offset());
+        return what
+            + " '"
+            + p.name()
+            + "' holds "
+            + value
+            + " at "
+            + index(p.shape(), i - p.offset());
       }
     }
     return what + " values hold " + value + " at " + i;
@@ -87,7 +100,8 @@ public final class NonFinite {
       }
       return -1;
     } finally {
-      // A NIO view does not keep a copy's memory alive; without this a collected copy is read freed.
+      // A NIO view does not keep a copy's memory alive; without this a collected copy is read
+      // freed.
       java.lang.ref.Reference.reachabilityFence(c);
     }
   }

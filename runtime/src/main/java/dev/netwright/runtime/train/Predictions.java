@@ -5,8 +5,8 @@ import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Reads predicted classes (argmax of each output row) straight from the output's buffer: no ND4J
- * op and no garbage per batch, unlike {@code argMax} or {@code getDouble(i, j)} (which boxes its
+ * Reads predicted classes (argmax of each output row) straight from the output's buffer: no ND4J op
+ * and no garbage per batch, unlike {@code argMax} or {@code getDouble(i, j)} (which boxes its
  * indices into a fresh {@code long[]} on every call).
  */
 public final class Predictions {
@@ -16,14 +16,19 @@ public final class Predictions {
   static void checkShape(INDArray output, int n, int classes) {
     boolean binary = classes == 2 && output.rank() == 2 && output.size(1) == 1;
     if (!binary && (output.rank() != 2 || output.size(0) != n || output.size(1) != classes)) {
-      throw new IllegalArgumentException("expected the network's output to be [" + n + ", " + classes
-          + "] (one row of class scores per example) but it is " + Arrays.toString(output.shape()));
+      throw new IllegalArgumentException(
+          "expected the network's output to be ["
+              + n
+              + ", "
+              + classes
+              + "] (one row of class scores per example) but it is "
+              + Arrays.toString(output.shape()));
     }
   }
 
   /**
-   * The column of the largest value in row {@code row}; the first on ties, NaN never wins. A
-   * single column is the logit of a binary head: class 1 when it is positive (p > 0.5).
+   * The column of the largest value in row {@code row}; the first on ties, NaN never wins. A single
+   * column is the logit of a binary head: class 1 when it is positive (p > 0.5).
    */
   public static int argmax(INDArray output, int row) {
     // The buffer of a view already starts at the view's offset: index it by strides alone.

@@ -28,9 +28,9 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The training loop, after Keras' {@code fit}: epochs of forward, loss, backward and optimizer
- * step over a {@link BatchLoader}, with a progress bar, an optional test evaluation and a log line
- * per epoch.
+ * The training loop, after Keras' {@code fit}: epochs of forward, loss, backward and optimizer step
+ * over a {@link BatchLoader}, with a progress bar, an optional test evaluation and a log line per
+ * epoch.
  *
  * <pre>{@code
  * List<EpochResult> history = Trainer.builder().epochs(5).build()
@@ -68,12 +68,17 @@ public final class Trainer {
     this.resumeFrom = b.resumeFrom;
   }
 
-  /** A builder: 1 epoch, progress on {@code System.err}, no listener, ND4J's thread count as it is. */
+  /**
+   * A builder: 1 epoch, progress on {@code System.err}, no listener, ND4J's thread count as it is.
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Trains {@code model} on {@code train} without a test set; see {@link #fit(Model, Optimizer, BatchLoader, BatchLoader)}. */
+  /**
+   * Trains {@code model} on {@code train} without a test set; see {@link #fit(Model, Optimizer,
+   * BatchLoader, BatchLoader)}.
+   */
   public List<EpochResult> fit(Model model, Optimizer optimizer, BatchLoader train) {
     return fit(model, optimizer, train, null);
   }
@@ -84,50 +89,59 @@ public final class Trainer {
    * inference mode.
    *
    * @return one result per epoch, in order
-   * @throws TrainingDivergedException when a step's loss is NaN or infinite, or at the end of an epoch
-   *     a parameter, buffer or optimizer state is; that epoch is then not checkpointed
+   * @throws TrainingDivergedException when a step's loss is NaN or infinite, or at the end of an
+   *     epoch a parameter, buffer or optimizer state is; that epoch is then not checkpointed
    * @throws UncheckedIOException when a checkpoint cannot be loaded or saved; its cause says why
    */
-  public List<EpochResult> fit(Model model, Optimizer optimizer, BatchLoader train, BatchLoader test) {
+  public List<EpochResult> fit(
+      Model model, Optimizer optimizer, BatchLoader train, BatchLoader test) {
     return run(model, optimizer, train, test, null);
   }
 
   /**
-   * Continues a run from {@code from}, e.g. what {@link Checkpoint#load} returned after it
-   * restored the model and optimizer: trains epochs {@code from.epoch() + 1} to the configured
-   * count (none if it is already there), with {@code train} moved to where the saved run's loader
-   * stood.
+   * Continues a run from {@code from}, e.g. what {@link Checkpoint#load} returned after it restored
+   * the model and optimizer: trains epochs {@code from.epoch() + 1} to the configured count (none
+   * if it is already there), with {@code train} moved to where the saved run's loader stood.
    *
    * @return one result per epoch trained, in order
    * @throws IllegalArgumentException if {@code train}'s seed is not the saved run's
    */
-  public List<EpochResult> fit(Model model, Optimizer optimizer, BatchLoader train, BatchLoader test,
-      TrainingState from) {
+  public List<EpochResult> fit(
+      Model model, Optimizer optimizer, BatchLoader train, BatchLoader test, TrainingState from) {
     Objects.requireNonNull(from, "from");
     if (resumeFrom != null) {
-      throw new IllegalStateException("this trainer already resumes from " + resumeFrom + " (resumeFrom); call"
-          + " fit without a TrainingState, or build the trainer without resumeFrom");
+      throw new IllegalStateException(
+          "this trainer already resumes from "
+              + resumeFrom
+              + " (resumeFrom); call"
+              + " fit without a TrainingState, or build the trainer without resumeFrom");
     }
     return run(model, optimizer, train, test, from);
   }
 
-  private List<EpochResult> run(Model model, Optimizer optimizer, BatchLoader train, BatchLoader test,
-      TrainingState from) {
+  private List<EpochResult> run(
+      Model model, Optimizer optimizer, BatchLoader train, BatchLoader test, TrainingState from) {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(optimizer, "optimizer");
     Objects.requireNonNull(train, "train");
     if (model.classes() < 1) {
-      throw new IllegalArgumentException("network " + model.name() + " has no classifier head (classes() = "
-          + model.classes() + "); the trainer needs a loss against one-hot labels");
+      throw new IllegalArgumentException(
+          "network "
+              + model.name()
+              + " has no classifier head (classes() = "
+              + model.classes()
+              + "); the trainer needs a loss against one-hot labels");
     }
     if (train.batchesPerEpoch() < 1) {
-      throw new IllegalArgumentException("the training loader has no batches: is its data set empty?");
+      throw new IllegalArgumentException(
+          "the training loader has no batches: is its data set empty?");
     }
     if (checkpointDirectory != null) {
       try {
         Files.createDirectories(checkpointDirectory);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot create the checkpoint directory " + checkpointDirectory + ": " + e, e);
+        throw new UncheckedIOException(
+            "cannot create the checkpoint directory " + checkpointDirectory + ": " + e, e);
       }
     }
     if (resumeFrom != null) {
@@ -140,9 +154,15 @@ public final class Trainer {
     int first = 1;
     if (from != null) {
       if (from.seed() != train.seed()) {
-        throw new IllegalArgumentException("the run being resumed shuffled with seed " + from.seed() + ", but this"
-            + " training loader's seed is " + train.seed() + ": create the loader with seed " + from.seed()
-            + " to continue the same run");
+        throw new IllegalArgumentException(
+            "the run being resumed shuffled with seed "
+                + from.seed()
+                + ", but this"
+                + " training loader's seed is "
+                + train.seed()
+                + ": create the loader with seed "
+                + from.seed()
+                + " to continue the same run");
       }
       train.seek(from.loaderEpoch());
       model.setTrainingSteps(from.modelSteps());
@@ -153,11 +173,22 @@ public final class Trainer {
     try {
       if (!quiet) {
         if (from != null) {
-          out.printf(Locale.ROOT, "resuming %s after epoch %d%s%n", model.name(), from.epoch(),
+          out.printf(
+              Locale.ROOT,
+              "resuming %s after epoch %d%s%n",
+              model.name(),
+              from.epoch(),
               resumeFrom == null ? "" : " from " + resumeFrom);
         }
-        out.printf(Locale.ROOT, "training %s: %d epoch%s of %,d steps, %,d parameters, %s%n", model.name(), epochs,
-            epochs == 1 ? "" : "s", train.batchesPerEpoch(), model.parameters().count(), Threads.describe());
+        out.printf(
+            Locale.ROOT,
+            "training %s: %d epoch%s of %,d steps, %,d parameters, %s%n",
+            model.name(),
+            epochs,
+            epochs == 1 ? "" : "s",
+            train.batchesPerEpoch(),
+            model.parameters().count(),
+            Threads.describe());
       }
       List<EpochResult> results = new ArrayList<>(epochs);
       for (int epoch = first; epoch <= epochs; epoch++) {
@@ -169,11 +200,19 @@ public final class Trainer {
         if (checkpointDirectory != null) {
           Path file = checkpointDirectory.resolve(LAST_CHECKPOINT);
           try {
-            Checkpoint.save(file, model, optimizer, new TrainingState(epoch, train.seed(), train.epoch(), model.trainingSteps(),
-                model.dropoutSeed()));
+            Checkpoint.save(
+                file,
+                model,
+                optimizer,
+                new TrainingState(
+                    epoch,
+                    train.seed(),
+                    train.epoch(),
+                    model.trainingSteps(),
+                    model.dropoutSeed()));
           } catch (IOException e) {
-            throw new UncheckedIOException("cannot save the checkpoint after epoch " + epoch + ": " + e.getMessage(),
-                e);
+            throw new UncheckedIOException(
+                "cannot save the checkpoint after epoch " + epoch + ": " + e.getMessage(), e);
           }
         }
         if (!quiet) {
@@ -190,7 +229,8 @@ public final class Trainer {
     }
   }
 
-  private EpochResult epoch(Model model, Optimizer optimizer, BatchLoader train, BatchLoader test, int epoch) {
+  private EpochResult epoch(
+      Model model, Optimizer optimizer, BatchLoader train, BatchLoader test, int epoch) {
     Parameters parameters = model.parameters();
     int classes = model.classes();
     int steps = train.batchesPerEpoch();
@@ -212,8 +252,8 @@ public final class Trainer {
         INDArray output = model.forward(batch.features());
         loss = model.loss(batch.labels());
         if (!Double.isFinite(loss)) {
-          throw new TrainingDivergedException(epoch, step, steps, loss, optimizer.learningRate(),
-              model.firstNonFinite());
+          throw new TrainingDivergedException(
+              epoch, step, steps, loss, optimizer.learningRate(), model.firstNonFinite());
         }
         Predictions.checkShape(output, n, classes);
         // Read before backward, which may reuse the output buffer.
@@ -244,23 +284,39 @@ public final class Trainer {
     // A finite loss does not prove finite weights: check before anything evaluates or saves them.
     String nonFinite = NonFinite.find(parameters, optimizer);
     if (nonFinite != null) {
-      throw new TrainingDivergedException(epoch, steps, loss, optimizer.learningRate(), nonFinite,
+      throw new TrainingDivergedException(
+          epoch,
+          steps,
+          loss,
+          optimizer.learningRate(),
+          nonFinite,
           checkpointDirectory == null ? null : checkpointDirectory.resolve(LAST_CHECKPOINT));
     }
-    OptionalDouble testAccuracy = test == null
-        ? OptionalDouble.empty()
-        : OptionalDouble.of(Evaluation.of(model, test).accuracy());
+    OptionalDouble testAccuracy =
+        test == null
+            ? OptionalDouble.empty()
+            : OptionalDouble.of(Evaluation.of(model, test).accuracy());
     long end = System.nanoTime();
-    return new EpochResult(epoch, epochs, lossSum / images, (double) correct / images, testAccuracy,
-        images / ((trained - start) / 1e9), (end - start) / 1e9);
+    return new EpochResult(
+        epoch,
+        epochs,
+        lossSum / images,
+        (double) correct / images,
+        testAccuracy,
+        images / ((trained - start) / 1e9),
+        (end - start) / 1e9);
   }
 
   private static String message(double lossSum, long correct, long images, long nanos) {
     if (images == 0) {
       return "";
     }
-    return String.format(Locale.ROOT, "loss %.4f  acc %.1f%%  %,.0f img/s",
-        lossSum / images, 100.0 * correct / images, images / (nanos / 1e9));
+    return String.format(
+        Locale.ROOT,
+        "loss %.4f  acc %.1f%%  %,.0f img/s",
+        lossSum / images,
+        100.0 * correct / images,
+        images / (nanos / 1e9));
   }
 
   private ProgressBar progressBar(int epoch, int steps) {
@@ -306,7 +362,10 @@ public final class Trainer {
 
     private Builder() {}
 
-    /** Sets the optimizer's learning rate to {@code schedule.rate(epoch)} before each epoch (from 0). */
+    /**
+     * Sets the optimizer's learning rate to {@code schedule.rate(epoch)} before each epoch (from
+     * 0).
+     */
     public Builder schedule(LearningRateSchedule schedule) {
       this.schedule = schedule;
       return this;
@@ -323,8 +382,8 @@ public final class Trainer {
 
     /**
      * Loads {@code checkpoint} into the model and optimizer at the start of {@code fit} and trains
-     * from the epoch after the saved one up to {@link #epochs(int)}, which counts from the start
-     * of the run. The training loader must have the saved run's seed.
+     * from the epoch after the saved one up to {@link #epochs(int)}, which counts from the start of
+     * the run. The training loader must have the saved run's seed.
      */
     public Builder resumeFrom(Path checkpoint) {
       this.resumeFrom = Objects.requireNonNull(checkpoint, "checkpoint");
@@ -358,11 +417,18 @@ public final class Trainer {
       return this;
     }
 
-    /** ND4J threads to train with, set on the calling thread for the run and restored after (see {@link Threads}). */
+    /**
+     * ND4J threads to train with, set on the calling thread for the run and restored after (see
+     * {@link Threads}).
+     */
     public Builder threads(int threads) {
       if (threads < 1) {
-        throw new IllegalArgumentException("threads must be at least 1, got " + threads
-            + "; leave it unset to keep ND4J's count (" + Threads.cores() + " cores here)");
+        throw new IllegalArgumentException(
+            "threads must be at least 1, got "
+                + threads
+                + "; leave it unset to keep ND4J's count ("
+                + Threads.cores()
+                + " cores here)");
       }
       this.threads = threads;
       return this;

@@ -96,7 +96,9 @@ class BatchLoaderTest {
     Dataset data = numbered(50);
     List<List<Integer>> served = epochs(new BatchLoader(data, 8, true, 11, DataType.FLOAT), 4);
     for (int epoch = 0; epoch < 4; epoch++) {
-      assertEquals(served.get(epoch), Arrays.stream(BatchLoader.order(50, 11, epoch)).boxed().toList(),
+      assertEquals(
+          served.get(epoch),
+          Arrays.stream(BatchLoader.order(50, 11, epoch)).boxed().toList(),
           "epoch " + epoch);
     }
   }
@@ -104,14 +106,16 @@ class BatchLoaderTest {
   @Test
   void epochOrderDoesNotDependOnTheBatchSize() {
     Dataset data = numbered(50);
-    assertEquals(epochs(new BatchLoader(data, 8, true, 3, DataType.FLOAT), 2),
+    assertEquals(
+        epochs(new BatchLoader(data, 8, true, 3, DataType.FLOAT), 2),
         epochs(new BatchLoader(data, 5, true, 3, DataType.DOUBLE), 2));
   }
 
   @Test
   void withoutShuffleEveryEpochIsInDatasetOrder() {
     List<Integer> identity = IntStream.range(0, N).boxed().toList();
-    assertEquals(List.of(identity, identity, identity),
+    assertEquals(
+        List.of(identity, identity, identity),
         epochs(new BatchLoader(numbered(N), 3, false, 42, DataType.FLOAT), 3));
   }
 
@@ -162,9 +166,15 @@ class BatchLoaderTest {
     try (BatchLoader loader = new BatchLoader(data, 8, false, 0, DataType.FLOAT)) {
       Batch batch = loader.next();
       assertEquals(1, batch.size());
-      assertArrayEquals(new float[] {(0f - 0.1307f) / 0.3081f, (1f - 0.1307f) / 0.3081f,
-          (0.2f - 0.1307f) / 0.3081f, (0.4f - 0.1307f) / 0.3081f},
-          batch.features().data().asFloat(), 1e-6f);
+      assertArrayEquals(
+          new float[] {
+            (0f - 0.1307f) / 0.3081f,
+            (1f - 0.1307f) / 0.3081f,
+            (0.2f - 0.1307f) / 0.3081f,
+            (0.4f - 0.1307f) / 0.3081f
+          },
+          batch.features().data().asFloat(),
+          1e-6f);
       assertArrayEquals(new float[] {0f, 1f}, batch.labels().data().asFloat());
     }
   }
@@ -175,20 +185,28 @@ class BatchLoaderTest {
       drain(loader, 2);
       assertFalse(loader.hasNext());
       NoSuchElementException e = assertThrows(NoSuchElementException.class, loader::next);
-      assertTrue(e.getMessage().contains("epoch 0 is over: all 10 examples were served in 2 "
-          + "batches; call reset()"), e.getMessage());
+      assertTrue(
+          e.getMessage()
+              .contains(
+                  "epoch 0 is over: all 10 examples were served in 2 " + "batches; call reset()"),
+          e.getMessage());
     }
   }
 
   @Test
   void rejectsBadArgumentsAndUseAfterClose() {
     Dataset data = numbered(N);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new BatchLoader(data, 0, true, 1, DataType.FLOAT));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new BatchLoader(data, 0, true, 1, DataType.FLOAT));
     assertTrue(e.getMessage().contains("batchSize = 0; expected at least 1"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new BatchLoader(data, 4, true, 1, DataType.BFLOAT16));
-    assertTrue(e.getMessage().contains("dtype = BFLOAT16; expected FLOAT (training) or DOUBLE"),
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new BatchLoader(data, 4, true, 1, DataType.BFLOAT16));
+    assertTrue(
+        e.getMessage().contains("dtype = BFLOAT16; expected FLOAT (training) or DOUBLE"),
         e.getMessage());
 
     BatchLoader loader = new BatchLoader(data, 4, true, 1, DataType.FLOAT);

@@ -57,8 +57,13 @@ class DatasetTest {
     Path images = write(dir, "train-images-idx3-ubyte", images(3, 2, 2));
     Path labels = write(dir, "t10k-labels-idx1-ubyte", labels(1, 2));
 
-    assertMessage(images + " holds 3 images but " + labels + " holds 2 labels; expected one label "
-        + "per image", () -> Dataset.idx(images, labels, 10, Normalization.NONE));
+    assertMessage(
+        images
+            + " holds 3 images but "
+            + labels
+            + " holds 2 labels; expected one label "
+            + "per image",
+        () -> Dataset.idx(images, labels, 10, Normalization.NONE));
   }
 
   @Test
@@ -66,25 +71,31 @@ class DatasetTest {
     Path images = write(dir, "img", images(4, 2, 2));
     Path labels = write(dir, "lbl", labels(1, 9, 10, 2));
 
-    assertMessage(labels + ": label 10 at index 2 is outside [0, 10); expected class indices 0 to 9",
+    assertMessage(
+        labels + ": label 10 at index 2 is outside [0, 10); expected class indices 0 to 9",
         () -> Dataset.idx(images, labels, 10, Normalization.NONE));
   }
 
   @Test
   void ofChecksItsArguments() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Dataset.of(1, 2, 2, 10, new float[7], new int[2]));
-    assertTrue(e.getMessage().contains("2 labels of 1×2×2 images need 8 pixels, but pixels holds 7"),
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Dataset.of(1, 2, 2, 10, new float[7], new int[2]));
+    assertTrue(
+        e.getMessage().contains("2 labels of 1×2×2 images need 8 pixels, but pixels holds 7"),
         e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> Dataset.of(1, 1, 1, 3, new float[2], new int[] {0, -1}));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Dataset.of(1, 1, 1, 3, new float[2], new int[] {0, -1}));
     assertTrue(e.getMessage().contains("label -1 at index 1 is outside [0, 3)"), e.getMessage());
   }
 
   @Test
   void normalizationRejectsNonPositiveStd() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new Normalization(0.5f, 0f));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new Normalization(0.5f, 0f));
     assertTrue(e.getMessage().contains("expected a finite mean and a finite, positive std"));
   }
 }

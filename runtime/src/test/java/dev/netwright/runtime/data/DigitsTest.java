@@ -34,8 +34,8 @@ class DigitsTest {
     assertEquals(8, digits.width());
     assertEquals(10, digits.classes());
     // scikit-learn's load_digits(): np.bincount(target)
-    assertArrayEquals(new int[] {178, 182, 177, 183, 181, 182, 181, 179, 174, 180},
-        digits.classCounts());
+    assertArrayEquals(
+        new int[] {178, 182, 177, 183, 181, 182, 181, 179, 174, 180}, digits.classCounts());
     // The first row: 0,0,5,13,9,1,0,0,0,0,13,15,10,15,5,0,... label 0.
     assertEquals(0, digits.label(0));
     assertEquals(5 / 16f, digits.pixel(0, 0, 0, 2));
@@ -73,8 +73,11 @@ class DigitsTest {
     String short63 = row(1, 2).substring(2); // drops the first pixel
     Path file = write("d.csv.gz", row(0, 1) + "\n" + short63 + "\n", true);
 
-    assertError(file + ": line 2 has 64 comma-separated values; expected 65 (64 pixel values, "
-        + "then the label)", () -> Digits.load(file));
+    assertError(
+        file
+            + ": line 2 has 64 comma-separated values; expected 65 (64 pixel values, "
+            + "then the label)",
+        () -> Digits.load(file));
   }
 
   @Test
@@ -82,10 +85,13 @@ class DigitsTest {
     Path file = write("d.csv.gz", row(0, 1) + "\n" + row(10, 1) + "\n", true);
     Path half = write("h.csv.gz", row(0, 1).replaceFirst(",0$", ",3.5") + "\n", true);
 
-    assertError(file + ": line 2, column 65: label 10 is outside 0 to 9; expected the digit the "
-        + "row shows", () -> Digits.load(file));
-    assertError(half + ": line 1, column 65: label 3.5 is not a whole number",
-        () -> Digits.load(half));
+    assertError(
+        file
+            + ": line 2, column 65: label 10 is outside 0 to 9; expected the digit the "
+            + "row shows",
+        () -> Digits.load(file));
+    assertError(
+        half + ": line 1, column 65: label 3.5 is not a whole number", () -> Digits.load(half));
   }
 
   @Test
@@ -94,8 +100,11 @@ class DigitsTest {
     Path file = write("d.csv.gz", row(0, 1) + "\n" + row(0, 1) + "\n" + bad + "\n", true);
     Path blank = write("b.csv.gz", row(0, 1).replaceFirst("^1,", ","), true);
 
-    assertError(file + ": line 3, column 17: \"abc\" is not a number; expected a pixel value "
-        + "from 0 to 16", () -> Digits.load(file));
+    assertError(
+        file
+            + ": line 3, column 17: \"abc\" is not a number; expected a pixel value "
+            + "from 0 to 16",
+        () -> Digits.load(file));
     assertError(blank + ": line 1, column 1: empty value", () -> Digits.load(blank));
   }
 
@@ -103,8 +112,8 @@ class DigitsTest {
   void pixelOutOfRange() throws IOException {
     Path file = write("d.csv.gz", row(0, 17), true);
 
-    assertError(file + ": line 1, column 1: pixel value 17 is outside 0 to 16",
-        () -> Digits.load(file));
+    assertError(
+        file + ": line 1, column 1: pixel value 17 is outside 0 to 16", () -> Digits.load(file));
   }
 
   @Test
@@ -112,15 +121,19 @@ class DigitsTest {
     Path plain = write("e.csv", "", false);
     Path gzipped = write("e.csv.gz", "\n\n", true);
 
-    assertError(plain + ": no rows: the file is empty or blank; expected scikit-learn's "
-        + "digits.csv.gz (1,797 rows of 65 comma-separated numbers", () -> Digits.load(plain));
+    assertError(
+        plain
+            + ": no rows: the file is empty or blank; expected scikit-learn's "
+            + "digits.csv.gz (1,797 rows of 65 comma-separated numbers",
+        () -> Digits.load(plain));
     assertError(gzipped + ": no rows", () -> Digits.load(gzipped));
   }
 
   @Test
   void truncatedGzip() throws IOException {
-    byte[] whole = Files.readAllBytes(write("w.csv.gz", String.join("\n",
-        Collections.nCopies(200, row(5, 7))), true));
+    byte[] whole =
+        Files.readAllBytes(
+            write("w.csv.gz", String.join("\n", Collections.nCopies(200, row(5, 7))), true));
     Path file = Files.write(dir.resolve("d.csv.gz"), prefix(whole, whole.length / 2));
 
     assertError(file + ": truncated gzip stream after", () -> Digits.load(file));
@@ -128,10 +141,15 @@ class DigitsTest {
 
   @Test
   void missingFileSaysHowToInstallIt() {
-    NoSuchFileException e = assertThrows(NoSuchFileException.class,
-        () -> Digits.load(dir.resolve("digits.csv.gz")));
-    assertTrue(e.getMessage().contains("run `sudo apt-get install python3-sklearn`, which "
-        + "installs it as " + Digits.DEBIAN), e.getMessage());
+    NoSuchFileException e =
+        assertThrows(NoSuchFileException.class, () -> Digits.load(dir.resolve("digits.csv.gz")));
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "run `sudo apt-get install python3-sklearn`, which "
+                    + "installs it as "
+                    + Digits.DEBIAN),
+        e.getMessage());
   }
 
   /** 64 copies of {@code pixel}, then the label. */

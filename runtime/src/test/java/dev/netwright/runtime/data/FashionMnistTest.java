@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * Loads the real Fashion-MNIST from Debian's {@code dataset-fashion-mnist} package. CI installs
- * it, so a missing package fails this test (with the install hint) rather than skipping it.
+ * Loads the real Fashion-MNIST from Debian's {@code dataset-fashion-mnist} package. CI installs it,
+ * so a missing package fails this test (with the install hint) rather than skipping it.
  */
 class FashionMnistTest {
   @Test

@@ -36,11 +36,13 @@ class IdxDirectoryTest {
   void missingDirectorySaysHowToGetTheData() {
     Path missing = dir.resolve("fashion-mnist");
 
-    NoSuchFileException e = assertThrows(NoSuchFileException.class,
-        () -> IdxDirectory.train(missing, Normalization.MNIST));
+    NoSuchFileException e =
+        assertThrows(
+            NoSuchFileException.class, () -> IdxDirectory.train(missing, Normalization.MNIST));
 
     assertTrue(e.getMessage().startsWith(missing + ": no such directory"), e.getMessage());
-    assertTrue(e.getMessage().contains("sudo apt-get install dataset-fashion-mnist"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("sudo apt-get install dataset-fashion-mnist"), e.getMessage());
     assertTrue(e.getMessage().contains("MNIST works the same way"), e.getMessage());
   }
 
@@ -49,12 +51,18 @@ class IdxDirectoryTest {
     write(dir, "t10k-images-idx3-ubyte", images(2, 4, 4), true);
     write(dir, "README", new byte[0]);
 
-    NoSuchFileException e = assertThrows(NoSuchFileException.class,
-        () -> IdxDirectory.test(dir, Normalization.MNIST));
+    NoSuchFileException e =
+        assertThrows(NoSuchFileException.class, () -> IdxDirectory.test(dir, Normalization.MNIST));
 
-    assertTrue(e.getMessage().contains("missing: no t10k-labels-idx1-ubyte[.gz] (nor "
-        + "t10k-labels.idx1-ubyte[.gz]) in " + dir + ", which holds README, "
-        + "t10k-images-idx3-ubyte.gz;"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "missing: no t10k-labels-idx1-ubyte[.gz] (nor "
+                    + "t10k-labels.idx1-ubyte[.gz]) in "
+                    + dir
+                    + ", which holds README, "
+                    + "t10k-images-idx3-ubyte.gz;"),
+        e.getMessage());
     assertTrue(e.getMessage().contains("apt-get install dataset-fashion-mnist"), e.getMessage());
   }
 }

@@ -15,7 +15,12 @@ final class IdxFiles {
   /** An IDX image file: magic, count, rows, cols (big-endian), then the pixels as given. */
   static byte[] images(int magic, int count, int rows, int cols, byte[] pixels) {
     return ByteBuffer.allocate(16 + pixels.length)
-        .putInt(magic).putInt(count).putInt(rows).putInt(cols).put(pixels).array();
+        .putInt(magic)
+        .putInt(count)
+        .putInt(rows)
+        .putInt(cols)
+        .put(pixels)
+        .array();
   }
 
   /** A well-formed image file whose pixel k of image i is (i * 31 + k * 7) mod 256. */

@@ -58,8 +58,18 @@ class ImageFolderTest {
       assertEquals(3, d.classes());
       assertArrayEquals(new int[] {1, 2, 2}, d.classCounts());
     }
-    List<String> expected = List.of("0 255 0 0", "0 0 128 255", "1 100 100 100", "1 10 20 30",
-        "1 0 255 0", "1 255 255 255", "2 0 0 0", "2 255 255 0", "2 255 0 255", "2 0 0 128");
+    List<String> expected =
+        List.of(
+            "0 255 0 0",
+            "0 0 128 255",
+            "1 100 100 100",
+            "1 10 20 30",
+            "1 0 255 0",
+            "1 255 255 255",
+            "2 0 0 0",
+            "2 255 255 0",
+            "2 255 0 255",
+            "2 0 0 128");
     Set<String> jpegs = Set.of("0 0 128 255", "2 0 0 128");
     List<String> loaded = new ArrayList<>();
     for (Dataset d : List.of(split.train(), split.test())) {
@@ -103,14 +113,18 @@ class ImageFolderTest {
     threeClasses();
     Path text = Files.writeString(root.resolve("cat/notes.txt"), "a cat, probably");
 
-    assertError(text + ": not an image: no PNG, JPEG, GIF or BMP signature; the file starts with "
-        + "the text \"a cat, probably\": remove it from the folder; or load with skipUnreadable = "
-        + "true to skip unreadable files", () -> ImageFolder.load(root, 4, 4, 0.5, 1));
+    assertError(
+        text
+            + ": not an image: no PNG, JPEG, GIF or BMP signature; the file starts with "
+            + "the text \"a cat, probably\": remove it from the folder; or load with skipUnreadable = "
+            + "true to skip unreadable files",
+        () -> ImageFolder.load(root, 4, 4, 0.5, 1));
 
     Files.delete(text);
     Path cut = truncate(root.resolve("dog/yellow.png"));
-    DataFileException e = assertError(cut + ": cannot decode this PNG image",
-        () -> ImageFolder.load(root, 4, 4, 0.5, 1));
+    DataFileException e =
+        assertError(
+            cut + ": cannot decode this PNG image", () -> ImageFolder.load(root, 4, 4, 0.5, 1));
     assertEquals(cut, e.file());
   }
 
@@ -133,8 +147,12 @@ class ImageFolderTest {
     Path fish = Files.createDirectory(root.resolve("fish"));
     Files.writeString(fish.resolve("fish.txt"), "blub");
 
-    DataFileException e = assertError(fish + ": class folder 'fish' holds no readable image: all "
-        + "its files were skipped as unreadable", () -> ImageFolder.load(root, 4, 4, 0.5, 1, true));
+    DataFileException e =
+        assertError(
+            fish
+                + ": class folder 'fish' holds no readable image: all "
+                + "its files were skipped as unreadable",
+            () -> ImageFolder.load(root, 4, 4, 0.5, 1, true));
     assertEquals(fish, e.file());
   }
 
@@ -144,9 +162,12 @@ class ImageFolderTest {
     Path fish = Files.createDirectory(root.resolve("fish"));
     Files.writeString(fish.resolve(".hidden"), "not an image of a fish");
 
-    DataFileException e = assertError(fish + ": class folder 'fish' holds no files; expected its "
-        + "images (PNG, JPEG, GIF or BMP): add some, or remove the folder",
-        () -> ImageFolder.load(root, 4, 4, 0.5, 1));
+    DataFileException e =
+        assertError(
+            fish
+                + ": class folder 'fish' holds no files; expected its "
+                + "images (PNG, JPEG, GIF or BMP): add some, or remove the folder",
+            () -> ImageFolder.load(root, 4, 4, 0.5, 1));
     assertEquals(fish, e.file());
   }
 
@@ -155,14 +176,17 @@ class ImageFolderTest {
     grey(root.resolve("cat/a.png"), 2, 2, 1);
     grey(root.resolve("b.png"), 2, 2, 1);
 
-    assertError(root + ": holds 1 class folder ('cat') and 1 other file; expected at least 2 "
-        + "classes, one sub-folder of images per class",
+    assertError(
+        root
+            + ": holds 1 class folder ('cat') and 1 other file; expected at least 2 "
+            + "classes, one sub-folder of images per class",
         () -> ImageFolder.load(root, 4, 4, 0.5, 1));
 
     Files.delete(root.resolve("b.png"));
     Files.move(root.resolve("cat/a.png"), root.resolve("a.png"));
     Files.delete(root.resolve("cat"));
-    assertError(root + ": holds 0 class folders and 1 other file",
+    assertError(
+        root + ": holds 0 class folders and 1 other file",
         () -> ImageFolder.load(root, 4, 4, 0.5, 1));
   }
 
@@ -172,37 +196,49 @@ class ImageFolderTest {
       grey(root.resolve("cat/" + i + ".png"), 2, 2, i);
       grey(root.resolve("dog/" + i + ".png"), 2, 2, i);
     }
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ImageFolder.load(root, 2, 2, 0.1, 1));
-    assertTrue(e.getMessage().startsWith("testFraction = 0.1 leaves the test set without class "
-        + "'cat': its folder " + root.resolve("cat") + " holds 3 images and 0.1 × 3 rounds to 0; "
-        + "with 3 images in the smallest class use a testFraction in [0.17, 0.83), or add images"),
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ImageFolder.load(root, 2, 2, 0.1, 1));
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "testFraction = 0.1 leaves the test set without class "
+                    + "'cat': its folder "
+                    + root.resolve("cat")
+                    + " holds 3 images and 0.1 × 3 rounds to 0; "
+                    + "with 3 images in the smallest class use a testFraction in [0.17, 0.83), or add images"),
         e.getMessage());
 
     e = assertThrows(IllegalArgumentException.class, () -> ImageFolder.load(root, 2, 2, 0.9, 1));
-    assertTrue(e.getMessage().contains("leaves the training set without class 'cat'"),
-        e.getMessage());
+    assertTrue(
+        e.getMessage().contains("leaves the training set without class 'cat'"), e.getMessage());
 
     Files.delete(root.resolve("dog/1.png"));
     Files.delete(root.resolve("dog/2.png"));
-    assertError(root.resolve("dog") + ": class folder 'dog' holds only 1 readable image; a "
-        + "train/test split needs at least 2 per class",
+    assertError(
+        root.resolve("dog")
+            + ": class folder 'dog' holds only 1 readable image; a "
+            + "train/test split needs at least 2 per class",
         () -> ImageFolder.load(root, 2, 2, 0.5, 1));
   }
 
   @Test
   void argumentsAndRoot() throws IOException {
     for (double bad : new double[] {0, 1, -0.2, Double.NaN}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> ImageFolder.load(root, 4, 4, bad, 1));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> ImageFolder.load(root, 4, 4, bad, 1));
       assertTrue(e.getMessage().contains("expected a fraction strictly between 0 and 1"));
     }
     assertThrows(IllegalArgumentException.class, () -> ImageFolder.load(root, 4, -1, 0.5, 1));
 
-    NoSuchFileException missing = assertThrows(NoSuchFileException.class,
-        () -> ImageFolder.load(root.resolve("cats"), 4, 4, 0.5, 1));
-    assertTrue(missing.getMessage().contains("no such folder; expected a folder with one "
-        + "sub-folder of images per class"), missing.getMessage());
+    NoSuchFileException missing =
+        assertThrows(
+            NoSuchFileException.class, () -> ImageFolder.load(root.resolve("cats"), 4, 4, 0.5, 1));
+    assertTrue(
+        missing
+            .getMessage()
+            .contains(
+                "no such folder; expected a folder with one " + "sub-folder of images per class"),
+        missing.getMessage());
 
     Path file = grey(root.resolve("a.png"), 2, 2, 0);
     assertError(file + ": is a file, not a folder", () -> ImageFolder.load(file, 4, 4, 0.5, 1));
@@ -235,13 +271,16 @@ class ImageFolderTest {
 
   @Test
   void oneVersusRestChecksTheClass() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ImageFolder.oneVersusRest(numbered(2, 2), 2, 1));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> ImageFolder.oneVersusRest(numbered(2, 2), 2, 1));
     assertTrue(e.getMessage().contains("positiveClass = 2 is outside [0, 2)"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> ImageFolder.oneVersusRest(numbered(2, 0, 3), 1, 1));
-    assertTrue(e.getMessage().contains("holds 0 examples of class 1 and 5 of the others"),
-        e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ImageFolder.oneVersusRest(numbered(2, 0, 3), 1, 1));
+    assertTrue(
+        e.getMessage().contains("holds 0 examples of class 1 and 5 of the others"), e.getMessage());
   }
 
   /** 1×1×1 images numbered in order, counts[c] of class c; pixel = index, to trace examples. */
@@ -256,8 +295,8 @@ class ImageFolderTest {
     for (int i = 0; i < pixels.length; i++) {
       pixels[i] = i;
     }
-    return Dataset.of(1, 1, 1, counts.length, pixels,
-        labels.stream().mapToInt(Integer::intValue).toArray());
+    return Dataset.of(
+        1, 1, 1, counts.length, pixels, labels.stream().mapToInt(Integer::intValue).toArray());
   }
 
   private static List<Integer> sources(Dataset d) {
@@ -270,8 +309,13 @@ class ImageFolderTest {
 
   /** "label r g b" of image i's top-left pixel, in 0..255. */
   private static String colour(Dataset d, int i) {
-    return d.label(i) + " " + Math.round(d.pixel(i, 0, 0, 0) * 255) + " "
-        + Math.round(d.pixel(i, 1, 0, 0) * 255) + " " + Math.round(d.pixel(i, 2, 0, 0) * 255);
+    return d.label(i)
+        + " "
+        + Math.round(d.pixel(i, 0, 0, 0) * 255)
+        + " "
+        + Math.round(d.pixel(i, 1, 0, 0) * 255)
+        + " "
+        + Math.round(d.pixel(i, 2, 0, 0) * 255);
   }
 
   private static List<String> colours(Dataset d) {

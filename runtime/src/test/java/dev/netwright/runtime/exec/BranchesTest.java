@@ -30,7 +30,8 @@ class BranchesTest {
     assertArrayEquals(new int[] {0, 1, 0, 1}, Branches.assign(cost, 2));
     assertArrayEquals(new int[] {2, 1, 0, 2}, Branches.assign(cost, 3));
     assertArrayEquals(new int[] {3, 1, 0, 2}, Branches.assign(cost, 4));
-    assertArrayEquals(new int[] {0, 1}, Branches.assign(new long[] {5, 5}, 2), "ties: the lower lane first");
+    assertArrayEquals(
+        new int[] {0, 1}, Branches.assign(new long[] {5, 5}, 2), "ties: the lower lane first");
   }
 
   @Test
@@ -41,13 +42,15 @@ class BranchesTest {
     Runnable[] branches = new Runnable[4];
     for (int i = 0; i < branches.length; i++) {
       int id = i;
-      branches[i] = () -> {
-        order.add(id);
-        threads.add(Thread.currentThread().getName());
-      };
+      branches[i] =
+          () -> {
+            order.add(id);
+            threads.add(Thread.currentThread().getName());
+          };
     }
-    Branches b = batch.branches(new long[] {1, 2, 3, 2}, new long[] {23_040, 1_405_440, 1_267_200, 34_560},
-        branches);
+    Branches b =
+        batch.branches(
+            new long[] {1, 2, 3, 2}, new long[] {23_040, 1_405_440, 1_267_200, 34_560}, branches);
     b.run();
     assertEquals(List.of(0, 1, 2, 3), order, "one lane: the branches in their written order");
     assertEquals(Set.of(Thread.currentThread().getName()), threads);
@@ -68,9 +71,14 @@ class BranchesTest {
   void aBranchFailureReachesTheCaller() {
     Empty batch = new Empty(1);
     IllegalStateException boom = new IllegalStateException("boom");
-    Branches b = batch.branches(new long[] {1, 1}, new long[] {0, 0}, () -> {}, () -> {
-      throw boom;
-    });
+    Branches b =
+        batch.branches(
+            new long[] {1, 1},
+            new long[] {0, 0},
+            () -> {},
+            () -> {
+              throw boom;
+            });
     batch.lanes = 2;
     assertEquals(boom, assertThrows(IllegalStateException.class, b::run));
     Lanes.widen();
@@ -79,8 +87,12 @@ class BranchesTest {
   @Test
   void countsMustMatchTheBranches() {
     Empty batch = new Empty(1);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> batch.branches(new long[] {1}, new long[] {1, 2}, () -> {}, () -> {}));
-    assertTrue(e.getMessage().contains("2 branches with 1 call counts and 2 multiply-add counts"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> batch.branches(new long[] {1}, new long[] {1, 2}, () -> {}, () -> {}));
+    assertTrue(
+        e.getMessage().contains("2 branches with 1 call counts and 2 multiply-add counts"),
+        e.getMessage());
   }
 }

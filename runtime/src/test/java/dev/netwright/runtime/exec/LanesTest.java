@@ -21,20 +21,21 @@ class LanesTest {
     Runnable[] tasks = new Runnable[3];
     CountDownLatch together = new CountDownLatch(3);
     for (int i = 0; i < tasks.length; i++) {
-      tasks[i] = () -> {
-        threads.add(Thread.currentThread().getName());
-        runs.incrementAndGet();
-        if (Lanes.width() != 1) {
-          wide.incrementAndGet();
-        }
-        together.countDown();
-        try {
-          // All three run at once: none waits for another to finish.
-          assertTrue(together.await(10, java.util.concurrent.TimeUnit.SECONDS));
-        } catch (InterruptedException e) {
-          throw new AssertionError(e);
-        }
-      };
+      tasks[i] =
+          () -> {
+            threads.add(Thread.currentThread().getName());
+            runs.incrementAndGet();
+            if (Lanes.width() != 1) {
+              wide.incrementAndGet();
+            }
+            together.countDown();
+            try {
+              // All three run at once: none waits for another to finish.
+              assertTrue(together.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+              throw new AssertionError(e);
+            }
+          };
     }
     Lanes.request(2);
     Lanes.run(tasks);
@@ -70,28 +71,37 @@ class LanesTest {
   void busyWorkersAreNotWaitedForTheCallerRunsTheirPart() throws Exception {
     CountDownLatch holding = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    Thread other = new Thread(() -> Lanes.run(new Runnable[] {() -> { }, () -> {
-      holding.countDown();
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }}));
+    Thread other =
+        new Thread(
+            () ->
+                Lanes.run(
+                    new Runnable[] {
+                      () -> {},
+                      () -> {
+                        holding.countDown();
+                        try {
+                          release.await();
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                        }
+                      }
+                    }));
     other.start();
     assertTrue(holding.await(10, java.util.concurrent.TimeUnit.SECONDS));
     String[] ranOn = new String[1];
-    Lanes.run(new Runnable[] {() -> { }, () -> ranOn[0] = Thread.currentThread().getName()});
-    assertEquals(Thread.currentThread().getName(), ranOn[0], "worker 1 is busy: its part runs here");
+    Lanes.run(new Runnable[] {() -> {}, () -> ranOn[0] = Thread.currentThread().getName()});
+    assertEquals(
+        Thread.currentThread().getName(), ranOn[0], "worker 1 is busy: its part runs here");
     release.countDown();
     other.join(10_000);
   }
 
   @Test
   void allocatesNothingPerRun() {
-    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     int[] counter = new int[1];
-    Runnable[] tasks = {() -> counter[0]++, () -> { }};
+    Runnable[] tasks = {() -> counter[0]++, () -> {}};
     for (int i = 0; i < 20_000; i++) {
       Lanes.run(tasks);
     }

@@ -19,7 +19,9 @@ class ThreadsTest {
       Properties info = Nd4j.getExecutioner().getEnvironmentInformation();
       assertEquals("1", String.valueOf(info.get("omp.threads")));
       assertEquals(1, Nd4j.getEnvironment().maxMasterThreads());
-      assertTrue(Threads.describe().startsWith("1 ND4J thread on " + Threads.cores() + " core"), Threads.describe());
+      assertTrue(
+          Threads.describe().startsWith("1 ND4J thread on " + Threads.cores() + " core"),
+          Threads.describe());
       assertEquals(1, Threads.set(2));
       assertEquals(2, Threads.current());
     } finally {
@@ -30,6 +32,7 @@ class ThreadsTest {
   @Test
   void rejectsLessThanOneThread() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Threads.set(0));
-    assertTrue(e.getMessage().startsWith("the thread count must be at least 1, got 0"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("the thread count must be at least 1, got 0"), e.getMessage());
   }
 }

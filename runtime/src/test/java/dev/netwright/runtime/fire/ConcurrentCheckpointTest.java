@@ -35,8 +35,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 class ConcurrentCheckpointTest {
   private static final int SAVES = 300;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void everyLoadSeesOneWritersWholeCheckpoint() throws Exception {
@@ -46,32 +45,43 @@ class ConcurrentCheckpointTest {
     List<String> problems = Collections.synchronizedList(new ArrayList<>());
     ExecutorService pool = Executors.newFixedThreadPool(3);
     try {
-      // Writer 0 saves values 0, 2, 4, ...; writer 1 saves 1, 3, 5, ...: the value is also the epoch.
+      // Writer 0 saves values 0, 2, 4, ...; writer 1 saves 1, 3, 5, ...: the value is also the
+      // epoch.
       Future<?> sgd = pool.submit(() -> write(file, 0, m -> new Sgd(m.parameters(), 0.1, 0.9)));
-      Future<?> adam = pool.submit(() -> write(file, 1, m -> Adam.builder(m.parameters(), 1e-3).build()));
-      Future<Integer> reader = pool.submit(() -> {
-        Model model = network(99);
-        int loads = 0;
-        while (writing.get() || loads == 0) {
-          if (!Files.exists(file)) {
-            continue;
-          }
-          try {
-            TrainingState state = Checkpoint.load(file, model, null);
-            INDArray values = model.parameters().values();
-            double min = values.minNumber().doubleValue();
-            double max = values.maxNumber().doubleValue();
-            if (min != state.epoch() || max != state.epoch()) {
-              problems.add("a load mixed files: epoch " + state.epoch() + " with values in [" + min + ", " + max + "]");
-            }
-            seen.incrementAndGet(state.epoch() % 2);
-            loads++;
-          } catch (Exception e) {
-            problems.add(e.toString());
-          }
-        }
-        return loads;
-      });
+      Future<?> adam =
+          pool.submit(() -> write(file, 1, m -> Adam.builder(m.parameters(), 1e-3).build()));
+      Future<Integer> reader =
+          pool.submit(
+              () -> {
+                Model model = network(99);
+                int loads = 0;
+                while (writing.get() || loads == 0) {
+                  if (!Files.exists(file)) {
+                    continue;
+                  }
+                  try {
+                    TrainingState state = Checkpoint.load(file, model, null);
+                    INDArray values = model.parameters().values();
+                    double min = values.minNumber().doubleValue();
+                    double max = values.maxNumber().doubleValue();
+                    if (min != state.epoch() || max != state.epoch()) {
+                      problems.add(
+                          "a load mixed files: epoch "
+                              + state.epoch()
+                              + " with values in ["
+                              + min
+                              + ", "
+                              + max
+                              + "]");
+                    }
+                    seen.incrementAndGet(state.epoch() % 2);
+                    loads++;
+                  } catch (Exception e) {
+                    problems.add(e.toString());
+                  }
+                }
+                return loads;
+              });
       sgd.get(2, TimeUnit.MINUTES);
       adam.get(2, TimeUnit.MINUTES);
       writing.set(false);
@@ -86,10 +96,12 @@ class ConcurrentCheckpointTest {
       assertEquals(List.of(file), files.toList(), "no temporary file is left behind");
     }
     TrainingState last = Checkpoint.load(file, network(98), null);
-    assertTrue(last.epoch() == 2 * (SAVES - 1) || last.epoch() == 2 * (SAVES - 1) + 1, "last: " + last);
+    assertTrue(
+        last.epoch() == 2 * (SAVES - 1) || last.epoch() == 2 * (SAVES - 1) + 1, "last: " + last);
   }
 
-  private static Void write(Path file, int writer, Function<Model, Optimizer> optimizer) throws Exception {
+  private static Void write(Path file, int writer, Function<Model, Optimizer> optimizer)
+      throws Exception {
     Model model = network(writer);
     Optimizer o = optimizer.apply(model);
     for (int i = 0; i < SAVES; i++) {

@@ -8,10 +8,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The parameters of an L-layer dense network with one sigmoid output (as the samples'
- * {@code DenseNetwork} lays them out: {@code layer1.weight} [sizes[1], sizes[0]], {@code
- * layer1.bias} [sizes[1]], ...) without its arithmetic: all that the checkpoint tests save, load
- * and resume. Running it throws.
+ * The parameters of an L-layer dense network with one sigmoid output (as the samples' {@code
+ * DenseNetwork} lays them out: {@code layer1.weight} [sizes[1], sizes[0]], {@code layer1.bias}
+ * [sizes[1]], ...) without its arithmetic: all that the checkpoint tests save, load and resume.
+ * Running it throws.
  */
 final class DenseParameters implements Model {
   private final String name;
@@ -24,7 +24,13 @@ final class DenseParameters implements Model {
     this.inputShape = inputShape.clone();
     Parameters.Builder b = Parameters.builder(DataType.FLOAT);
     for (int l = 1; l < sizes.length; l++) {
-      b.add("layer" + l + ".weight", Parameters.Init.SCALED_NORMAL, sizes[l - 1], sizes[l], sizes[l], sizes[l - 1]);
+      b.add(
+          "layer" + l + ".weight",
+          Parameters.Init.SCALED_NORMAL,
+          sizes[l - 1],
+          sizes[l],
+          sizes[l],
+          sizes[l - 1]);
       b.add("layer" + l + ".bias", Parameters.Init.ZEROS, sizes[l - 1], sizes[l], sizes[l]);
     }
     this.parameters = b.build();

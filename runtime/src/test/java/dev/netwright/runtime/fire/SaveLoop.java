@@ -9,9 +9,9 @@ import java.nio.file.Path;
 
 /**
  * The child process of {@link KillDuringSaveTest}: saves checkpoint after checkpoint of a
- * 3.1-million-parameter network with Adam (about 38 MB each) to {@code args[0]}, forever, until
- * it is killed. Checkpoint k holds the value k in every parameter and state element and epoch k,
- * and "saved k" is printed once its save has returned.
+ * 3.1-million-parameter network with Adam (about 38 MB each) to {@code args[0]}, forever, until it
+ * is killed. Checkpoint k holds the value k in every parameter and state element and epoch k, and
+ * "saved k" is printed once its save has returned.
  */
 public final class SaveLoop {
   private SaveLoop() {}

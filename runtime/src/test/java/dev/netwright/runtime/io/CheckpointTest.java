@@ -36,16 +36,22 @@ import org.nd4j.linalg.factory.Nd4j;
 class CheckpointTest {
   private static final Dataset DATA = blobs(90, 3);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   static Stream<Arguments> optimizers() {
     return Stream.of(
         optimizer("SGD with momentum", m -> new Sgd(m.parameters(), 0.1, 0.9)),
-        optimizer("SGD, Nesterov, weight decay", m -> Sgd.builder(m.parameters(), 0.1).momentum(0.9).nesterov(true)
-            .weightDecay(0.01, ".bias").build()),
+        optimizer(
+            "SGD, Nesterov, weight decay",
+            m ->
+                Sgd.builder(m.parameters(), 0.1)
+                    .momentum(0.9)
+                    .nesterov(true)
+                    .weightDecay(0.01, ".bias")
+                    .build()),
         optimizer("Adam", m -> Adam.builder(m.parameters(), 0.01).build()),
-        optimizer("AdamW", m -> Adam.adamW(m.parameters(), 0.01).weightDecay(0.05, ".bias").build()));
+        optimizer(
+            "AdamW", m -> Adam.adamW(m.parameters(), 0.01).weightDecay(0.05, ".bias").build()));
   }
 
   private static Arguments optimizer(String name, Function<Model, Optimizer> make) {
@@ -54,7 +60,8 @@ class CheckpointTest {
 
   @ParameterizedTest
   @MethodSource("optimizers")
-  void roundTripRestoresParametersBuffersOptimizerAndState(Function<Model, Optimizer> make) throws IOException {
+  void roundTripRestoresParametersBuffersOptimizerAndState(Function<Model, Optimizer> make)
+      throws IOException {
     TinyNet a = new TinyNet(1);
     Optimizer optA = make.apply(a);
     train(a, optA, 5);
@@ -67,7 +74,8 @@ class CheckpointTest {
     Optimizer optB = make.apply(b);
     assertNotEquals(snapshot(a, optA), snapshot(b, optB));
     assertEquals(state, Checkpoint.load(file, b, optB));
-    assertEquals(snapshot(a, optA), snapshot(b, optB), "values, buffers and optimizer state, bit for bit");
+    assertEquals(
+        snapshot(a, optA), snapshot(b, optB), "values, buffers and optimizer state, bit for bit");
     assertEquals(5, optB.steps());
     assertEquals(0.0375, optB.learningRate());
 
@@ -88,9 +96,14 @@ class CheckpointTest {
     assertEquals(snapshot(a, null), snapshot(b, null));
 
     Sgd sgd = new Sgd(b.parameters(), 0.1, 0.9);
-    ModelFileException e = assertThrows(ModelFileException.class, () -> Checkpoint.load(file, b, sgd));
-    assertTrue(e.getMessage().contains("holds no optimizer state (it was saved without an optimizer), but a Sgd was"
-        + " given; pass null as the optimizer"), e.getMessage());
+    ModelFileException e =
+        assertThrows(ModelFileException.class, () -> Checkpoint.load(file, b, sgd));
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "holds no optimizer state (it was saved without an optimizer), but a Sgd was"
+                    + " given; pass null as the optimizer"),
+        e.getMessage());
 
     // And a checkpoint with optimizer state loads into a model alone.
     Path full = dir.resolve("full.ckpt");
@@ -112,7 +125,8 @@ class CheckpointTest {
     long values = (a.parameters().count() * 2 + a.parameters().bufferCount()) * 4; // + velocity
     assertEquals(16 + header + 4 + values + 32, bytes.capacity());
     assertEquals(64, Checkpoint.fingerprint(a).length());
-    assertEquals(Checkpoint.fingerprint(a), Checkpoint.fingerprint(new TinyNet(9)), "names and shapes only");
+    assertEquals(
+        Checkpoint.fingerprint(a), Checkpoint.fingerprint(new TinyNet(9)), "names and shapes only");
   }
 
   @Test
@@ -122,10 +136,15 @@ class CheckpointTest {
     Path cut = dir.resolve("cut.ckpt");
     for (int length = 0; length < good.length; length++) {
       Files.write(cut, java.util.Arrays.copyOf(good, length));
-      ModelFileException e = assertThrows(ModelFileException.class, () -> Checkpoint.load(cut, f.model, f.optimizer));
-      assertTrue(e.getMessage().startsWith(cut + ": is cut short: it has " + String.format("%,d", length) + " bytes"),
+      ModelFileException e =
+          assertThrows(ModelFileException.class, () -> Checkpoint.load(cut, f.model, f.optimizer));
+      assertTrue(
+          e.getMessage()
+              .startsWith(
+                  cut + ": is cut short: it has " + String.format("%,d", length) + " bytes"),
           length + ": " + e.getMessage());
-      assertTrue(e.getMessage().contains("copy it again or use an earlier checkpoint"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("copy it again or use an earlier checkpoint"), e.getMessage());
     }
     assertEquals(f.before, snapshot(f.model, f.optimizer));
     assertArrayEquals(good, Files.readAllBytes(f.file));
@@ -142,8 +161,11 @@ class CheckpointTest {
       byte[] bytes = good.clone();
       bytes[i] ^= (byte) (1 << (i % 8));
       Files.write(bad, bytes);
-      ModelFileException e = assertThrows(ModelFileException.class, () -> Checkpoint.load(bad, f.model, f.optimizer),
-          "byte " + i);
+      ModelFileException e =
+          assertThrows(
+              ModelFileException.class,
+              () -> Checkpoint.load(bad, f.model, f.optimizer),
+              "byte " + i);
       String m = e.getMessage();
       if (i < 8) {
         assertTrue(m.contains("is not a Netwright checkpoint: it starts with "), m);
@@ -163,14 +185,20 @@ class CheckpointTest {
     Fixture f = fixture();
     Path text = dir.resolve("notes.ckpt");
     Files.writeString(text, "hello, world", StandardCharsets.US_ASCII);
-    ModelFileException e = assertThrows(ModelFileException.class, () -> Checkpoint.load(text, f.model, f.optimizer));
-    assertEquals(text + ": is not a Netwright checkpoint: it starts with 68 65 6C 6C 6F 2C 20 77, not with 89 4E 57 43"
-        + " 4B 50 54 0A", e.getMessage());
+    ModelFileException e =
+        assertThrows(ModelFileException.class, () -> Checkpoint.load(text, f.model, f.optimizer));
+    assertEquals(
+        text
+            + ": is not a Netwright checkpoint: it starts with 68 65 6C 6C 6F 2C 20 77, not with 89 4E 57 43"
+            + " 4B 50 54 0A",
+        e.getMessage());
 
     Path npz = dir.resolve("weights.npz");
     Npz.export(npz, f.model);
     e = assertThrows(ModelFileException.class, () -> Checkpoint.load(npz, f.model, f.optimizer));
-    assertTrue(e.getMessage().endsWith("it is a zip archive, e.g. an .npz (load that with Npz.importInto)"),
+    assertTrue(
+        e.getMessage()
+            .endsWith("it is a zip archive, e.g. an .npz (load that with Npz.importInto)"),
         e.getMessage());
 
     byte[] future = Files.readAllBytes(f.file);
@@ -178,9 +206,15 @@ class CheckpointTest {
     Path next = dir.resolve("future.ckpt");
     Files.write(next, future);
     e = assertThrows(ModelFileException.class, () -> Checkpoint.load(next, f.model, f.optimizer));
-    assertEquals(next + ": is checkpoint format version " + (Checkpoint.VERSION + 1) + ", newer than the version "
-        + Checkpoint.VERSION + " this Netwright reads: load it with"
-        + " the Netwright that wrote it, or a newer one", e.getMessage());
+    assertEquals(
+        next
+            + ": is checkpoint format version "
+            + (Checkpoint.VERSION + 1)
+            + ", newer than the version "
+            + Checkpoint.VERSION
+            + " this Netwright reads: load it with"
+            + " the Netwright that wrote it, or a newer one",
+        e.getMessage());
     assertEquals(f.before, snapshot(f.model, f.optimizer));
   }
 
@@ -190,32 +224,47 @@ class CheckpointTest {
     TinyNet other = new TinyNet("Wider", DataType.FLOAT, 4, 5, 3);
     Sgd sgd = new Sgd(other.parameters(), 0.1, 0.9);
     Map<String, List<Float>> before = snapshot(other, sgd);
-    ModelFileException e = assertThrows(ModelFileException.class, () -> Checkpoint.load(f.file, other, sgd));
-    assertEquals(f.file + ": is a checkpoint of network TinyNet, not of Wider: 4 of their parameters and buffers"
-        + " differ:\n"
-        + "  shape differs: fc.weight is [3, 16] in the checkpoint, [5, 16] in the model\n"
-        + "  shape differs: fc.bias is [3] in the checkpoint, [5] in the model\n"
-        + "  shape differs: bn.running_mean is [3] in the checkpoint, [5] in the model\n"
-        + "  shape differs: bn.running_var is [3] in the checkpoint, [5] in the model\n"
-        + "Load it into the TinyNet it was saved from, or train this Wider from its own initial weights.",
+    ModelFileException e =
+        assertThrows(ModelFileException.class, () -> Checkpoint.load(f.file, other, sgd));
+    assertEquals(
+        f.file
+            + ": is a checkpoint of network TinyNet, not of Wider: 4 of their parameters and buffers"
+            + " differ:\n"
+            + "  shape differs: fc.weight is [3, 16] in the checkpoint, [5, 16] in the model\n"
+            + "  shape differs: fc.bias is [3] in the checkpoint, [5] in the model\n"
+            + "  shape differs: bn.running_mean is [3] in the checkpoint, [5] in the model\n"
+            + "  shape differs: bn.running_var is [3] in the checkpoint, [5] in the model\n"
+            + "Load it into the TinyNet it was saved from, or train this Wider from its own initial weights.",
         e.getMessage());
     assertEquals(before, snapshot(other, sgd));
 
     TinyNet bigger = new TinyNet("TinyNet", DataType.FLOAT, 5, 3, 3);
     e = assertThrows(ModelFileException.class, () -> Checkpoint.load(f.file, bigger, null));
-    assertTrue(e.getMessage().contains("is a checkpoint of an earlier TinyNet (was the network changed since?): 1 of"
-        + " their parameters and buffers differ:\n  shape differs: fc.weight is [3, 16] in the checkpoint, [3, 25] in"
-        + " the model\n"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "is a checkpoint of an earlier TinyNet (was the network changed since?): 1 of"
+                    + " their parameters and buffers differ:\n  shape differs: fc.weight is [3, 16] in the checkpoint, [3, 25] in"
+                    + " the model\n"),
+        e.getMessage());
 
     TinyNet renamed = new TinyNet("Renamed", DataType.FLOAT, 4, 3, 3);
     e = assertThrows(ModelFileException.class, () -> Checkpoint.load(f.file, renamed, null));
-    assertTrue(e.getMessage().contains("is a checkpoint of network TinyNet, not of Renamed: their parameters and"
-        + " buffers have the same names and shapes"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "is a checkpoint of network TinyNet, not of Renamed: their parameters and"
+                    + " buffers have the same names and shapes"),
+        e.getMessage());
 
     TinyNet twice = new TinyNet("TinyNet", DataType.DOUBLE, 4, 3, 3);
     e = assertThrows(ModelFileException.class, () -> Checkpoint.load(f.file, twice, null));
-    assertTrue(e.getMessage().contains("holds FLOAT values, but this TinyNet is DOUBLE: create the model with"
-        + " DataType.FLOAT to resume"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "holds FLOAT values, but this TinyNet is DOUBLE: create the model with"
+                    + " DataType.FLOAT to resume"),
+        e.getMessage());
   }
 
   @Test
@@ -224,16 +273,22 @@ class CheckpointTest {
     TinyNet model = new TinyNet(5);
     Adam adam = Adam.builder(model.parameters(), 0.01).build();
     Map<String, List<Float>> before = snapshot(model, adam);
-    ModelFileException e = assertThrows(ModelFileException.class, () -> Checkpoint.load(f.file, model, adam));
-    assertEquals(f.file + ": holds the state of a Sgd (state velocity, after 4 steps), but the optimizer is an Adam"
-        + " (state m, v): build a Sgd to resume; pass null as the optimizer to load the parameters and buffers alone",
+    ModelFileException e =
+        assertThrows(ModelFileException.class, () -> Checkpoint.load(f.file, model, adam));
+    assertEquals(
+        f.file
+            + ": holds the state of a Sgd (state velocity, after 4 steps), but the optimizer is an Adam"
+            + " (state m, v): build a Sgd to resume; pass null as the optimizer to load the parameters and buffers alone",
         e.getMessage());
     assertEquals(before, snapshot(model, adam));
 
     Sgd plain = new Sgd(model.parameters(), 0.1, 0);
     e = assertThrows(ModelFileException.class, () -> Checkpoint.load(f.file, model, plain));
-    assertTrue(e.getMessage().contains("holds Sgd state that differs from this Sgd's (built with other settings, e.g."
-        + " without momentum?):\n  unexpected in the checkpoint (not in the optimizer): velocity [51] (FLOAT)"),
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "holds Sgd state that differs from this Sgd's (built with other settings, e.g."
+                    + " without momentum?):\n  unexpected in the checkpoint (not in the optimizer): velocity [51] (FLOAT)"),
         e.getMessage());
     assertEquals(before, snapshot(model, adam));
   }
@@ -245,26 +300,28 @@ class CheckpointTest {
     // An optimizer whose state cannot be read: the save fails after the header, mid-file.
     INDArray closed = Nd4j.create(DataType.FLOAT, f.model.parameters().count());
     closed.close();
-    Optimizer broken = new Optimizer() {
-      @Override
-      public void step() {}
+    Optimizer broken =
+        new Optimizer() {
+          @Override
+          public void step() {}
 
-      @Override
-      public double learningRate() {
-        return 0.1;
-      }
+          @Override
+          public double learningRate() {
+            return 0.1;
+          }
 
-      @Override
-      public Map<String, INDArray> state() {
-        return Map.of("velocity", closed);
-      }
+          @Override
+          public Map<String, INDArray> state() {
+            return Map.of("velocity", closed);
+          }
 
-      @Override
-      public long steps() {
-        return 9;
-      }
-    };
-    assertThrows(IllegalStateException.class,
+          @Override
+          public long steps() {
+            return 9;
+          }
+        };
+    assertThrows(
+        IllegalStateException.class,
         () -> Checkpoint.save(f.file, f.model, broken, new TrainingState(9, 9, 9)));
     assertArrayEquals(good, Files.readAllBytes(f.file));
     assertEquals(List.of(f.file), list(dir));
@@ -273,25 +330,42 @@ class CheckpointTest {
     Path occupied = dir.resolve("occupied.ckpt");
     Files.createDirectory(occupied);
     Files.writeString(occupied.resolve("keep.txt"), "keep");
-    IOException e = assertThrows(IOException.class,
-        () -> Checkpoint.save(occupied, f.model, f.optimizer, new TrainingState(1, 1, 1)));
-    assertTrue(e.getMessage().startsWith(occupied + ": cannot replace it with the new file"), e.getMessage());
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> Checkpoint.save(occupied, f.model, f.optimizer, new TrainingState(1, 1, 1)));
+    assertTrue(
+        e.getMessage().startsWith(occupied + ": cannot replace it with the new file"),
+        e.getMessage());
     assertEquals(List.of(f.file, occupied), list(dir));
     assertEquals(List.of(occupied.resolve("keep.txt")), list(occupied));
 
-    e = assertThrows(IOException.class,
-        () -> Checkpoint.save(dir.resolve("missing/last.ckpt"), f.model, f.optimizer, new TrainingState(1, 1, 1)));
-    assertTrue(e.getMessage().contains("the directory " + dir.resolve("missing") + " does not exist"), e.getMessage());
+    e =
+        assertThrows(
+            IOException.class,
+            () ->
+                Checkpoint.save(
+                    dir.resolve("missing/last.ckpt"),
+                    f.model,
+                    f.optimizer,
+                    new TrainingState(1, 1, 1)));
+    assertTrue(
+        e.getMessage().contains("the directory " + dir.resolve("missing") + " does not exist"),
+        e.getMessage());
 
     // A good save replaces the file, and leaves nothing else either.
     Checkpoint.save(f.file, f.model, f.optimizer, new TrainingState(2, 2, 2));
     assertEquals(List.of(f.file, occupied), list(dir));
-    assertEquals(new TrainingState(2, 2, 2), Checkpoint.load(f.file, new TinyNet(1), new Sgd(
-        new TinyNet(1).parameters(), 0.1, 0.9)));
+    assertEquals(
+        new TrainingState(2, 2, 2),
+        Checkpoint.load(f.file, new TinyNet(1), new Sgd(new TinyNet(1).parameters(), 0.1, 0.9)));
   }
 
-  /** A model trained four SGD-momentum steps, saved to {@code good.ckpt}, and a snapshot of it all. */
-  private record Fixture(Path file, TinyNet model, Optimizer optimizer, Map<String, List<Float>> before) {}
+  /**
+   * A model trained four SGD-momentum steps, saved to {@code good.ckpt}, and a snapshot of it all.
+   */
+  private record Fixture(
+      Path file, TinyNet model, Optimizer optimizer, Map<String, List<Float>> before) {}
 
   private Fixture fixture() throws IOException {
     TinyNet model = new TinyNet(1);
@@ -328,7 +402,10 @@ class CheckpointTest {
     }
   }
 
-  /** Every parameter, buffer and optimizer state value, the step count and rate, as exact boxed floats. */
+  /**
+   * Every parameter, buffer and optimizer state value, the step count and rate, as exact boxed
+   * floats.
+   */
   static Map<String, List<Float>> snapshot(Model model, Optimizer optimizer) {
     Map<String, List<Float>> out = new java.util.TreeMap<>();
     model.parameters().list().forEach(p -> out.put(p.name(), floats(p.value())));

@@ -30,10 +30,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 class NpzTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
-  /** A TinyNet trained a few steps, so that every parameter and buffer holds something of its own. */
+  /**
+   * A TinyNet trained a few steps, so that every parameter and buffer holds something of its own.
+   */
   private static TinyNet trained(long seed) {
     TinyNet model = new TinyNet(seed);
     CheckpointTest.train(model, new Sgd(model.parameters(), 0.1, 0.9), 3);
@@ -97,33 +98,49 @@ class NpzTest {
     Path file = dir.resolve("a.npz");
     Npz.export(file, a);
     Map<String, byte[]> entries = entries(file);
-    assertEquals(List.of("fc.weight.npy", "fc.bias.npy", "bn.running_mean.npy", "bn.running_var.npy",
-        "bn.num_batches_tracked.npy"), new ArrayList<>(entries.keySet()));
+    assertEquals(
+        List.of(
+            "fc.weight.npy",
+            "fc.bias.npy",
+            "bn.running_mean.npy",
+            "bn.running_var.npy",
+            "bn.num_batches_tracked.npy"),
+        new ArrayList<>(entries.keySet()));
 
     byte[] weight = entries.get("fc.weight.npy");
-    assertArrayEquals(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}, Arrays.copyOf(weight, 8));
+    assertArrayEquals(
+        new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}, Arrays.copyOf(weight, 8));
     int headerLength = (weight[8] & 0xFF) | (weight[9] & 0xFF) << 8;
     assertEquals(0, (10 + headerLength) % 64, "the data starts 64-byte aligned");
     String text = new String(weight, 10, headerLength, StandardCharsets.US_ASCII);
     String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 16), }";
     assertEquals(dict + " ".repeat(headerLength - dict.length() - 1) + "\n", text);
     assertEquals(10 + headerLength + 48 * 4, weight.length);
-    ByteBuffer data = ByteBuffer.wrap(weight, 10 + headerLength, 48 * 4).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer data =
+        ByteBuffer.wrap(weight, 10 + headerLength, 48 * 4).order(ByteOrder.LITTLE_ENDIAN);
     float[] expected = a.parameters().get("fc.weight").value().dup().reshape(48).toFloatVector();
     for (int i = 0; i < 48; i++) {
-      assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(data.getFloat()), "c order, little-endian");
+      assertEquals(
+          Float.floatToIntBits(expected[i]),
+          Float.floatToIntBits(data.getFloat()),
+          "c order, little-endian");
     }
 
-    assertEquals(Map.of("descr", "<f4", "fortran_order", "False", "shape", "(3,)"),
+    assertEquals(
+        Map.of("descr", "<f4", "fortran_order", "False", "shape", "(3,)"),
         header(entries.get("fc.bias.npy")));
-    assertEquals(Map.of("descr", "<i8", "fortran_order", "False", "shape", "()"),
+    assertEquals(
+        Map.of("descr", "<i8", "fortran_order", "False", "shape", "()"),
         header(entries.get("bn.num_batches_tracked.npy")));
     byte[] tracked = entries.get("bn.num_batches_tracked.npy");
-    assertEquals(128 + 8, tracked.length); // 10 + 55 + 1 bytes of header round up to 128, as NumPy does
+    assertEquals(
+        128 + 8, tracked.length); // 10 + 55 + 1 bytes of header round up to 128, as NumPy does
 
     // Our own reader sees the same.
     Map<String, INDArray> read = Npz.read(file);
-    assertEquals(List.of("fc.weight", "fc.bias", "bn.running_mean", "bn.running_var", "bn.num_batches_tracked"),
+    assertEquals(
+        List.of(
+            "fc.weight", "fc.bias", "bn.running_mean", "bn.running_var", "bn.num_batches_tracked"),
         new ArrayList<>(read.keySet()));
     assertEquals(a.parameters().get("fc.weight").value(), read.get("fc.weight"));
     assertEquals(a.parameters().buffer("bn.running_var").value(), read.get("bn.running_var"));
@@ -137,16 +154,39 @@ class NpzTest {
     assertHeader("{'descr': '<i8', 'fortran_order': False, 'shape': (), }", 62, "<i8");
     assertHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (3, 16), }", 57, "<f4", 3, 16);
     assertHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", 60, "<f8", 3);
-    assertHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (10, 1, 5, 5), }", 51, "<f4", 10, 1, 5, 5);
-    assertHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (1234567,), }", 54, "<f4", 1234567);
-    assertHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2, 2, 2, 2, 2, 2, 2, 2), }", 37, "<f4",
-        2, 2, 2, 2, 2, 2, 2, 2, 2);
+    assertHeader(
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (10, 1, 5, 5), }",
+        51,
+        "<f4",
+        10,
+        1,
+        5,
+        5);
+    assertHeader(
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (1234567,), }", 54, "<f4", 1234567);
+    assertHeader(
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2, 2, 2, 2, 2, 2, 2, 2), }",
+        37,
+        "<f4",
+        2,
+        2,
+        2,
+        2,
+        2,
+        2,
+        2,
+        2,
+        2);
   }
 
   private static void assertHeader(String dict, int spaces, String descr, long... shape) {
     String text = dict + " ".repeat(spaces) + "\n";
     byte[] expected = new byte[10 + text.length()];
-    System.arraycopy(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) text.length(), 0}, 0, expected, 0,
+    System.arraycopy(
+        new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) text.length(), 0},
+        0,
+        expected,
+        0,
         10);
     System.arraycopy(text.getBytes(StandardCharsets.US_ASCII), 0, expected, 10, text.length());
     assertEquals(128, expected.length);
@@ -164,13 +204,16 @@ class NpzTest {
     Npz.write(file, arrays);
     TinyNet model = trained(1);
     var before = CheckpointTest.snapshot(model, null);
-    ModelFileException e = assertThrows(ModelFileException.class, () -> Npz.importInto(file, model));
-    assertEquals(file + ": does not fit TinyNet: 4 of its arrays differ from the model's parameters and buffers:\n"
-        + "  shape differs: fc.weight is [5, 16] in the file, [3, 16] in the model\n"
-        + "  missing from the file: bn.running_var [3]\n"
-        + "  unexpected in the file (not in the model): fc2.weight [3, 5]\n"
-        + "  type differs: bn.running_mean is <i8 in the file; the model needs float32 or float64\n"
-        + "Export it from the equivalent PyTorch module's state_dict (Npz's documentation gives the names).",
+    ModelFileException e =
+        assertThrows(ModelFileException.class, () -> Npz.importInto(file, model));
+    assertEquals(
+        file
+            + ": does not fit TinyNet: 4 of its arrays differ from the model's parameters and buffers:\n"
+            + "  shape differs: fc.weight is [5, 16] in the file, [3, 16] in the model\n"
+            + "  missing from the file: bn.running_var [3]\n"
+            + "  unexpected in the file (not in the model): fc2.weight [3, 5]\n"
+            + "  type differs: bn.running_mean is <i8 in the file; the model needs float32 or float64\n"
+            + "Export it from the equivalent PyTorch module's state_dict (Npz's documentation gives the names).",
         e.getMessage());
     assertEquals(before, CheckpointTest.snapshot(model, null));
   }
@@ -185,35 +228,44 @@ class NpzTest {
 
     Path text = dir.resolve("text.npz");
     Files.writeString(text, "not a zip at all");
-    ModelFileException e = assertThrows(ModelFileException.class, () -> Npz.importInto(text, model));
+    ModelFileException e =
+        assertThrows(ModelFileException.class, () -> Npz.importInto(text, model));
     assertTrue(e.getMessage().startsWith(text + ": is not a readable .npz ("), e.getMessage());
 
     Path cut = dir.resolve("cut.npz");
     for (int length : new int[] {0, 10, bytes.length / 2, bytes.length - 1}) {
       Files.write(cut, Arrays.copyOf(bytes, length));
-      e = assertThrows(ModelFileException.class, () -> Npz.importInto(cut, model), "cut at " + length);
+      e =
+          assertThrows(
+              ModelFileException.class, () -> Npz.importInto(cut, model), "cut at " + length);
       assertTrue(e.getMessage().contains("is not a readable .npz"), e.getMessage());
     }
 
     // One flipped bit in the first array's data: the entry's CRC catches it.
-    int data = indexOf(bytes, "\u0093NUMPY") + 128; // fc.weight's header, padded to 128 bytes with the magic
+    int data =
+        indexOf(bytes, "\u0093NUMPY")
+            + 128; // fc.weight's header, padded to 128 bytes with the magic
     byte[] flipped = bytes.clone();
     flipped[data + 5] ^= 4;
     Path bad = dir.resolve("bad.npz");
     Files.write(bad, flipped);
     e = assertThrows(ModelFileException.class, () -> Npz.importInto(bad, model));
-    assertEquals(bad + ": entry fc.weight.npy is damaged: it does not match its CRC; export it again", e.getMessage());
+    assertEquals(
+        bad + ": entry fc.weight.npy is damaged: it does not match its CRC; export it again",
+        e.getMessage());
     assertEquals(before, CheckpointTest.snapshot(model, null));
   }
 
   @Test
   void npyReadsWhatNumpyMayWrite() throws IOException {
-    // Big-endian float64, format 2.0 (4-byte header length), as numpy.save(..., allow_pickle=False) can produce.
+    // Big-endian float64, format 2.0 (4-byte header length), as numpy.save(..., allow_pickle=False)
+    // can produce.
     String dict = "{'descr': '>f8', 'fortran_order': False, 'shape': (2, 3), }";
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0});
     String padded = dict + " ".repeat(128 - 12 - dict.length() - 1) + "\n";
-    out.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(padded.length()).array());
+    out.write(
+        ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(padded.length()).array());
     out.write(padded.getBytes(StandardCharsets.US_ASCII));
     ByteBuffer values = ByteBuffer.allocate(48).order(ByteOrder.BIG_ENDIAN);
     for (int i = 0; i < 6; i++) {
@@ -225,31 +277,40 @@ class NpzTest {
     INDArray a = Npy.read(file);
     assertEquals(DataType.DOUBLE, a.dataType());
     assertArrayEquals(new long[] {2, 3}, a.shape());
-    assertArrayEquals(new double[] {0.25, 1.25, 2.25, 3.25, 4.25, 5.25}, a.reshape(6).toDoubleVector(), 0.0);
+    assertArrayEquals(
+        new double[] {0.25, 1.25, 2.25, 3.25, 4.25, 5.25}, a.reshape(6).toDoubleVector(), 0.0);
 
     Path fortran = dir.resolve("f.npy");
     Files.write(fortran, out.toByteArray());
     byte[] f = Files.readAllBytes(fortran);
-    byte[] patched = new String(f, StandardCharsets.ISO_8859_1)
-        .replace("'fortran_order': False", "'fortran_order': True ")
-        .getBytes(StandardCharsets.ISO_8859_1);
+    byte[] patched =
+        new String(f, StandardCharsets.ISO_8859_1)
+            .replace("'fortran_order': False", "'fortran_order': True ")
+            .getBytes(StandardCharsets.ISO_8859_1);
     Files.write(fortran, patched);
     ModelFileException e = assertThrows(ModelFileException.class, () -> Npy.read(fortran));
-    assertEquals(fortran + ": is stored in Fortran order; save np.ascontiguousarray(a) instead", e.getMessage());
+    assertEquals(
+        fortran + ": is stored in Fortran order; save np.ascontiguousarray(a) instead",
+        e.getMessage());
 
     // And our writer's output reads back exactly, any layout in.
     INDArray transposed = Nd4j.createFromArray(new float[][] {{1, 2, 3}, {4, 5, 6}}).transpose();
     Path mine = dir.resolve("mine.npy");
     Npy.write(mine, transposed);
     assertEquals(transposed, Npy.read(mine));
-    assertEquals(Map.of("descr", "<f4", "fortran_order", "False", "shape", "(3, 2)"),
+    assertEquals(
+        Map.of("descr", "<f4", "fortran_order", "False", "shape", "(3, 2)"),
         header(Files.readAllBytes(mine)));
   }
 
-  /** The entries of an .npz by name, read with the JDK's zip reader, checking they are stored as np.savez does. */
+  /**
+   * The entries of an .npz by name, read with the JDK's zip reader, checking they are stored as
+   * np.savez does.
+   */
   private static Map<String, byte[]> entries(Path file) throws IOException {
     Map<String, byte[]> out = new LinkedHashMap<>();
-    try (InputStream in = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(in)) {
+    try (InputStream in = Files.newInputStream(file);
+        ZipInputStream zip = new ZipInputStream(in)) {
       for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
         assertEquals(ZipEntry.STORED, e.getMethod(), e.getName());
         out.put(e.getName(), zip.readAllBytes());
@@ -263,8 +324,10 @@ class NpzTest {
     int length = (npy[8] & 0xFF) | (npy[9] & 0xFF) << 8;
     String text = new String(npy, 10, length, StandardCharsets.US_ASCII);
     assertTrue(text.endsWith("\n"), text);
-    java.util.regex.Matcher m = java.util.regex.Pattern
-        .compile("\\{'descr': '([^']*)', 'fortran_order': (True|False), 'shape': (\\([^)]*\\)), } *\n").matcher(text);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "\\{'descr': '([^']*)', 'fortran_order': (True|False), 'shape': (\\([^)]*\\)), } *\n")
+            .matcher(text);
     assertTrue(m.matches(), text);
     return Map.of("descr", m.group(1), "fortran_order", m.group(2), "shape", m.group(3));
   }

@@ -42,35 +42,54 @@ class OnnxTest {
     assertEquals(8, m.getIrVersion());
     assertEquals(17, m.getOpsetImport(0).getVersion());
     assertEquals("Netwright", m.getProducerName());
-    assertFalse(m.getProducerVersion().isEmpty() || m.getProducerVersion().contains("${"), m.getProducerVersion());
-    Map<String, String> meta = m.getMetadataPropsList().stream()
-        .collect(Collectors.toMap(p -> p.getKey(), p -> p.getValue()));
+    assertFalse(
+        m.getProducerVersion().isEmpty() || m.getProducerVersion().contains("${"),
+        m.getProducerVersion());
+    Map<String, String> meta =
+        m.getMetadataPropsList().stream()
+            .collect(Collectors.toMap(p -> p.getKey(), p -> p.getValue()));
     assertEquals("TinyNet", meta.get("network"));
     assertEquals(net.summary(), meta.get("summary"));
     assertEquals("[1, 4, 4]", meta.get("input_shape"));
-    assertTrue(m.getDocString().startsWith("Network TinyNet, exported by Netwright "), m.getDocString());
-    assertEquals(List.of("Flatten", "Gemm", "Softmax"), m.getGraph().getNodeList().stream().map(n -> n.getOpType()).toList());
-    // The constants first, then the parameters in the order nodes read them; unread buffers are left out.
-    assertEquals(List.of("unused.ones", "unused.shape", "fc.weight", "fc.bias"),
+    assertTrue(
+        m.getDocString().startsWith("Network TinyNet, exported by Netwright "), m.getDocString());
+    assertEquals(
+        List.of("Flatten", "Gemm", "Softmax"),
+        m.getGraph().getNodeList().stream().map(n -> n.getOpType()).toList());
+    // The constants first, then the parameters in the order nodes read them; unread buffers are
+    // left out.
+    assertEquals(
+        List.of("unused.ones", "unused.shape", "fc.weight", "fc.bias"),
         m.getGraph().getInitializerList().stream().map(TensorProto::getName).toList());
     TensorProto weight = m.getGraph().getInitializer(2);
     assertEquals(List.of(3L, 16L), weight.getDimsList());
     float[] written = new float[48];
-    ByteBuffer.wrap(weight.getRawData().toByteArray()).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(written);
+    ByteBuffer.wrap(weight.getRawData().toByteArray())
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .asFloatBuffer()
+        .get(written);
     assertArrayEquals(net.parameters().get("fc.weight").value().dup().data().asFloat(), written);
     assertEquals(List.of(0L, -1L), m.getGraph().getInitializer(1).getInt64DataList());
     assertEquals(6, m.getGraph().getInitializer(0).getFloatDataCount());
     var input = m.getGraph().getInput(0).getType().getTensorType().getShape();
     assertEquals("N", input.getDim(0).getDimParam());
-    assertEquals(List.of(1L, 4L, 4L), input.getDimList().subList(1, 4).stream().map(d -> d.getDimValue()).toList());
-    assertEquals(List.of("logits", "probabilities"), m.getGraph().getOutputList().stream().map(o -> o.getName()).toList());
+    assertEquals(
+        List.of(1L, 4L, 4L),
+        input.getDimList().subList(1, 4).stream().map(d -> d.getDimValue()).toList());
+    assertEquals(
+        List.of("logits", "probabilities"),
+        m.getGraph().getOutputList().stream().map(o -> o.getName()).toList());
   }
 
   @Test
   void aModelThatDoesNotDescribeItsGraphIsRefusedByName() {
-    UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-        () -> Onnx.export(dir.resolve("x.onnx"), new TinyNet(1)));
-    assertTrue(e.getMessage().startsWith("TinyNet does not describe its graph as ONNX operators"), e.getMessage());
+    UnsupportedOperationException e =
+        assertThrows(
+            UnsupportedOperationException.class,
+            () -> Onnx.export(dir.resolve("x.onnx"), new TinyNet(1)));
+    assertTrue(
+        e.getMessage().startsWith("TinyNet does not describe its graph as ONNX operators"),
+        e.getMessage());
     assertFalse(Files.exists(dir.resolve("x.onnx")));
   }
 
@@ -80,30 +99,45 @@ class OnnxTest {
     g.node("Flatten", "fc/flatten").in("input").out("logits").integer("axis", 1);
     g.refuse("block.norm", "group norm", "has no operator of its own at opset 17");
     TinyNet net = new TinyNet(1).describedAs(g.output("logits").build());
-    UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> Onnx.toProto(net));
-    assertEquals("TinyNet cannot be exported to ONNX: the group norm of node 'block.norm' has no operator of its"
-        + " own at opset 17", e.getMessage());
+    UnsupportedOperationException e =
+        assertThrows(UnsupportedOperationException.class, () -> Onnx.toProto(net));
+    assertEquals(
+        "TinyNet cannot be exported to ONNX: the group norm of node 'block.norm' has no operator of its"
+            + " own at opset 17",
+        e.getMessage());
   }
 
   @Test
   void aTensorNobodyWritesOrTwoTensorsOfOneNameAreBugsNamedAsSuch() {
     OnnxGraph.Builder reads = OnnxGraph.builder();
     reads.node("Relu", "r").in("nowhere").out("logits");
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> Onnx.toProto(new TinyNet(1).describedAs(reads.output("logits").build())));
-    assertTrue(e.getMessage().contains("node 'r' of TinyNet reads 'nowhere', which no node before it writes"),
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> Onnx.toProto(new TinyNet(1).describedAs(reads.output("logits").build())));
+    assertTrue(
+        e.getMessage()
+            .contains("node 'r' of TinyNet reads 'nowhere', which no node before it writes"),
         e.getMessage());
 
     OnnxGraph.Builder twice = OnnxGraph.builder();
     twice.node("Relu", "a").in("input").out("x");
     twice.node("Relu", "b").in("x").out("x");
-    e = assertThrows(IllegalStateException.class, () -> Onnx.toProto(new TinyNet(1).describedAs(twice.build())));
-    assertTrue(e.getMessage().contains("two tensors of the ONNX graph are named 'x'"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> Onnx.toProto(new TinyNet(1).describedAs(twice.build())));
+    assertTrue(
+        e.getMessage().contains("two tensors of the ONNX graph are named 'x'"), e.getMessage());
 
     OnnxGraph.Builder missing = OnnxGraph.builder();
     missing.node("Relu", "a").in("input").out("x");
-    e = assertThrows(IllegalStateException.class,
-        () -> Onnx.toProto(new TinyNet(1).describedAs(missing.output("logits").build())));
-    assertTrue(e.getMessage().contains("declares the output 'logits', which no node writes"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> Onnx.toProto(new TinyNet(1).describedAs(missing.output("logits").build())));
+    assertTrue(
+        e.getMessage().contains("declares the output 'logits', which no node writes"),
+        e.getMessage());
   }
 }

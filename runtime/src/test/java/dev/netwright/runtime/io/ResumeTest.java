@@ -27,8 +27,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 class ResumeTest {
   private static final Dataset DATA = CheckpointTest.blobs(100, 5);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void seekGivesTheOrderOfALoaderResetThatManyTimes() {
@@ -49,7 +48,8 @@ class ResumeTest {
         assertEquals(order(fresh), order(sought));
       }
       assertEquals(3, sought.seed());
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> sought.seek(-1));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> sought.seek(-1));
       assertEquals("seek(-1): epochs count from 0", e.getMessage());
     }
   }
@@ -87,8 +87,12 @@ class ResumeTest {
       TinyNet second = new TinyNet(99);
       List<EpochResult> tail;
       try (BatchLoader train = loader()) {
-        tail = trainer(4).resumeFrom(checkpoints.resolve(Trainer.LAST_CHECKPOINT)).checkpoint(checkpoints).build()
-            .fit(second, optimizer(second), train);
+        tail =
+            trainer(4)
+                .resumeFrom(checkpoints.resolve(Trainer.LAST_CHECKPOINT))
+                .checkpoint(checkpoints)
+                .build()
+                .fit(second, optimizer(second), train);
       }
       assertEquals(List.of(1, 2), head.stream().map(EpochResult::epoch).toList());
       assertEquals(List.of(3, 4), tail.stream().map(EpochResult::epoch).toList());
@@ -96,15 +100,22 @@ class ResumeTest {
       head.forEach(r -> resumed.add(r.loss()));
       tail.forEach(r -> resumed.add(r.loss()));
       assertEquals(all.stream().map(EpochResult::loss).toList(), resumed);
-      assertEquals(all.stream().map(EpochResult::trainAccuracy).toList(),
-          List.of(head.get(0).trainAccuracy(), head.get(1).trainAccuracy(), tail.get(0).trainAccuracy(),
+      assertEquals(
+          all.stream().map(EpochResult::trainAccuracy).toList(),
+          List.of(
+              head.get(0).trainAccuracy(),
+              head.get(1).trainAccuracy(),
+              tail.get(0).trainAccuracy(),
               tail.get(1).trainAccuracy()));
       assertEquals(CheckpointTest.snapshot(straight, null), CheckpointTest.snapshot(second, null));
-      assertArrayEquals(straight.parameters().values().toFloatVector(), second.parameters().values().toFloatVector());
+      assertArrayEquals(
+          straight.parameters().values().toFloatVector(),
+          second.parameters().values().toFloatVector());
 
       // The checkpoint after epoch 4 says so.
       TinyNet probe = new TinyNet(5);
-      TrainingState state = Checkpoint.load(checkpoints.resolve(Trainer.LAST_CHECKPOINT), probe, null);
+      TrainingState state =
+          Checkpoint.load(checkpoints.resolve(Trainer.LAST_CHECKPOINT), probe, null);
       assertEquals(new TrainingState(4, 21, 4), state);
     } finally {
       Threads.set(previous);
@@ -118,16 +129,23 @@ class ResumeTest {
     Optimizer adam = optimizer(model);
     Checkpoint.save(file, model, adam, new TrainingState(1, 21, 1));
     try (BatchLoader other = new BatchLoader(DATA, 16, true, 22, DataType.FLOAT)) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> trainer(3).resumeFrom(file).build().fit(model, adam, other));
-      assertEquals("the run being resumed shuffled with seed 21, but this training loader's seed is 22: create the"
-          + " loader with seed 21 to continue the same run", e.getMessage());
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> trainer(3).resumeFrom(file).build().fit(model, adam, other));
+      assertEquals(
+          "the run being resumed shuffled with seed 21, but this training loader's seed is 22: create the"
+              + " loader with seed 21 to continue the same run",
+          e.getMessage());
     }
     Files.writeString(file, "not a checkpoint");
     try (BatchLoader train = loader()) {
-      UncheckedIOException e = assertThrows(UncheckedIOException.class,
-          () -> trainer(3).resumeFrom(file).build().fit(model, adam, train));
-      assertTrue(e.getMessage().startsWith("cannot resume: " + file + ": is not a Netwright checkpoint"),
+      UncheckedIOException e =
+          assertThrows(
+              UncheckedIOException.class,
+              () -> trainer(3).resumeFrom(file).build().fit(model, adam, train));
+      assertTrue(
+          e.getMessage().startsWith("cannot resume: " + file + ": is not a Netwright checkpoint"),
           e.getMessage());
       assertTrue(e.getCause() instanceof ModelFileException);
     }
@@ -140,7 +158,8 @@ class ResumeTest {
     Optimizer adam = optimizer(model);
     Checkpoint.save(file, model, adam, new TrainingState(3, 21, 3));
     try (BatchLoader train = loader()) {
-      assertEquals(List.of(), trainer(3).build().fit(model, adam, train, null, new TrainingState(3, 21, 3)));
+      assertEquals(
+          List.of(), trainer(3).build().fit(model, adam, train, null, new TrainingState(3, 21, 3)));
     }
   }
 

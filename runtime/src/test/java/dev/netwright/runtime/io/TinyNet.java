@@ -12,8 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A hand-written stand-in for a generated network (after train/SoftmaxRegression): logits = x·wᵀ
- * + b, softmax cross-entropy head, plus batch-norm-like running statistics of the logits,
+ * A hand-written stand-in for a generated network (after train/SoftmaxRegression): logits = x·wᵀ +
+ * b, softmax cross-entropy head, plus batch-norm-like running statistics of the logits,
  * "bn.running_mean" and "bn.running_var", updated by every training forward so that checkpoints
  * must carry buffers to resume exactly. Name, sizes and element type are the caller's.
  */
@@ -56,12 +56,13 @@ final class TinyNet implements Model {
     this.inputShape = new int[] {1, side, side};
     this.features = side * side;
     this.classes = classes;
-    this.parameters = Parameters.builder(dtype)
-        .add("fc.weight", features, classes, features)
-        .add("fc.bias", features, classes)
-        .buffer("bn.running_mean", 0.0, classes)
-        .buffer("bn.running_var", 1.0, classes)
-        .build();
+    this.parameters =
+        Parameters.builder(dtype)
+            .add("fc.weight", features, classes, features)
+            .add("fc.bias", features, classes)
+            .buffer("bn.running_mean", 0.0, classes)
+            .buffer("bn.running_var", 1.0, classes)
+            .build();
     parameters.initialize(seed);
     w = parameters.get("fc.weight").value();
     b = parameters.get("fc.bias").value();

@@ -53,8 +53,12 @@ class AccumulateTest {
   @Test
   void xMayBeAView() {
     INDArray big = Reference.random(DataType.DOUBLE, 5, 2, 6, 4, 5);
-    INDArray x = big.get(NDArrayIndex.all(), NDArrayIndex.interval(2, 5), NDArrayIndex.all(),
-        NDArrayIndex.all());
+    INDArray x =
+        big.get(
+            NDArrayIndex.all(),
+            NDArrayIndex.interval(2, 5),
+            NDArrayIndex.all(),
+            NDArrayIndex.all());
     INDArray acc = Reference.random(DataType.DOUBLE, 6, SHAPE);
     INDArray expected = JoinSupport.sum(acc, x);
     new Accumulate(acc, x).run();
@@ -86,12 +90,16 @@ class AccumulateTest {
   @Test
   void wrongShapesAndTypesAreReported() {
     INDArray acc = Nd4j.create(DataType.FLOAT, SHAPE);
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> new Accumulate(acc, Nd4j.create(DataType.FLOAT, 2, 3, 5, 4)));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Accumulate(acc, Nd4j.create(DataType.FLOAT, 2, 3, 5, 4)));
     assertTrue(e.getMessage().contains("x must have shape [2, 3, 4, 5]"), e.getMessage());
     assertTrue(e.getMessage().contains("found [2, 3, 5, 4]"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new Accumulate(acc, Nd4j.create(DataType.DOUBLE, SHAPE)));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Accumulate(acc, Nd4j.create(DataType.DOUBLE, SHAPE)));
     assertTrue(e.getMessage().contains("x is DOUBLE"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new Accumulate(null, acc));
     assertTrue(e.getMessage().contains("acc must not be null"), e.getMessage());

@@ -30,7 +30,9 @@ class ActivationsTest {
     Layer make(INDArray y, INDArray x, INDArray dx, INDArray dy);
   }
 
-  /** One activation with its naive reference (element-wise f, or a row-wise softmax if f is null). */
+  /**
+   * One activation with its naive reference (element-wise f, or a row-wise softmax if f is null).
+   */
   record Kind(String name, Factory factory, DoubleUnaryOperator f) {
     Layer make(INDArray y, INDArray x, INDArray dx, INDArray dy) {
       return factory.make(y, x, dx, dy);
@@ -55,18 +57,27 @@ class ActivationsTest {
 
   static Stream<Kind> kinds() {
     return Stream.of(
-        new Kind("sigmoid", (y, x, dx, dy) -> {
-          Sigmoid k = dx == null ? new Sigmoid(y, x) : new Sigmoid(y, x).withGradients(dx, dy);
-          return layer(k::forward, k::backward);
-        }, v -> 1 / (1 + Math.exp(-v))),
-        new Kind("tanh", (y, x, dx, dy) -> {
-          Tanh k = dx == null ? new Tanh(y, x) : new Tanh(y, x).withGradients(dx, dy);
-          return layer(k::forward, k::backward);
-        }, Math::tanh),
-        new Kind("softmax", (y, x, dx, dy) -> {
-          Softmax k = dx == null ? new Softmax(y, x) : new Softmax(y, x).withGradients(dx, dy);
-          return layer(k::forward, k::backward);
-        }, null));
+        new Kind(
+            "sigmoid",
+            (y, x, dx, dy) -> {
+              Sigmoid k = dx == null ? new Sigmoid(y, x) : new Sigmoid(y, x).withGradients(dx, dy);
+              return layer(k::forward, k::backward);
+            },
+            v -> 1 / (1 + Math.exp(-v))),
+        new Kind(
+            "tanh",
+            (y, x, dx, dy) -> {
+              Tanh k = dx == null ? new Tanh(y, x) : new Tanh(y, x).withGradients(dx, dy);
+              return layer(k::forward, k::backward);
+            },
+            Math::tanh),
+        new Kind(
+            "softmax",
+            (y, x, dx, dy) -> {
+              Softmax k = dx == null ? new Softmax(y, x) : new Softmax(y, x).withGradients(dx, dy);
+              return layer(k::forward, k::backward);
+            },
+            null));
   }
 
   private static Layer layer(Runnable forward, Runnable backward) {
@@ -112,7 +123,10 @@ class ActivationsTest {
       INDArray x = Reference.random(type, 1, SHAPE).muli(4);
       INDArray y = Nd4j.create(type, SHAPE);
       kind.make(y, x, null, null).forward();
-      Reference.assertClose(kind + " " + type, kind.reference(x.castTo(DataType.DOUBLE)), y,
+      Reference.assertClose(
+          kind + " " + type,
+          kind.reference(x.castTo(DataType.DOUBLE)),
+          y,
           type == DataType.DOUBLE ? 1e-15 : 1e-6);
     }
   }
@@ -143,8 +157,8 @@ class ActivationsTest {
     INDArray dx = Nd4j.create(DataType.DOUBLE, SHAPE);
     INDArray dy = Nd4j.create(DataType.DOUBLE, SHAPE);
     Layer layer = kind.make(y, x, dx, dy);
-    GradCheck.check(kind.toString(), layer::forward, layer::backward, y, dy, 1e-5,
-        new Param("x", x, dx));
+    GradCheck.check(
+        kind.toString(), layer::forward, layer::backward, y, dy, 1e-5, new Param("x", x, dx));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -210,7 +224,8 @@ class ActivationsTest {
     INDArray dx = Nd4j.create(DataType.DOUBLE, x.shape());
     INDArray dy = Nd4j.create(DataType.DOUBLE, x.shape());
     Sigmoid sigmoid = new Sigmoid(y, x).withGradients(dx, dy);
-    GradCheck.check("sigmoid 4-D", sigmoid::forward, sigmoid::backward, y, dy, 1e-5, new Param("x", x, dx));
+    GradCheck.check(
+        "sigmoid 4-D", sigmoid::forward, sigmoid::backward, y, dy, 1e-5, new Param("x", x, dx));
     Tanh tanh = new Tanh(y, x).withGradients(dx, dy);
     GradCheck.check("tanh 4-D", tanh::forward, tanh::backward, y, dy, 1e-5, new Param("x", x, dx));
   }
@@ -219,21 +234,33 @@ class ActivationsTest {
   void errorsNameTheProblem() {
     DataType f = DataType.FLOAT;
     INDArray x = Nd4j.create(f, SHAPE);
-    var e = assertThrows(IllegalArgumentException.class, () -> new Sigmoid(Nd4j.create(f, 6, 4), x));
-    assertTrue(e.getMessage().contains("Sigmoid: y must have shape [4, 6] (the shape of x), but found [6, 4]"),
+    var e =
+        assertThrows(IllegalArgumentException.class, () -> new Sigmoid(Nd4j.create(f, 6, 4), x));
+    assertTrue(
+        e.getMessage()
+            .contains("Sigmoid: y must have shape [4, 6] (the shape of x), but found [6, 4]"),
         e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> new Tanh(Nd4j.create(DataType.DOUBLE, SHAPE), x));
-    assertTrue(e.getMessage().contains("Tanh: all arrays must have one dtype, but x is FLOAT and y is DOUBLE"),
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> new Tanh(Nd4j.create(DataType.DOUBLE, SHAPE), x));
+    assertTrue(
+        e.getMessage()
+            .contains("Tanh: all arrays must have one dtype, but x is FLOAT and y is DOUBLE"),
         e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new Softmax(Nd4j.create(f, 2, 3, 4), Nd4j.create(f, 2, 3, 4)));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Softmax(Nd4j.create(f, 2, 3, 4), Nd4j.create(f, 2, 3, 4)));
     assertTrue(e.getMessage().contains("Softmax: x must have rank 2 [N, K]"), e.getMessage());
     Softmax softmax = new Softmax(x, x);
     var s = assertThrows(IllegalStateException.class, softmax::backward);
     assertTrue(s.getMessage().contains("withGradients(dx, dy)"), s.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> softmax.withGradients(Nd4j.create(f, SHAPE), Nd4j.create(f, 4, 5)));
-    assertTrue(e.getMessage().contains("dy must have shape [4, 6] (the shape of y), but found [4, 5]"),
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> softmax.withGradients(Nd4j.create(f, SHAPE), Nd4j.create(f, 4, 5)));
+    assertTrue(
+        e.getMessage().contains("dy must have shape [4, 6] (the shape of y), but found [4, 5]"),
         e.getMessage());
     s = assertThrows(IllegalStateException.class, new Tanh(x, x)::backward);
     assertTrue(s.getMessage().contains("Tanh.backward() needs gradient buffers"), s.getMessage());

@@ -44,8 +44,12 @@ class AddTest {
   }
 
   static Stream<Case> cases() {
-    return Stream.of(new Case(2, 2, 3, 4, 5), new Case(3, 2, 3, 4, 5), new Case(2, 2, 5),
-        new Case(3, 2, 1, 5, 3), new Case(4, 2, 4, 2, 2));
+    return Stream.of(
+        new Case(2, 2, 3, 4, 5),
+        new Case(3, 2, 3, 4, 5),
+        new Case(2, 2, 5),
+        new Case(3, 2, 1, 5, 3),
+        new Case(4, 2, 4, 2, 2));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -83,8 +87,15 @@ class AddTest {
     dxs[0] = null;
     dxs[2] = dy;
     Add add = new Add(y, xs).withGradients(dy, dxs);
-    GradCheck.check("dxs[0] null, dxs[2] = dy", add::forward, add::backward, y, dy, 1e-3,
-        new Param("xs[1]", xs[1], dxs[1]), new Param("xs[2]", xs[2], dxs[2]));
+    GradCheck.check(
+        "dxs[0] null, dxs[2] = dy",
+        add::forward,
+        add::backward,
+        y,
+        dy,
+        1e-3,
+        new Param("xs[1]", xs[1], dxs[1]),
+        new Param("xs[2]", xs[2], dxs[2]));
   }
 
   @Test
@@ -146,15 +157,24 @@ class AddTest {
   @Test
   void viewsAreReadAndWrittenInPlaceWithoutTouchingTheirNeighbours() {
     INDArray big = Reference.random(DataType.DOUBLE, 40, 2, 7, 4, 5);
-    INDArray[] xs = {big.get(NDArrayIndex.all(), NDArrayIndex.interval(1, 4), NDArrayIndex.all(),
-        NDArrayIndex.all()), Reference.random(DataType.DOUBLE, 41, 2, 3, 4, 5)};
+    INDArray[] xs = {
+      big.get(
+          NDArrayIndex.all(), NDArrayIndex.interval(1, 4), NDArrayIndex.all(), NDArrayIndex.all()),
+      Reference.random(DataType.DOUBLE, 41, 2, 3, 4, 5)
+    };
     INDArray y = Nd4j.create(DataType.DOUBLE, 2, 3, 4, 5);
     INDArray dyBuffer = Reference.random(DataType.DOUBLE, 42, 2, 5, 4, 5);
-    INDArray dy = dyBuffer.get(NDArrayIndex.all(), NDArrayIndex.interval(2, 5), NDArrayIndex.all(),
-        NDArrayIndex.all());
+    INDArray dy =
+        dyBuffer.get(
+            NDArrayIndex.all(),
+            NDArrayIndex.interval(2, 5),
+            NDArrayIndex.all(),
+            NDArrayIndex.all());
     INDArray flat = JoinSupport.filled(DataType.DOUBLE, -9, 2 * 3 * 4 * 5 + 6);
     INDArray nhwc = JoinSupport.filled(DataType.DOUBLE, -9, 2, 4, 5, 3);
-    INDArray[] dxs = {flat.get(NDArrayIndex.interval(2, 122)).reshape(2, 3, 4, 5), nhwc.permute(0, 3, 1, 2)};
+    INDArray[] dxs = {
+      flat.get(NDArrayIndex.interval(2, 122)).reshape(2, 3, 4, 5), nhwc.permute(0, 3, 1, 2)
+    };
     Add add = new Add(y, xs).withGradients(dy, dxs);
     add.forward();
     add.backward();
@@ -169,12 +189,15 @@ class AddTest {
   void forwardAndBackwardAllocateNothing() {
     Case k = new Case(3, 8, 4, 6, 6);
     INDArray y = Nd4j.create(DataType.FLOAT, k.shape());
-    Add add = new Add(y, k.xs(DataType.FLOAT))
-        .withGradients(Nd4j.create(DataType.FLOAT, k.shape()), k.gradients(DataType.FLOAT));
-    double bytes = JoinSupport.bytesPerCall(() -> {
-      add.forward();
-      add.backward();
-    });
+    Add add =
+        new Add(y, k.xs(DataType.FLOAT))
+            .withGradients(Nd4j.create(DataType.FLOAT, k.shape()), k.gradients(DataType.FLOAT));
+    double bytes =
+        JoinSupport.bytesPerCall(
+            () -> {
+              add.forward();
+              add.backward();
+            });
     assertTrue(bytes < 16, bytes + " bytes per forward and backward");
   }
 
@@ -182,29 +205,41 @@ class AddTest {
   void wrongShapesAreReportedWithExpectedAndFound() {
     INDArray a = Nd4j.create(DataType.FLOAT, 2, 3, 4, 5);
     INDArray y = Nd4j.create(DataType.FLOAT, 2, 3, 4, 5);
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> new Add(y, a, Nd4j.create(DataType.FLOAT, 2, 3, 5, 4)));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Add(y, a, Nd4j.create(DataType.FLOAT, 2, 3, 5, 4)));
     assertTrue(e.getMessage().contains("xs[1] must have shape [2, 3, 4, 5]"), e.getMessage());
     assertTrue(e.getMessage().contains("found [2, 3, 5, 4]"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new Add(y, a, a, Nd4j.create(DataType.FLOAT, 1, 3, 4, 5)));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Add(y, a, a, Nd4j.create(DataType.FLOAT, 1, 3, 4, 5)));
     assertTrue(e.getMessage().contains("xs[2] must have shape [2, 3, 4, 5]"), e.getMessage());
     assertTrue(e.getMessage().contains("found [1, 3, 4, 5]"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new Add(y, a));
-    assertTrue(e.getMessage().contains("at least 2 inputs, but got 1: [FLOAT[2, 3, 4, 5]]"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new Add(Nd4j.create(DataType.FLOAT, 2, 3, 4), a, a));
+    assertTrue(
+        e.getMessage().contains("at least 2 inputs, but got 1: [FLOAT[2, 3, 4, 5]]"),
+        e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Add(Nd4j.create(DataType.FLOAT, 2, 3, 4), a, a));
     assertTrue(e.getMessage().contains("y must have shape [2, 3, 4, 5]"), e.getMessage());
     assertTrue(e.getMessage().contains("found [2, 3, 4]"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new Add(y, a, Nd4j.create(DataType.DOUBLE, 2, 3, 4, 5)));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Add(y, a, Nd4j.create(DataType.DOUBLE, 2, 3, 4, 5)));
     assertTrue(e.getMessage().contains("xs[1] is DOUBLE"), e.getMessage());
 
     Add add = new Add(y, a, a);
     e = assertThrows(IllegalArgumentException.class, () -> add.withGradients(y.like(), y.like()));
     assertTrue(e.getMessage().contains("one dx per input, 2 in all"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> add.withGradients(y.like(), null,
-        Nd4j.create(DataType.FLOAT, 2, 3, 4)));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> add.withGradients(y.like(), null, Nd4j.create(DataType.FLOAT, 2, 3, 4)));
     assertTrue(e.getMessage().contains("dxs[1] must have shape [2, 3, 4, 5]"), e.getMessage());
     assertTrue(e.getMessage().contains("found [2, 3, 4]"), e.getMessage());
   }

@@ -21,9 +21,20 @@ class BatchNormTest {
   private static final double MOMENTUM = 0.1;
   private static final double EPS = 1e-5;
 
-  /** One kernel with every buffer; x, gamma and beta are seeded, running stats start as PyTorch's. */
-  record Buffers(BatchNorm bn, INDArray y, INDArray x, INDArray gamma, INDArray beta,
-      INDArray runningMean, INDArray runningVar, INDArray dx, INDArray dgamma, INDArray dbeta,
+  /**
+   * One kernel with every buffer; x, gamma and beta are seeded, running stats start as PyTorch's.
+   */
+  record Buffers(
+      BatchNorm bn,
+      INDArray y,
+      INDArray x,
+      INDArray gamma,
+      INDArray beta,
+      INDArray runningMean,
+      INDArray runningVar,
+      INDArray dx,
+      INDArray dgamma,
+      INDArray dbeta,
       INDArray dy) {
     static Buffers make(DataType type, long[] shape, boolean affine) {
       long c = shape[1];
@@ -37,8 +48,9 @@ class BatchNormTest {
       INDArray dgamma = affine ? Nd4j.create(type, c) : null;
       INDArray dbeta = affine ? Nd4j.create(type, c) : null;
       INDArray dy = Nd4j.create(type, shape);
-      BatchNorm bn = new BatchNorm(y, x, gamma, beta, rm, rv, MOMENTUM, EPS)
-          .withGradients(dx, dgamma, dbeta, dy);
+      BatchNorm bn =
+          new BatchNorm(y, x, gamma, beta, rm, rv, MOMENTUM, EPS)
+              .withGradients(dx, dgamma, dbeta, dy);
       return new Buffers(bn, y, x, gamma, beta, rm, rv, dx, dgamma, dbeta, dy);
     }
   }
@@ -52,14 +64,21 @@ class BatchNormTest {
         INDArray x2 = Reference.random(type, 7, shape).muli(3).subi(1);
         double tolerance = type == DataType.DOUBLE ? 1e-12 : 1e-5;
         b.bn().forward(true);
-        Reference.assertClose("y step 1 " + type, normalize(x1, stats(x1)[0], stats(x1)[1],
-            b.gamma(), b.beta()), b.y(), tolerance);
+        Reference.assertClose(
+            "y step 1 " + type,
+            normalize(x1, stats(x1)[0], stats(x1)[1], b.gamma(), b.beta()),
+            b.y(),
+            tolerance);
         b.x().assign(x2);
         b.bn().forward(true);
         INDArray d2 = x2.castTo(DataType.DOUBLE);
-        Reference.assertClose("y step 2 " + type, normalize(d2, stats(d2)[0], stats(d2)[1],
-            b.gamma(), b.beta()), b.y(), tolerance);
-        // PyTorch: running = (1 - momentum)·running + momentum·batch, unbiased variance, from 0 and 1.
+        Reference.assertClose(
+            "y step 2 " + type,
+            normalize(d2, stats(d2)[0], stats(d2)[1], b.gamma(), b.beta()),
+            b.y(),
+            tolerance);
+        // PyTorch: running = (1 - momentum)·running + momentum·batch, unbiased variance, from 0 and
+        // 1.
         double m = count(shape);
         double[] mean = new double[(int) shape[1]];
         double[] var = new double[(int) shape[1]];
@@ -71,10 +90,10 @@ class BatchNormTest {
             var[c] = (1 - MOMENTUM) * var[c] + MOMENTUM * s[1][c] * m / (m - 1);
           }
         }
-        Reference.assertClose("running mean " + type, Nd4j.createFromArray(mean), b.runningMean(),
-            tolerance);
-        Reference.assertClose("running var " + type, Nd4j.createFromArray(var), b.runningVar(),
-            tolerance);
+        Reference.assertClose(
+            "running mean " + type, Nd4j.createFromArray(mean), b.runningMean(), tolerance);
+        Reference.assertClose(
+            "running var " + type, Nd4j.createFromArray(var), b.runningVar(), tolerance);
       }
     }
   }
@@ -90,8 +109,10 @@ class BatchNormTest {
         b.bn().forward(false);
         double[] mean = b.runningMean().castTo(DataType.DOUBLE).toDoubleVector();
         double[] var = b.runningVar().castTo(DataType.DOUBLE).toDoubleVector();
-        Reference.assertClose("y " + type + " affine " + affine,
-            normalize(b.x().castTo(DataType.DOUBLE), mean, var, b.gamma(), b.beta()), b.y(),
+        Reference.assertClose(
+            "y " + type + " affine " + affine,
+            normalize(b.x().castTo(DataType.DOUBLE), mean, var, b.gamma(), b.beta()),
+            b.y(),
             type == DataType.DOUBLE ? 1e-12 : 1e-5);
         Reference.assertIdentical("running mean", before[0], b.runningMean());
         Reference.assertIdentical("running var", before[1], b.runningVar());
@@ -103,13 +124,26 @@ class BatchNormTest {
   void trainingGradientsMatchCentralDifferences() {
     for (long[] shape : new long[][] {IMAGE, FLAT}) {
       Buffers b = Buffers.make(DataType.DOUBLE, shape, true);
-      GradCheck.check("batchnorm training " + shape.length + "-D", () -> b.bn().forward(true),
-          b.bn()::backward, b.y(), b.dy(), 1e-5, new Param("x", b.x(), b.dx()),
-          new Param("gamma", b.gamma(), b.dgamma()), new Param("beta", b.beta(), b.dbeta()));
+      GradCheck.check(
+          "batchnorm training " + shape.length + "-D",
+          () -> b.bn().forward(true),
+          b.bn()::backward,
+          b.y(),
+          b.dy(),
+          1e-5,
+          new Param("x", b.x(), b.dx()),
+          new Param("gamma", b.gamma(), b.dgamma()),
+          new Param("beta", b.beta(), b.dbeta()));
     }
     Buffers plain = Buffers.make(DataType.DOUBLE, IMAGE, false);
-    GradCheck.check("batchnorm training without gamma, beta", () -> plain.bn().forward(true),
-        plain.bn()::backward, plain.y(), plain.dy(), 1e-5, new Param("x", plain.x(), plain.dx()));
+    GradCheck.check(
+        "batchnorm training without gamma, beta",
+        () -> plain.bn().forward(true),
+        plain.bn()::backward,
+        plain.y(),
+        plain.dy(),
+        1e-5,
+        new Param("x", plain.x(), plain.dx()));
   }
 
   @Test
@@ -118,9 +152,16 @@ class BatchNormTest {
       Buffers b = Buffers.make(DataType.DOUBLE, shape, true);
       b.runningMean().assign(Reference.random(DataType.DOUBLE, 4, shape[1]));
       b.runningVar().assign(Reference.random(DataType.DOUBLE, 5, shape[1]).addi(1.5));
-      GradCheck.check("batchnorm inference " + shape.length + "-D", () -> b.bn().forward(false),
-          b.bn()::backward, b.y(), b.dy(), 1e-5, new Param("x", b.x(), b.dx()),
-          new Param("gamma", b.gamma(), b.dgamma()), new Param("beta", b.beta(), b.dbeta()));
+      GradCheck.check(
+          "batchnorm inference " + shape.length + "-D",
+          () -> b.bn().forward(false),
+          b.bn()::backward,
+          b.y(),
+          b.dy(),
+          1e-5,
+          new Param("x", b.x(), b.dx()),
+          new Param("gamma", b.gamma(), b.dgamma()),
+          new Param("beta", b.beta(), b.dbeta()));
     }
   }
 
@@ -138,8 +179,17 @@ class BatchNormTest {
       INDArray dx = slice(Nd4j.create(DataType.DOUBLE, 3, 7, 3, 5));
       INDArray dgamma = Nd4j.create(DataType.DOUBLE, 4);
       INDArray dbeta = Nd4j.create(DataType.DOUBLE, 4);
-      BatchNorm sliced = new BatchNorm(y, x, whole.gamma(), whole.beta(), Nd4j.zeros(DataType.DOUBLE, 4),
-          Nd4j.ones(DataType.DOUBLE, 4), MOMENTUM, EPS).withGradients(dx, dgamma, dbeta, dy);
+      BatchNorm sliced =
+          new BatchNorm(
+                  y,
+                  x,
+                  whole.gamma(),
+                  whole.beta(),
+                  Nd4j.zeros(DataType.DOUBLE, 4),
+                  Nd4j.ones(DataType.DOUBLE, 4),
+                  MOMENTUM,
+                  EPS)
+              .withGradients(dx, dgamma, dbeta, dy);
       INDArray r = Reference.random(DataType.DOUBLE, 9, IMAGE);
       whole.dy().assign(r);
       dy.assign(r);
@@ -157,7 +207,9 @@ class BatchNormTest {
   @Test
   void floatAgreesWithDoubleInBothModes() {
     for (boolean training : new boolean[] {true, false}) {
-      Buffers[] b = {Buffers.make(DataType.DOUBLE, IMAGE, true), Buffers.make(DataType.FLOAT, IMAGE, true)};
+      Buffers[] b = {
+        Buffers.make(DataType.DOUBLE, IMAGE, true), Buffers.make(DataType.FLOAT, IMAGE, true)
+      };
       for (Buffers k : b) {
         k.runningMean().assign(Reference.random(k.x().dataType(), 4, 4));
         k.runningVar().assign(Reference.random(k.x().dataType(), 5, 4).addi(1.5));
@@ -180,9 +232,17 @@ class BatchNormTest {
     INDArray dgamma = Nd4j.create(DataType.DOUBLE, 4);
     INDArray dbeta = Nd4j.create(DataType.DOUBLE, 4);
     INDArray dy = Reference.random(DataType.DOUBLE, 8, IMAGE);
-    BatchNorm first = new BatchNorm(Nd4j.create(DataType.DOUBLE, IMAGE), full.x(), full.gamma(),
-        full.beta(), Nd4j.zeros(DataType.DOUBLE, 4), Nd4j.ones(DataType.DOUBLE, 4), MOMENTUM, EPS)
-        .withGradients(null, dgamma, dbeta, dy);
+    BatchNorm first =
+        new BatchNorm(
+                Nd4j.create(DataType.DOUBLE, IMAGE),
+                full.x(),
+                full.gamma(),
+                full.beta(),
+                Nd4j.zeros(DataType.DOUBLE, 4),
+                Nd4j.ones(DataType.DOUBLE, 4),
+                MOMENTUM,
+                EPS)
+            .withGradients(null, dgamma, dbeta, dy);
     full.dy().assign(dy);
     full.bn().forward(true);
     full.bn().backward();
@@ -198,15 +258,23 @@ class BatchNormTest {
       Buffers b = Buffers.make(DataType.FLOAT, IMAGE, true);
       b.dy().assign(Reference.random(DataType.FLOAT, 6, IMAGE));
       b.dx().assign(1e3);
-      long[] addresses = {b.y().data().address(), b.dx().data().address(),
-          b.dgamma().data().address(), b.dbeta().data().address()};
+      long[] addresses = {
+        b.y().data().address(),
+        b.dx().data().address(),
+        b.dgamma().data().address(),
+        b.dbeta().data().address()
+      };
       b.bn().forward(training);
       b.bn().backward();
       INDArray[] once = {b.y().dup(), b.dx().dup(), b.dgamma().dup(), b.dbeta().dup()};
       b.bn().forward(training);
       b.bn().backward();
-      long[] after = {b.y().data().address(), b.dx().data().address(),
-          b.dgamma().data().address(), b.dbeta().data().address()};
+      long[] after = {
+        b.y().data().address(),
+        b.dx().data().address(),
+        b.dgamma().data().address(),
+        b.dbeta().data().address()
+      };
       assertEquals(java.util.Arrays.toString(addresses), java.util.Arrays.toString(after));
       Reference.assertIdentical("y", once[0], b.y());
       Reference.assertIdentical("dx (overwritten, not accumulated)", once[1], b.dx());
@@ -250,38 +318,64 @@ class BatchNormTest {
     DataType f = DataType.FLOAT;
     INDArray x = Nd4j.create(f, IMAGE);
     INDArray c = Nd4j.create(f, 4);
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> new BatchNorm(Nd4j.create(f, 3, 4, 5, 3), x, c, c, c, c, 0.1, 1e-5));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new BatchNorm(Nd4j.create(f, 3, 4, 5, 3), x, c, c, c, c, 0.1, 1e-5));
     assertTrue(e.getMessage().contains("y must have shape [3, 4, 3, 5]"), e.getMessage());
     assertTrue(e.getMessage().contains("found [3, 4, 5, 3]"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new BatchNorm(Nd4j.create(f, IMAGE), x, Nd4j.create(f, 3), c, c, c, 0.1, 1e-5));
-    assertTrue(e.getMessage().contains("gamma must have shape [4] (one value per channel"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new BatchNorm(Nd4j.create(f, IMAGE), x, c, c, null, c, 0.1, 1e-5));
-    assertTrue(e.getMessage().contains("runningMean must not be null"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new BatchNorm(Nd4j.create(f, 3, 4, 3), Nd4j.create(f, 3, 4, 3), c, c, c, c, 0.1, 1e-5));
-    assertTrue(e.getMessage().contains("rank 4 [N, C, H, W] or rank 2 [N, F], but found shape [3, 4, 3]"),
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new BatchNorm(Nd4j.create(f, IMAGE), x, Nd4j.create(f, 3), c, c, c, 0.1, 1e-5));
+    assertTrue(
+        e.getMessage().contains("gamma must have shape [4] (one value per channel"),
         e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> new BatchNorm(x, x, c, c, c, c, 0.1, 1e-5));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new BatchNorm(Nd4j.create(f, IMAGE), x, c, c, null, c, 0.1, 1e-5));
+    assertTrue(e.getMessage().contains("runningMean must not be null"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new BatchNorm(
+                    Nd4j.create(f, 3, 4, 3), Nd4j.create(f, 3, 4, 3), c, c, c, c, 0.1, 1e-5));
+    assertTrue(
+        e.getMessage().contains("rank 4 [N, C, H, W] or rank 2 [N, F], but found shape [3, 4, 3]"),
+        e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> new BatchNorm(x, x, c, c, c, c, 0.1, 1e-5));
     assertTrue(e.getMessage().contains("y must be a different array from x"), e.getMessage());
     INDArray column = Nd4j.create(f, 4, 3).get(NDArrayIndex.all(), NDArrayIndex.point(1));
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new BatchNorm(Nd4j.create(f, IMAGE), x, column, c, c, c, 0.1, 1e-5));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new BatchNorm(Nd4j.create(f, IMAGE), x, column, c, c, c, 0.1, 1e-5));
     assertTrue(e.getMessage().contains("gamma must be a dense vector"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new BatchNorm(Nd4j.create(f, IMAGE), x, c, c, c, c, 1.5, 1e-5));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new BatchNorm(Nd4j.create(f, IMAGE), x, c, c, c, c, 1.5, 1e-5));
     assertTrue(e.getMessage().contains("momentum must be in [0, 1], got 1.5"), e.getMessage());
     BatchNorm plain = new BatchNorm(Nd4j.create(f, IMAGE), x, null, c, c, c, 0.1, 1e-5);
     var s = assertThrows(IllegalStateException.class, plain::backward);
     assertTrue(s.getMessage().contains("withGradients(dx, dgamma, dbeta, dy)"), s.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> plain.withGradients(Nd4j.create(f, IMAGE), c, c, Nd4j.create(f, IMAGE)));
-    assertTrue(e.getMessage().contains("dgamma must be given exactly when gamma is, but gamma is null"),
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> plain.withGradients(Nd4j.create(f, IMAGE), c, c, Nd4j.create(f, IMAGE)));
+    assertTrue(
+        e.getMessage().contains("dgamma must be given exactly when gamma is, but gamma is null"),
         e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> plain.withGradients(Nd4j.create(f, IMAGE), null, c, Nd4j.create(DataType.DOUBLE, IMAGE)));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                plain.withGradients(
+                    Nd4j.create(f, IMAGE), null, c, Nd4j.create(DataType.DOUBLE, IMAGE)));
     assertTrue(e.getMessage().contains("dy is DOUBLE"), e.getMessage());
     INDArray one = Nd4j.create(f, 1, 4);
     BatchNorm single = new BatchNorm(Nd4j.create(f, 1, 4), one, c, c, c, c, 0.1, 1e-5);
@@ -291,8 +385,8 @@ class BatchNormTest {
   }
 
   private static INDArray slice(INDArray big) {
-    return big.get(NDArrayIndex.all(), NDArrayIndex.interval(2, 6), NDArrayIndex.all(),
-        NDArrayIndex.all());
+    return big.get(
+        NDArrayIndex.all(), NDArrayIndex.interval(2, 6), NDArrayIndex.all(), NDArrayIndex.all());
   }
 
   private static long count(long[] shape) {
@@ -317,7 +411,8 @@ class BatchNormTest {
   }
 
   /** (x - mean)/sqrt(var + eps)·gamma + beta per channel (gamma, beta null: 1, 0), in double. */
-  static INDArray normalize(INDArray x, double[] mean, double[] var, INDArray gamma, INDArray beta) {
+  static INDArray normalize(
+      INDArray x, double[] mean, double[] var, INDArray gamma, INDArray beta) {
     int c = (int) x.size(1);
     long per = x.rank() == 4 ? x.size(2) * x.size(3) : 1;
     INDArray y = Nd4j.create(DataType.DOUBLE, x.shape());
@@ -353,7 +448,8 @@ class BatchNormTest {
   /** As AllocationTest (whose helper is private): heap bytes per call after warm-up, at most 64. */
   static void assertFewBytes(String what, Runnable call) {
     var threads = ManagementFactory.getThreadMXBean();
-    assumeTrue(threads instanceof com.sun.management.ThreadMXBean, "needs HotSpot's allocation counter");
+    assumeTrue(
+        threads instanceof com.sun.management.ThreadMXBean, "needs HotSpot's allocation counter");
     var counter = (com.sun.management.ThreadMXBean) threads;
     long id = Thread.currentThread().getId();
     for (int i = 0; i < 200; i++) {

@@ -37,7 +37,9 @@ class ConcatTest {
   }
 
   static INDArray[] likes(INDArray... xs) {
-    return Arrays.stream(xs).map(x -> Nd4j.create(x.dataType(), x.shape())).toArray(INDArray[]::new);
+    return Arrays.stream(xs)
+        .map(x -> Nd4j.create(x.dataType(), x.shape()))
+        .toArray(INDArray[]::new);
   }
 
   static INDArray output(DataType type, long... channels) {
@@ -45,7 +47,8 @@ class ConcatTest {
   }
 
   static INDArray channels(INDArray a, long c0, long c1) {
-    return a.get(NDArrayIndex.all(), NDArrayIndex.interval(c0, c1), NDArrayIndex.all(), NDArrayIndex.all());
+    return a.get(
+        NDArrayIndex.all(), NDArrayIndex.interval(c0, c1), NDArrayIndex.all(), NDArrayIndex.all());
   }
 
   @ParameterizedTest
@@ -59,7 +62,8 @@ class ConcatTest {
 
   /** Small batches copy samples into y's channel slices, larger ones run the native concat. */
   @ParameterizedTest(name = "batch {0}")
-  @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, Concat.COPY_BATCH, Concat.COPY_BATCH + 1, 16})
+  @org.junit.jupiter.params.provider.ValueSource(
+      longs = {1, 2, Concat.COPY_BATCH, Concat.COPY_BATCH + 1, 16})
   void bothForwardPathsMatchNaiveLoop(long batch) {
     for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
       INDArray[] xs = new INDArray[3];
@@ -87,8 +91,14 @@ class ConcatTest {
     for (int i = 0; i < xs.length; i++) {
       params[i] = new Param("xs[" + i + "]", xs[i], dxs[i]);
     }
-    GradCheck.check("concat " + Arrays.toString(channels), concat::forward, concat::backward, y, dy,
-        1e-3, params);
+    GradCheck.check(
+        "concat " + Arrays.toString(channels),
+        concat::forward,
+        concat::backward,
+        y,
+        dy,
+        1e-3,
+        params);
   }
 
   @Test
@@ -99,8 +109,15 @@ class ConcatTest {
     INDArray y = output(DataType.DOUBLE, 2, 1, 3);
     INDArray dy = Nd4j.create(DataType.DOUBLE, y.shape());
     Concat concat = new Concat(y, xs).withGradients(dy, dxs);
-    GradCheck.check("concat with dxs[1] null", concat::forward, concat::backward, y, dy, 1e-3,
-        new Param("xs[0]", xs[0], dxs[0]), new Param("xs[2]", xs[2], dxs[2]));
+    GradCheck.check(
+        "concat with dxs[1] null",
+        concat::forward,
+        concat::backward,
+        y,
+        dy,
+        1e-3,
+        new Param("xs[0]", xs[0], dxs[0]),
+        new Param("xs[2]", xs[2], dxs[2]));
   }
 
   @ParameterizedTest
@@ -150,15 +167,18 @@ class ConcatTest {
   }
 
   /**
-   * Generated code passes views: inputs and dy that are channel slices of larger buffers, a dx
-   * that is a channel slice of another concat's gradient or a reshape of a flat buffer, and (on
-   * the slow path) a dx whose samples are not contiguous.
+   * Generated code passes views: inputs and dy that are channel slices of larger buffers, a dx that
+   * is a channel slice of another concat's gradient or a reshape of a flat buffer, and (on the slow
+   * path) a dx whose samples are not contiguous.
    */
   @Test
   void viewsAreReadAndWrittenInPlaceWithoutTouchingTheirNeighbours() {
     INDArray bigX = Reference.random(DataType.DOUBLE, 20, N, 6, H, W);
-    INDArray[] xs = {channels(bigX, 1, 3), Reference.random(DataType.DOUBLE, 21, N, 1, H, W),
-      Reference.random(DataType.DOUBLE, 22, N, 3, H, W)};
+    INDArray[] xs = {
+      channels(bigX, 1, 3),
+      Reference.random(DataType.DOUBLE, 21, N, 1, H, W),
+      Reference.random(DataType.DOUBLE, 22, N, 3, H, W)
+    };
     INDArray y = output(DataType.DOUBLE, 2, 1, 3);
     INDArray bigDy = Reference.random(DataType.DOUBLE, 23, N, 8, H, W);
     INDArray dy = channels(bigDy, 1, 7);
@@ -215,11 +235,14 @@ class ConcatTest {
   void forwardAndBackwardAllocateNothing() {
     INDArray[] xs = inputs(DataType.FLOAT, 3, 1, 2, 4);
     INDArray y = output(DataType.FLOAT, 3, 1, 2, 4);
-    Concat concat = new Concat(y, xs).withGradients(Nd4j.create(DataType.FLOAT, y.shape()), likes(xs));
-    double bytes = JoinSupport.bytesPerCall(() -> {
-      concat.forward();
-      concat.backward();
-    });
+    Concat concat =
+        new Concat(y, xs).withGradients(Nd4j.create(DataType.FLOAT, y.shape()), likes(xs));
+    double bytes =
+        JoinSupport.bytesPerCall(
+            () -> {
+              concat.forward();
+              concat.backward();
+            });
     assertTrue(bytes < 16, bytes + " bytes per forward and backward");
   }
 
@@ -227,42 +250,67 @@ class ConcatTest {
   void wrongShapesAreReportedWithExpectedAndFound() {
     INDArray a = Nd4j.create(DataType.FLOAT, 2, 3, 4, 5);
     INDArray y = Nd4j.create(DataType.FLOAT, 2, 5, 4, 5);
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> new Concat(y, a, Nd4j.create(DataType.FLOAT, 2, 2, 3, 5)));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Concat(y, a, Nd4j.create(DataType.FLOAT, 2, 2, 3, 5)));
     assertTrue(e.getMessage().contains("xs[1] must have shape [2, 2, 4, 5]"), e.getMessage());
     assertTrue(e.getMessage().contains("found [2, 2, 3, 5]"), e.getMessage());
     assertTrue(e.getMessage().contains("xs[0] [2, 3, 4, 5]"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new Concat(y, a, Nd4j.create(DataType.FLOAT, 2, 2, 4, 6)));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Concat(y, a, Nd4j.create(DataType.FLOAT, 2, 2, 4, 6)));
     assertTrue(e.getMessage().contains("found [2, 2, 4, 6]"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new Concat(y, a, Nd4j.create(DataType.FLOAT, 3, 2, 4, 5)));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Concat(y, a, Nd4j.create(DataType.FLOAT, 3, 2, 4, 5)));
     assertTrue(e.getMessage().contains("found [3, 2, 4, 5]"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new Concat(y, a));
-    assertTrue(e.getMessage().contains("at least 2 inputs, but got 1: [FLOAT[2, 3, 4, 5]]"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("at least 2 inputs, but got 1: [FLOAT[2, 3, 4, 5]]"),
+        e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new Concat(y));
     assertTrue(e.getMessage().contains("at least 2 inputs, but got 0"), e.getMessage());
     INDArray b = Nd4j.create(DataType.FLOAT, 2, 1, 4, 5);
     e = assertThrows(IllegalArgumentException.class, () -> new Concat(y, a, b));
     assertTrue(e.getMessage().contains("y must have shape [2, 4, 4, 5]"), e.getMessage());
     assertTrue(e.getMessage().contains("found [2, 5, 4, 5]"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new Concat(y, a, Nd4j.create(DataType.DOUBLE, 2, 2, 4, 5)));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Concat(y, a, Nd4j.create(DataType.DOUBLE, 2, 2, 4, 5)));
     assertTrue(e.getMessage().contains("xs[1] is DOUBLE"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new Concat(y, a, Nd4j.create(DataType.FLOAT, 2, 2, 4)));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Concat(y, a, Nd4j.create(DataType.FLOAT, 2, 2, 4)));
     assertTrue(e.getMessage().contains("xs[1] must have rank 4"), e.getMessage());
 
     Concat concat = new Concat(y, a, Nd4j.create(DataType.FLOAT, 2, 2, 4, 5));
-    e = assertThrows(IllegalArgumentException.class, () -> concat.withGradients(
-        Nd4j.create(DataType.FLOAT, 2, 5, 4, 5), Nd4j.create(DataType.FLOAT, 2, 3, 4, 5)));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                concat.withGradients(
+                    Nd4j.create(DataType.FLOAT, 2, 5, 4, 5),
+                    Nd4j.create(DataType.FLOAT, 2, 3, 4, 5)));
     assertTrue(e.getMessage().contains("one dx per input, 2 in all"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> concat.withGradients(
-        Nd4j.create(DataType.FLOAT, 2, 5, 4, 5), null, Nd4j.create(DataType.FLOAT, 2, 3, 4, 5)));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                concat.withGradients(
+                    Nd4j.create(DataType.FLOAT, 2, 5, 4, 5),
+                    null,
+                    Nd4j.create(DataType.FLOAT, 2, 3, 4, 5)));
     assertTrue(e.getMessage().contains("dxs[1] must have shape [2, 2, 4, 5]"), e.getMessage());
     assertTrue(e.getMessage().contains("found [2, 3, 4, 5]"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> concat.withGradients(
-        Nd4j.create(DataType.FLOAT, 2, 5, 5, 4), null, null));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> concat.withGradients(Nd4j.create(DataType.FLOAT, 2, 5, 5, 4), null, null));
     assertTrue(e.getMessage().contains("dy must have shape [2, 5, 4, 5]"), e.getMessage());
   }
 

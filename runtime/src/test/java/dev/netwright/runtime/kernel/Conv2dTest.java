@@ -38,8 +38,10 @@ class Conv2dTest {
   record Buffers(INDArray x, INDArray w, INDArray b, INDArray y) {
     INDArray[] gradients() {
       return new INDArray[] {
-        Nd4j.create(x.dataType(), x.shape()), Nd4j.create(w.dataType(), w.shape()),
-        b == null ? null : Nd4j.create(b.dataType(), b.shape()), Nd4j.create(y.dataType(), y.shape())
+        Nd4j.create(x.dataType(), x.shape()),
+        Nd4j.create(w.dataType(), w.shape()),
+        b == null ? null : Nd4j.create(b.dataType(), b.shape()),
+        Nd4j.create(y.dataType(), y.shape())
       };
     }
   }
@@ -66,12 +68,18 @@ class Conv2dTest {
     Stream.Builder<Case> s = Stream.builder();
     for (int stride = 1; stride <= 2; stride++) {
       for (int pad = 0; pad <= 2; pad++) {
-        s.add(new Case("stride " + stride + " pad " + pad, 3, 4,
-            new Window(3, 3, stride, stride, pad, pad, false), true));
+        s.add(
+            new Case(
+                "stride " + stride + " pad " + pad,
+                3,
+                4,
+                new Window(3, 3, stride, stride, pad, pad, false),
+                true));
       }
     }
     s.add(new Case("SAME 3x3 (symmetric)", 2, 3, new Window(3, 3, 1, 1, 0, 0, true), true));
-    s.add(new Case("SAME 2x2 (asymmetric fallback)", 2, 3, new Window(2, 2, 1, 1, 0, 0, true), true));
+    s.add(
+        new Case("SAME 2x2 (asymmetric fallback)", 2, 3, new Window(2, 2, 1, 1, 0, 0, true), true));
     s.add(new Case("SAME 3x3 stride 2", 2, 3, new Window(3, 3, 2, 2, 0, 0, true), true));
     s.add(new Case("3x5 kernel pad 1x2", 2, 3, new Window(3, 5, 1, 1, 1, 2, false), true));
     s.add(new Case("no bias", 2, 3, new Window(3, 3, 1, 1, 1, 1, false), false));
@@ -91,10 +99,14 @@ class Conv2dTest {
   void gradientsMatchCentralDifferences(Case k) {
     Buffers a = k.make(DataType.DOUBLE);
     INDArray[] g = a.gradients();
-    Conv2d conv = new Conv2d(a.y(), a.x(), a.w(), a.b(), k.window()).withGradients(g[0], g[1], g[2], g[3]);
-    Param[] params = a.b() == null
-        ? new Param[] {new Param("x", a.x(), g[0]), new Param("w", a.w(), g[1])}
-        : new Param[] {new Param("x", a.x(), g[0]), new Param("w", a.w(), g[1]), new Param("b", a.b(), g[2])};
+    Conv2d conv =
+        new Conv2d(a.y(), a.x(), a.w(), a.b(), k.window()).withGradients(g[0], g[1], g[2], g[3]);
+    Param[] params =
+        a.b() == null
+            ? new Param[] {new Param("x", a.x(), g[0]), new Param("w", a.w(), g[1])}
+            : new Param[] {
+              new Param("x", a.x(), g[0]), new Param("w", a.w(), g[1]), new Param("b", a.b(), g[2])
+            };
     GradCheck.check(k.name(), conv::forward, conv::backward, a.y(), g[3], 1e-3, params);
   }
 
@@ -104,10 +116,12 @@ class Conv2dTest {
     Buffers a = k.make(DataType.DOUBLE);
     INDArray[] full = a.gradients();
     INDArray[] first = a.gradients();
-    Conv2d withDx = new Conv2d(a.y(), a.x(), a.w(), a.b(), k.window())
-        .withGradients(full[0], full[1], full[2], full[3]);
-    Conv2d noDx = new Conv2d(a.y(), a.x(), a.w(), a.b(), k.window())
-        .withGradients(null, first[1], first[2], first[3]);
+    Conv2d withDx =
+        new Conv2d(a.y(), a.x(), a.w(), a.b(), k.window())
+            .withGradients(full[0], full[1], full[2], full[3]);
+    Conv2d noDx =
+        new Conv2d(a.y(), a.x(), a.w(), a.b(), k.window())
+            .withGradients(null, first[1], first[2], first[3]);
     INDArray dy = Reference.random(DataType.DOUBLE, 7, a.y().shape());
     full[3].assign(dy);
     first[3].assign(dy);
@@ -119,9 +133,10 @@ class Conv2dTest {
     if (a.b() != null) {
       Reference.assertClose(k.name() + " db", full[2], first[2], 1e-9);
     }
-    Param[] params = a.b() == null
-        ? new Param[] {new Param("w", a.w(), first[1])}
-        : new Param[] {new Param("w", a.w(), first[1]), new Param("b", a.b(), first[2])};
+    Param[] params =
+        a.b() == null
+            ? new Param[] {new Param("w", a.w(), first[1])}
+            : new Param[] {new Param("w", a.w(), first[1]), new Param("b", a.b(), first[2])};
     GradCheck.check(k.name(), noDx::forward, noDx::backward, a.y(), first[3], 1e-3, params);
   }
 
@@ -135,10 +150,12 @@ class Conv2dTest {
       Buffers a = k.make(types[t]);
       INDArray[] full = a.gradients();
       INDArray[] first = a.gradients();
-      Conv2d withDx = new Conv2d(a.y(), a.x(), a.w(), a.b(), k.window())
-          .withGradients(full[0], full[1], full[2], full[3]);
-      Conv2d noDx = new Conv2d(a.y(), a.x(), a.w(), a.b(), k.window())
-          .withGradients(null, first[1], first[2], first[3]);
+      Conv2d withDx =
+          new Conv2d(a.y(), a.x(), a.w(), a.b(), k.window())
+              .withGradients(full[0], full[1], full[2], full[3]);
+      Conv2d noDx =
+          new Conv2d(a.y(), a.x(), a.w(), a.b(), k.window())
+              .withGradients(null, first[1], first[2], first[3]);
       INDArray dy = Reference.random(types[t], 7, a.y().shape());
       full[3].assign(dy);
       first[3].assign(dy);
@@ -174,16 +191,22 @@ class Conv2dTest {
   @MethodSource("cases")
   void aSingleImageRunsAsOneProductAndMatchesTheReference(Case k) {
     Window win = k.window();
-    INDArray x = Reference.random(DataType.FLOAT, 1, 1, k.c() + 2, 7, 6)
-        .get(all(), interval(1, k.c() + 1), all(), all());
+    INDArray x =
+        Reference.random(DataType.FLOAT, 1, 1, k.c() + 2, 7, 6)
+            .get(all(), interval(1, k.c() + 1), all(), all());
     INDArray w = Reference.random(DataType.FLOAT, 2, k.o(), k.c(), win.kH(), win.kW());
     INDArray b = k.bias() ? Reference.random(DataType.FLOAT, 3, k.o()) : null;
-    INDArray y = Nd4j.create(DataType.FLOAT, 1, k.o() + 2, win.outH(7), win.outW(6))
-        .get(all(), interval(2, k.o() + 2), all(), all());
+    INDArray y =
+        Nd4j.create(DataType.FLOAT, 1, k.o() + 2, win.outH(7), win.outW(6))
+            .get(all(), interval(2, k.o() + 2), all(), all());
     Conv2d conv = new Conv2d(y, x, w, b, win);
     assertEquals("single image", conv.forwardPath(), k.name());
-    INDArray expected = Reference.conv(x.castTo(DataType.DOUBLE), w.castTo(DataType.DOUBLE),
-        b == null ? null : b.castTo(DataType.DOUBLE), win);
+    INDArray expected =
+        Reference.conv(
+            x.castTo(DataType.DOUBLE),
+            w.castTo(DataType.DOUBLE),
+            b == null ? null : b.castTo(DataType.DOUBLE),
+            win);
     for (int call = 1; call <= 2; call++) {
       conv.forward();
       Reference.assertClose(k.name() + ", call " + call, expected, y, 1e-5);
@@ -213,7 +236,8 @@ class Conv2dTest {
       int wd = (int) c[4];
       Window win = (Window) c[5];
       DataType type = (DataType) c[6];
-      String what = type + " " + n + "x" + ch + "x" + h + "x" + wd + " -> " + o + ", " + win.describe();
+      String what =
+          type + " " + n + "x" + ch + "x" + h + "x" + wd + " -> " + o + ", " + win.describe();
       INDArray x = Reference.random(type, 1, n, ch, h, wd);
       INDArray w = Reference.random(type, 2, o, ch, win.kH(), win.kW());
       INDArray b = Reference.random(type, 3, o);
@@ -221,8 +245,12 @@ class Conv2dTest {
       Conv2d conv = new Conv2d(y, x, w, b, win);
       assertEquals(c[7], conv.forwardPath(), what);
       conv.forward();
-      Reference.assertClose(what, Reference.conv(x.castTo(DataType.DOUBLE), w.castTo(DataType.DOUBLE),
-          b.castTo(DataType.DOUBLE), win), y, 1e-4); // FLOAT sums of up to 2,200 products
+      Reference.assertClose(
+          what,
+          Reference.conv(
+              x.castTo(DataType.DOUBLE), w.castTo(DataType.DOUBLE), b.castTo(DataType.DOUBLE), win),
+          y,
+          1e-4); // FLOAT sums of up to 2,200 products
     }
   }
 
@@ -233,7 +261,8 @@ class Conv2dTest {
       Buffers a = k.make(DataType.FLOAT);
       INDArray[] g = a.gradients();
       INDArray dx = firstLayer ? null : g[0];
-      Conv2d conv = new Conv2d(a.y(), a.x(), a.w(), a.b(), k.window()).withGradients(dx, g[1], g[2], g[3]);
+      Conv2d conv =
+          new Conv2d(a.y(), a.x(), a.w(), a.b(), k.window()).withGradients(dx, g[1], g[2], g[3]);
       g[3].assign(Reference.random(DataType.FLOAT, 5, a.y().shape()));
       long address = a.y().data().address();
       conv.forward();
@@ -245,14 +274,21 @@ class Conv2dTest {
       Reference.assertIdentical("y", once[0], a.y());
       Reference.assertIdentical("dw (overwritten, not accumulated)", once[1], g[1]);
       Reference.assertIdentical("db (overwritten, not accumulated)", once[2], g[2]);
-      Reference.assertClose("y", Reference.conv(a.x().castTo(DataType.DOUBLE),
-          a.w().castTo(DataType.DOUBLE), a.b().castTo(DataType.DOUBLE), k.window()), a.y(), 1e-5);
+      Reference.assertClose(
+          "y",
+          Reference.conv(
+              a.x().castTo(DataType.DOUBLE),
+              a.w().castTo(DataType.DOUBLE),
+              a.b().castTo(DataType.DOUBLE),
+              k.window()),
+          a.y(),
+          1e-5);
     }
   }
 
   /**
-   * Generated code reads x from and writes y and dy as channel slices of concat buffers. Such a
-   * dy cannot be reshaped without a copy, so the bias gradient must not use the matmul form.
+   * Generated code reads x from and writes y and dy as channel slices of concat buffers. Such a dy
+   * cannot be reshaped without a copy, so the bias gradient must not use the matmul form.
    */
   @Test
   void channelSliceViewsGiveTheSameResultsAsContiguousArrays() {
@@ -271,15 +307,21 @@ class Conv2dTest {
       viewed.forward();
       viewed.backward();
       INDArray yRef = Nd4j.create(type, y.shape());
-      INDArray[] full = {Nd4j.create(type, x.shape()), Nd4j.create(type, w.shape()), Nd4j.create(type, 3)};
-      Conv2d plain = new Conv2d(yRef, x.dup(), w, b, window).withGradients(full[0], full[1], full[2], dy.dup());
+      INDArray[] full = {
+        Nd4j.create(type, x.shape()), Nd4j.create(type, w.shape()), Nd4j.create(type, 3)
+      };
+      Conv2d plain =
+          new Conv2d(yRef, x.dup(), w, b, window)
+              .withGradients(full[0], full[1], full[2], dy.dup());
       plain.forward();
       plain.backward();
       double tolerance = type == DataType.DOUBLE ? 1e-12 : 1e-5;
       Reference.assertClose("y " + type, yRef, y, tolerance);
       Reference.assertClose("dw " + type, full[1], first[0], tolerance);
       Reference.assertClose("db " + type, full[2], first[1], tolerance);
-      assertEquals(0.0, yAll.get(all(), interval(0, 2), all(), all()).amaxNumber().doubleValue(),
+      assertEquals(
+          0.0,
+          yAll.get(all(), interval(0, 2), all(), all()).amaxNumber().doubleValue(),
           "channels outside the slice stay untouched");
     }
   }
@@ -290,20 +332,40 @@ class Conv2dTest {
     INDArray x = Nd4j.create(DataType.FLOAT, 2, 3, 7, 6);
     INDArray w = Nd4j.create(DataType.FLOAT, 4, 3, 3, 3);
     INDArray b = Nd4j.create(DataType.FLOAT, 4);
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> new Conv2d(Nd4j.create(DataType.FLOAT, 2, 4, 7, 6), x, w, b, window));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Conv2d(Nd4j.create(DataType.FLOAT, 2, 4, 7, 6), x, w, b, window));
     assertTrue(e.getMessage().contains("y must have shape [2, 4, 5, 4]"), e.getMessage());
     assertTrue(e.getMessage().contains("found [2, 4, 7, 6]"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> new Conv2d(Nd4j.create(DataType.FLOAT,
-        2, 4, 5, 4), x, Nd4j.create(DataType.FLOAT, 3, 3, 3, 4), b, window));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new Conv2d(
+                    Nd4j.create(DataType.FLOAT, 2, 4, 5, 4),
+                    x,
+                    Nd4j.create(DataType.FLOAT, 3, 3, 3, 4),
+                    b,
+                    window));
     assertTrue(e.getMessage().contains("w must have shape [3, 3, 3, 3]"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> new Conv2d(Nd4j.create(DataType.DOUBLE,
-        2, 4, 5, 4), x, w, b, window));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Conv2d(Nd4j.create(DataType.DOUBLE, 2, 4, 5, 4), x, w, b, window));
     assertTrue(e.getMessage().contains("y is DOUBLE"), e.getMessage());
     Conv2d conv = new Conv2d(Nd4j.create(DataType.FLOAT, 2, 4, 5, 4), x, w, b, window);
-    e = assertThrows(IllegalArgumentException.class, () -> conv.withGradients(null,
-        Nd4j.create(DataType.FLOAT, 4, 3, 3, 3), null, Nd4j.create(DataType.FLOAT, 2, 4, 5, 4)));
-    assertTrue(e.getMessage().contains("db must be given exactly when the bias b is"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                conv.withGradients(
+                    null,
+                    Nd4j.create(DataType.FLOAT, 4, 3, 3, 3),
+                    null,
+                    Nd4j.create(DataType.FLOAT, 2, 4, 5, 4)));
+    assertTrue(
+        e.getMessage().contains("db must be given exactly when the bias b is"), e.getMessage());
   }
 
   /** A grouped convolution: x is [2, c, 5, 4], w [o, c / groups, k, k]. */
@@ -337,12 +399,18 @@ class Conv2dTest {
         new Grouped("depthwise 4 pad 1", 4, 4, 4, pad1, true),
         new Grouped("depthwise 3, multiplier 2", 3, 6, 3, pad1, true),
         new Grouped("2 groups 4->6 VALID", 4, 6, 2, new Window(3, 3, 1, 1, 0, 0, false), true),
-        new Grouped("3 groups 6->3 stride 2 SAME", 6, 3, 3, new Window(3, 3, 2, 2, 0, 0, true), true),
+        new Grouped(
+            "3 groups 6->3 stride 2 SAME", 6, 3, 3, new Window(3, 3, 2, 2, 0, 0, true), true),
         new Grouped("2 groups 1x1 no bias", 4, 4, 2, new Window(1, 1, 1, 1, 0, 0, false), false),
         new Grouped("2 groups of 16", 32, 4, 2, pad1, true),
         new Grouped("4 groups of 16 per group", 64, 4, 4, pad1, true),
-        new Grouped("2 groups of 32 per group, 2x2 SAME (asymmetric), no bias", 64, 6, 2,
-            new Window(2, 2, 1, 1, 0, 0, true), false));
+        new Grouped(
+            "2 groups of 32 per group, 2x2 SAME (asymmetric), no bias",
+            64,
+            6,
+            2,
+            new Window(2, 2, 1, 1, 0, 0, true),
+            false));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -353,9 +421,15 @@ class Conv2dTest {
       Conv2d conv = k.conv(a);
       assertEquals(k.path(), conv.forwardPath(), k.name());
       conv.forward();
-      Reference.assertClose(k.name() + " " + type, Reference.conv(a.x().castTo(DataType.DOUBLE),
-          a.w().castTo(DataType.DOUBLE), a.b() == null ? null : a.b().castTo(DataType.DOUBLE), k.window()),
-          a.y(), type == DataType.DOUBLE ? 1e-12 : 1e-4);
+      Reference.assertClose(
+          k.name() + " " + type,
+          Reference.conv(
+              a.x().castTo(DataType.DOUBLE),
+              a.w().castTo(DataType.DOUBLE),
+              a.b() == null ? null : a.b().castTo(DataType.DOUBLE),
+              k.window()),
+          a.y(),
+          type == DataType.DOUBLE ? 1e-12 : 1e-4);
     }
   }
 
@@ -365,9 +439,12 @@ class Conv2dTest {
     Buffers a = k.make(DataType.DOUBLE);
     INDArray[] g = a.gradients();
     Conv2d conv = k.conv(a).withGradients(g[0], g[1], g[2], g[3]);
-    Param[] params = a.b() == null
-        ? new Param[] {new Param("x", a.x(), g[0]), new Param("w", a.w(), g[1])}
-        : new Param[] {new Param("x", a.x(), g[0]), new Param("w", a.w(), g[1]), new Param("b", a.b(), g[2])};
+    Param[] params =
+        a.b() == null
+            ? new Param[] {new Param("x", a.x(), g[0]), new Param("w", a.w(), g[1])}
+            : new Param[] {
+              new Param("x", a.x(), g[0]), new Param("w", a.w(), g[1]), new Param("b", a.b(), g[2])
+            };
     GradCheck.check(k.name(), conv::forward, conv::backward, a.y(), g[3], 1e-3, params);
   }
 
@@ -426,9 +503,12 @@ class Conv2dTest {
     for (int c : new int[] {4, 64}) { // the diagonal and the per-group form
       INDArray xAll = Reference.random(DataType.DOUBLE, 1, 2, c + 3, 7, 6);
       INDArray x = xAll.get(all(), interval(1, c + 1), all(), all());
-      INDArray y = Nd4j.create(DataType.DOUBLE, 2, 6, 7, 6).get(all(), interval(1, 5), all(), all());
-      INDArray dy = Reference.random(DataType.DOUBLE, 2, 2, 6, 7, 6).get(all(), interval(2, 6), all(), all());
-      INDArray dx = Nd4j.create(DataType.DOUBLE, 2, c + 2, 7, 6).get(all(), interval(2, c + 2), all(), all());
+      INDArray y =
+          Nd4j.create(DataType.DOUBLE, 2, 6, 7, 6).get(all(), interval(1, 5), all(), all());
+      INDArray dy =
+          Reference.random(DataType.DOUBLE, 2, 2, 6, 7, 6).get(all(), interval(2, 6), all(), all());
+      INDArray dx =
+          Nd4j.create(DataType.DOUBLE, 2, c + 2, 7, 6).get(all(), interval(2, c + 2), all(), all());
       INDArray w = Reference.random(DataType.DOUBLE, 3, 4, c / 2, 3, 3);
       INDArray b = Reference.random(DataType.DOUBLE, 4, 4);
       INDArray[] grads = {Nd4j.create(DataType.DOUBLE, w.shape()), Nd4j.create(DataType.DOUBLE, 4)};
@@ -436,9 +516,14 @@ class Conv2dTest {
       viewed.forward();
       viewed.backward();
       INDArray yRef = Nd4j.create(DataType.DOUBLE, y.shape());
-      INDArray[] ref = {Nd4j.create(DataType.DOUBLE, x.shape()), Nd4j.create(DataType.DOUBLE, w.shape()),
-          Nd4j.create(DataType.DOUBLE, 4)};
-      Conv2d plain = new Conv2d(yRef, x.dup(), w, b, window, 2).withGradients(ref[0], ref[1], ref[2], dy.dup());
+      INDArray[] ref = {
+        Nd4j.create(DataType.DOUBLE, x.shape()),
+        Nd4j.create(DataType.DOUBLE, w.shape()),
+        Nd4j.create(DataType.DOUBLE, 4)
+      };
+      Conv2d plain =
+          new Conv2d(yRef, x.dup(), w, b, window, 2)
+              .withGradients(ref[0], ref[1], ref[2], dy.dup());
       plain.forward();
       plain.backward();
       Reference.assertClose(c + " channels y", yRef, y, 1e-12);
@@ -472,9 +557,14 @@ class Conv2dTest {
       viewed.forward();
       viewed.backward();
       INDArray yRef = Nd4j.create(DataType.DOUBLE, y.shape());
-      INDArray[] ref = {Nd4j.create(DataType.DOUBLE, x.shape()), Nd4j.create(DataType.DOUBLE, w.shape()),
-          Nd4j.create(DataType.DOUBLE, 32)};
-      Conv2d plain = new Conv2d(yRef, x, w.dup(), b.dup(), window, 4).withGradients(ref[0], ref[1], ref[2], dy);
+      INDArray[] ref = {
+        Nd4j.create(DataType.DOUBLE, x.shape()),
+        Nd4j.create(DataType.DOUBLE, w.shape()),
+        Nd4j.create(DataType.DOUBLE, 32)
+      };
+      Conv2d plain =
+          new Conv2d(yRef, x, w.dup(), b.dup(), window, 4)
+              .withGradients(ref[0], ref[1], ref[2], dy);
       plain.forward();
       plain.backward();
       Reference.assertClose(c + " channels y", Reference.conv(x, w, b, window), y, 1e-12);
@@ -485,7 +575,10 @@ class Conv2dTest {
     }
   }
 
-  /** Weights changed in place between calls (as an optimizer does) are the ones the next forward uses. */
+  /**
+   * Weights changed in place between calls (as an optimizer does) are the ones the next forward
+   * uses.
+   */
   @Test
   void groupedForwardReadsTheWeightsOfTheCall() {
     Grouped k = new Grouped("depthwise", 4, 4, 4, new Window(3, 3, 1, 1, 1, 1, false), true);
@@ -494,8 +587,15 @@ class Conv2dTest {
     conv.forward();
     a.w().muli(-2);
     conv.forward();
-    Reference.assertClose("after the update", Reference.conv(a.x().castTo(DataType.DOUBLE),
-        a.w().castTo(DataType.DOUBLE), a.b().castTo(DataType.DOUBLE), k.window()), a.y(), 1e-5);
+    Reference.assertClose(
+        "after the update",
+        Reference.conv(
+            a.x().castTo(DataType.DOUBLE),
+            a.w().castTo(DataType.DOUBLE),
+            a.b().castTo(DataType.DOUBLE),
+            k.window()),
+        a.y(),
+        1e-5);
   }
 
   @Test
@@ -505,9 +605,13 @@ class Conv2dTest {
       INDArray x = Reference.random(DataType.FLOAT, 1, 4, c, 8, 8);
       INDArray w = Reference.random(DataType.FLOAT, 2, 8, c / 2, 3, 3);
       INDArray y = Nd4j.create(DataType.FLOAT, 4, 8, 8, 8);
-      Conv2d conv = new Conv2d(y, x, w, Reference.random(DataType.FLOAT, 3, 8), window, 2)
-          .withGradients(Nd4j.create(DataType.FLOAT, x.shape()), Nd4j.create(DataType.FLOAT, w.shape()),
-              Nd4j.create(DataType.FLOAT, 8), Reference.random(DataType.FLOAT, 4, y.shape()));
+      Conv2d conv =
+          new Conv2d(y, x, w, Reference.random(DataType.FLOAT, 3, 8), window, 2)
+              .withGradients(
+                  Nd4j.create(DataType.FLOAT, x.shape()),
+                  Nd4j.create(DataType.FLOAT, w.shape()),
+                  Nd4j.create(DataType.FLOAT, 8),
+                  Reference.random(DataType.FLOAT, 4, y.shape()));
       BatchNormTest.assertFewBytes(conv.forwardPath() + " forward", conv::forward);
       BatchNormTest.assertFewBytes(conv.forwardPath() + " backward", conv::backward);
     }
@@ -517,14 +621,40 @@ class Conv2dTest {
   void groupsThatDoNotDivideAreReportedWithTheShapes() {
     Window window = new Window(3, 3, 1, 1, 1, 1, false);
     INDArray x = Nd4j.create(DataType.FLOAT, 2, 6, 7, 6);
-    var e = assertThrows(IllegalArgumentException.class, () -> new Conv2d(Nd4j.create(DataType.FLOAT, 2, 4, 7, 6), x,
-        Nd4j.create(DataType.FLOAT, 4, 2, 3, 3), null, window, 4));
-    assertTrue(e.getMessage().contains("groups must be positive and divide both the 6 channels of x [2, 6, 7, 6]"
-        + " and the 4 rows of w [4, 2, 3, 3], got 4"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> new Conv2d(Nd4j.create(DataType.FLOAT, 2, 4, 7, 6), x,
-        Nd4j.create(DataType.FLOAT, 4, 6, 3, 3), null, window, 2));
-    assertTrue(e.getMessage().contains("w must have shape [4, 3, 3, 3] (PyTorch layout [out, in / groups, kH, kW],"
-        + " 2 groups)"), e.getMessage());
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new Conv2d(
+                    Nd4j.create(DataType.FLOAT, 2, 4, 7, 6),
+                    x,
+                    Nd4j.create(DataType.FLOAT, 4, 2, 3, 3),
+                    null,
+                    window,
+                    4));
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "groups must be positive and divide both the 6 channels of x [2, 6, 7, 6]"
+                    + " and the 4 rows of w [4, 2, 3, 3], got 4"),
+        e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new Conv2d(
+                    Nd4j.create(DataType.FLOAT, 2, 4, 7, 6),
+                    x,
+                    Nd4j.create(DataType.FLOAT, 4, 6, 3, 3),
+                    null,
+                    window,
+                    2));
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "w must have shape [4, 3, 3, 3] (PyTorch layout [out, in / groups, kH, kW],"
+                    + " 2 groups)"),
+        e.getMessage());
   }
 
   @Test

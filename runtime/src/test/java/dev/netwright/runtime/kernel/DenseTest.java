@@ -42,18 +42,25 @@ class DenseTest {
     INDArray dw = Nd4j.create(DataType.DOUBLE, a.w().shape());
     INDArray db = bias ? Nd4j.create(DataType.DOUBLE, 4) : null;
     INDArray dy = Nd4j.create(DataType.DOUBLE, a.y().shape());
-    Dense dense = new Dense(a.y(), a.x(), a.w(), a.b()).withGradients(dx4.reshape(3, 12), dw, db, dy);
-    Param[] params = bias
-        ? new Param[] {new Param("x", a.x4(), dx4), new Param("w", a.w(), dw), new Param("b", a.b(), db)}
-        : new Param[] {new Param("x", a.x4(), dx4), new Param("w", a.w(), dw)};
+    Dense dense =
+        new Dense(a.y(), a.x(), a.w(), a.b()).withGradients(dx4.reshape(3, 12), dw, db, dy);
+    Param[] params =
+        bias
+            ? new Param[] {
+              new Param("x", a.x4(), dx4), new Param("w", a.w(), dw), new Param("b", a.b(), db)
+            }
+            : new Param[] {new Param("x", a.x4(), dx4), new Param("w", a.w(), dw)};
     GradCheck.check("dense", dense::forward, dense::backward, a.y(), dy, 1e-3, params);
   }
 
   @Test
   void skippedInputGradientLeavesTheOthersIntact() {
     Buffers a = Buffers.make(DataType.DOUBLE, true);
-    INDArray[] full = {Nd4j.create(DataType.DOUBLE, 3, 12), Nd4j.create(DataType.DOUBLE, 4, 12),
-        Nd4j.create(DataType.DOUBLE, 4)};
+    INDArray[] full = {
+      Nd4j.create(DataType.DOUBLE, 3, 12),
+      Nd4j.create(DataType.DOUBLE, 4, 12),
+      Nd4j.create(DataType.DOUBLE, 4)
+    };
     INDArray[] noDx = {null, Nd4j.create(DataType.DOUBLE, 4, 12), Nd4j.create(DataType.DOUBLE, 4)};
     INDArray dy = Reference.random(DataType.DOUBLE, 4, 3, 4);
     new Dense(a.y(), a.x(), a.w(), a.b()).withGradients(full[0], full[1], full[2], dy).backward();
@@ -78,7 +85,8 @@ class DenseTest {
     INDArray dw = Nd4j.valueArrayOf(a.w().shape(), 1e3f);
     INDArray db = Nd4j.valueArrayOf(new long[] {4}, 1e3f);
     INDArray dy = Reference.random(DataType.FLOAT, 5, 3, 4);
-    Dense dense = new Dense(a.y(), a.x(), a.w(), a.b()).withGradients(dx4.reshape(3, 12), dw, db, dy);
+    Dense dense =
+        new Dense(a.y(), a.x(), a.w(), a.b()).withGradients(dx4.reshape(3, 12), dw, db, dy);
     long address = a.y().data().address();
     dense.forward();
     dense.backward();
@@ -90,24 +98,36 @@ class DenseTest {
     Reference.assertIdentical("dx (overwritten, not accumulated)", once[1], dx4);
     Reference.assertIdentical("dw (overwritten, not accumulated)", once[2], dw);
     Reference.assertIdentical("db (overwritten, not accumulated)", once[3], db);
-    Reference.assertClose("dx written through the view", a.w().castTo(DataType.DOUBLE)
-        .transpose().mmul(dy.castTo(DataType.DOUBLE).transpose()).transpose().reshape(3, 2, 3, 2),
-        dx4, 1e-5);
+    Reference.assertClose(
+        "dx written through the view",
+        a.w()
+            .castTo(DataType.DOUBLE)
+            .transpose()
+            .mmul(dy.castTo(DataType.DOUBLE).transpose())
+            .transpose()
+            .reshape(3, 2, 3, 2),
+        dx4,
+        1e-5);
   }
 
   @Test
   void errorsNameTheProblem() {
     Buffers a = Buffers.make(DataType.FLOAT, true);
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> new Dense(a.y(), a.x(), Nd4j.create(DataType.FLOAT, 12, 4), a.b()));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Dense(a.y(), a.x(), Nd4j.create(DataType.FLOAT, 12, 4), a.b()));
     assertTrue(e.getMessage().contains("w must have shape [12, 12]"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new Dense(Nd4j.create(DataType.FLOAT, 3, 5), a.x(), a.w(), a.b()));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Dense(Nd4j.create(DataType.FLOAT, 3, 5), a.x(), a.w(), a.b()));
     assertTrue(e.getMessage().contains("y must have shape [3, 4]"), e.getMessage());
     assertTrue(e.getMessage().contains("found [3, 5]"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new Dense(a.y(), a.x4(), a.w(), a.b()));
     assertTrue(e.getMessage().contains("reshape a 4-D activation"), e.getMessage());
-    var s = assertThrows(IllegalStateException.class, new Dense(a.y(), a.x(), a.w(), a.b())::backward);
+    var s =
+        assertThrows(IllegalStateException.class, new Dense(a.y(), a.x(), a.w(), a.b())::backward);
     assertTrue(s.getMessage().contains("withGradients(dx, dw, db, dy)"), s.getMessage());
   }
 }

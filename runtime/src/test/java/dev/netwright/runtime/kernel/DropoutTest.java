@@ -33,7 +33,8 @@ class DropoutTest {
             if (v == 0) {
               zeros++;
             } else {
-              assertEquals((float) (1 / (1 - p)), v, type == DataType.DOUBLE ? 1e-7 : 0, "kept value");
+              assertEquals(
+                  (float) (1 / (1 - p)), v, type == DataType.DOUBLE ? 1e-7 : 0, "kept value");
             }
           }
         }
@@ -56,7 +57,8 @@ class DropoutTest {
       dropout.forward(true);
       for (long i = 0; i < x.length(); i++) {
         double keep = expected.nextDouble() >= p ? 1 / (1 - p) : 0;
-        assertEquals(x.getDouble(i) * keep, y.getDouble(i), 1e-15, "call " + call + " element " + i);
+        assertEquals(
+            x.getDouble(i) * keep, y.getDouble(i), 1e-15, "call " + call + " element " + i);
       }
       dropout.forward(false); // inference draws nothing
     }
@@ -115,13 +117,23 @@ class DropoutTest {
     Dropout dropout = new Dropout(y, x, 0.4, 3).withGradients(dx, dy);
     dropout.forward(true);
     dropout.backward();
-    GradCheck.compare("dropout training", () -> {
-      new Dropout(y, x, 0.4, 3).forward(true);
-      return y.mul(dy).sumNumber().doubleValue();
-    }, 1e-5, new Param("x", x, dx));
+    GradCheck.compare(
+        "dropout training",
+        () -> {
+          new Dropout(y, x, 0.4, 3).forward(true);
+          return y.mul(dy).sumNumber().doubleValue();
+        },
+        1e-5,
+        new Param("x", x, dx));
     Dropout inference = new Dropout(y, x, 0.4, 3).withGradients(dx, dy);
-    GradCheck.check("dropout inference", () -> inference.forward(false), inference::backward, y, dy,
-        1e-5, new Param("x", x, dx));
+    GradCheck.check(
+        "dropout inference",
+        () -> inference.forward(false),
+        inference::backward,
+        y,
+        dy,
+        1e-5,
+        new Param("x", x, dx));
   }
 
   @Test
@@ -182,14 +194,20 @@ class DropoutTest {
   @Test
   void errorsNameTheProblem() {
     INDArray x = Nd4j.create(DataType.FLOAT, SHAPE);
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> new Dropout(Nd4j.create(DataType.FLOAT, 2, 3, 5, 4), x, 0.5, 1));
-    assertTrue(e.getMessage().contains("y must have shape [2, 3, 4, 5] (the shape of x), but found [2, 3, 5, 4]"),
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Dropout(Nd4j.create(DataType.FLOAT, 2, 3, 5, 4), x, 0.5, 1));
+    assertTrue(
+        e.getMessage()
+            .contains("y must have shape [2, 3, 4, 5] (the shape of x), but found [2, 3, 5, 4]"),
         e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new Dropout(x, x, 1.5, 1));
     assertTrue(e.getMessage().contains("p must be in [0, 1], got 1.5"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new Dropout(Nd4j.create(DataType.DOUBLE, SHAPE), x, 0.5, 1));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Dropout(Nd4j.create(DataType.DOUBLE, SHAPE), x, 0.5, 1));
     assertTrue(e.getMessage().contains("x is FLOAT and y is DOUBLE"), e.getMessage());
     var s = assertThrows(IllegalStateException.class, new Dropout(x, x, 0.5, 1)::backward);
     assertTrue(s.getMessage().contains("withGradients(dx, dy)"), s.getMessage());

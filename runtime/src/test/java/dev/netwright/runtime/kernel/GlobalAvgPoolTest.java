@@ -23,7 +23,10 @@ class GlobalAvgPoolTest {
         INDArray x = Reference.random(type, 1, shape);
         INDArray y = Nd4j.create(type, shape[0], shape[1]);
         new GlobalAvgPool(y, x).forward();
-        Reference.assertClose("gap " + type, reference(x.castTo(DataType.DOUBLE)), y,
+        Reference.assertClose(
+            "gap " + type,
+            reference(x.castTo(DataType.DOUBLE)),
+            y,
             type == DataType.DOUBLE ? 1e-15 : 1e-6);
       }
     }
@@ -59,7 +62,9 @@ class GlobalAvgPoolTest {
     Reference.assertClose("dx", results[0][1], results[1][1], 1e-6);
   }
 
-  /** A branch of a concat buffer as x and dx, a column block as y and dy: reduce_mean and staging. */
+  /**
+   * A branch of a concat buffer as x and dx, a column block as y and dy: reduce_mean and staging.
+   */
   @Test
   void viewsThatDoNotReshapeGiveTheSameResults() {
     INDArray x = Reference.random(DataType.DOUBLE, 5, 2, 3, 4, 5);
@@ -73,8 +78,18 @@ class GlobalAvgPoolTest {
     INDArray bigDx = Nd4j.create(DataType.DOUBLE, 2, 6, 4, 5);
     INDArray bigY = Nd4j.create(DataType.DOUBLE, 2, 7);
     INDArray bigDy = Nd4j.create(DataType.DOUBLE, 2, 7);
-    INDArray xv = bigX.get(NDArrayIndex.all(), NDArrayIndex.interval(1, 4), NDArrayIndex.all(), NDArrayIndex.all());
-    INDArray dxv = bigDx.get(NDArrayIndex.all(), NDArrayIndex.interval(2, 5), NDArrayIndex.all(), NDArrayIndex.all());
+    INDArray xv =
+        bigX.get(
+            NDArrayIndex.all(),
+            NDArrayIndex.interval(1, 4),
+            NDArrayIndex.all(),
+            NDArrayIndex.all());
+    INDArray dxv =
+        bigDx.get(
+            NDArrayIndex.all(),
+            NDArrayIndex.interval(2, 5),
+            NDArrayIndex.all(),
+            NDArrayIndex.all());
     INDArray yv = bigY.get(NDArrayIndex.all(), NDArrayIndex.interval(4, 7));
     INDArray dyv = bigDy.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 3));
     xv.assign(x);
@@ -91,8 +106,18 @@ class GlobalAvgPoolTest {
     views.backward();
     Reference.assertClose("y after garbage collection", y, yv, 1e-15);
     Reference.assertClose("dx after garbage collection", dx, dxv, 1e-15);
-    assertEquals(0.0, bigDx.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 2), NDArrayIndex.all(),
-        NDArrayIndex.all()).amaxNumber().doubleValue(), 0.0, "channels outside the view untouched");
+    assertEquals(
+        0.0,
+        bigDx
+            .get(
+                NDArrayIndex.all(),
+                NDArrayIndex.interval(0, 2),
+                NDArrayIndex.all(),
+                NDArrayIndex.all())
+            .amaxNumber()
+            .doubleValue(),
+        0.0,
+        "channels outside the view untouched");
   }
 
   @Test
@@ -119,19 +144,32 @@ class GlobalAvgPoolTest {
   @Test
   void errorsNameTheProblem() {
     INDArray x = Nd4j.create(DataType.FLOAT, 2, 3, 4, 5);
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> new GlobalAvgPool(Nd4j.create(DataType.FLOAT, 2, 3, 1, 1), x));
-    assertTrue(e.getMessage().contains("y must have shape [2, 3] [N, C] for x [2, 3, 4, 5], but found [2, 3, 1, 1]"),
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new GlobalAvgPool(Nd4j.create(DataType.FLOAT, 2, 3, 1, 1), x));
+    assertTrue(
+        e.getMessage()
+            .contains("y must have shape [2, 3] [N, C] for x [2, 3, 4, 5], but found [2, 3, 1, 1]"),
         e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new GlobalAvgPool(Nd4j.create(DataType.FLOAT, 2, 3), Nd4j.create(DataType.FLOAT, 2, 3)));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new GlobalAvgPool(
+                    Nd4j.create(DataType.FLOAT, 2, 3), Nd4j.create(DataType.FLOAT, 2, 3)));
     assertTrue(e.getMessage().contains("x must have rank 4 [N, C, H, W]"), e.getMessage());
     GlobalAvgPool gap = new GlobalAvgPool(Nd4j.create(DataType.FLOAT, 2, 3), x);
     var s = assertThrows(IllegalStateException.class, gap::backward);
     assertTrue(s.getMessage().contains("withGradients(dx, dy)"), s.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> gap.withGradients(Nd4j.create(DataType.FLOAT, 2, 3, 4, 5), Nd4j.create(DataType.FLOAT, 3, 2)));
-    assertTrue(e.getMessage().contains("dy must have shape [2, 3] (the shape of y), but found [3, 2]"),
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                gap.withGradients(
+                    Nd4j.create(DataType.FLOAT, 2, 3, 4, 5), Nd4j.create(DataType.FLOAT, 3, 2)));
+    assertTrue(
+        e.getMessage().contains("dy must have shape [2, 3] (the shape of y), but found [3, 2]"),
         e.getMessage());
   }
 

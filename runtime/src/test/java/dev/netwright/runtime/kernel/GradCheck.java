@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class GradCheck {
   static final double TOLERANCE = 1e-6;
   private static final double FLOOR = 1e-4;
+
   /** Garbage written into gradient buffers before backward, which must overwrite it. */
   private static final double GARBAGE = 1e3;
 
@@ -27,13 +28,20 @@ final class GradCheck {
    * Checks backward against loss = sum(y * R) for a fixed seeded R, which backward receives as dy.
    * The step h should keep every perturbation away from kinks (see Reference.distinct).
    */
-  static void check(String what, Runnable forward, Runnable backward, INDArray y, INDArray dy,
-      double h, Param... params) {
+  static void check(
+      String what,
+      Runnable forward,
+      Runnable backward,
+      INDArray y,
+      INDArray dy,
+      double h,
+      Param... params) {
     INDArray r = Reference.random(DataType.DOUBLE, 99, y.shape());
-    DoubleSupplier loss = () -> {
-      forward.run();
-      return y.mul(r).sumNumber().doubleValue();
-    };
+    DoubleSupplier loss =
+        () -> {
+          forward.run();
+          return y.mul(r).sumNumber().doubleValue();
+        };
     for (Param p : params) {
       p.gradient().assign(GARBAGE);
     }
@@ -57,10 +65,21 @@ final class GradCheck {
         p.value().putScalar(i, original);
         double numeric = (plus - minus) / (2 * h);
         double a = analytic.getDouble(i);
-        double error = Math.abs(a - numeric) / Math.max(Math.max(Math.abs(a), Math.abs(numeric)), FLOOR);
+        double error =
+            Math.abs(a - numeric) / Math.max(Math.max(Math.abs(a), Math.abs(numeric)), FLOOR);
         if (!(error < TOLERANCE)) {
-          fail(what + ": d" + p.name() + " entry " + i + " analytic " + a + " numeric " + numeric
-              + " relative error " + error);
+          fail(
+              what
+                  + ": d"
+                  + p.name()
+                  + " entry "
+                  + i
+                  + " analytic "
+                  + a
+                  + " numeric "
+                  + numeric
+                  + " relative error "
+                  + error);
         }
       }
     }

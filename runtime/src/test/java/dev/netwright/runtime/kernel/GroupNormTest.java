@@ -31,14 +31,28 @@ class GroupNormTest {
   }
 
   static Stream<Case> cases() {
-    return Stream.of(new Case(IMAGE, 1, true), new Case(IMAGE, 2, true), new Case(IMAGE, 3, true),
-        new Case(IMAGE, 6, true), new Case(IMAGE, 2, false), new Case(FLAT, 2, true),
-        new Case(FLAT, 6, false), new Case(new long[] {2, 4, 1, 1}, 2, true));
+    return Stream.of(
+        new Case(IMAGE, 1, true),
+        new Case(IMAGE, 2, true),
+        new Case(IMAGE, 3, true),
+        new Case(IMAGE, 6, true),
+        new Case(IMAGE, 2, false),
+        new Case(FLAT, 2, true),
+        new Case(FLAT, 6, false),
+        new Case(new long[] {2, 4, 1, 1}, 2, true));
   }
 
   /** One kernel with every buffer; x, gamma and beta are seeded, x off-centre and spread. */
-  record Buffers(GroupNorm gn, INDArray y, INDArray x, INDArray gamma, INDArray beta, INDArray dx,
-      INDArray dgamma, INDArray dbeta, INDArray dy) {
+  record Buffers(
+      GroupNorm gn,
+      INDArray y,
+      INDArray x,
+      INDArray gamma,
+      INDArray beta,
+      INDArray dx,
+      INDArray dgamma,
+      INDArray dbeta,
+      INDArray dy) {
     static Buffers make(DataType type, Case k) {
       long c = k.shape()[1];
       INDArray x = Reference.random(type, 1, k.shape()).muli(2).addi(0.5);
@@ -49,7 +63,8 @@ class GroupNormTest {
       INDArray dgamma = k.affine() ? Nd4j.create(type, c) : null;
       INDArray dbeta = k.affine() ? Nd4j.create(type, c) : null;
       INDArray dy = Nd4j.create(type, k.shape());
-      GroupNorm gn = new GroupNorm(y, x, gamma, beta, k.groups(), EPS).withGradients(dx, dgamma, dbeta, dy);
+      GroupNorm gn =
+          new GroupNorm(y, x, gamma, beta, k.groups(), EPS).withGradients(dx, dgamma, dbeta, dy);
       return new Buffers(gn, y, x, gamma, beta, dx, dgamma, dbeta, dy);
     }
   }
@@ -60,7 +75,10 @@ class GroupNormTest {
     for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
       Buffers b = Buffers.make(type, k);
       b.gn().forward();
-      Reference.assertClose(k + " " + type, reference(b.x(), k.groups(), b.gamma(), b.beta()), b.y(),
+      Reference.assertClose(
+          k + " " + type,
+          reference(b.x(), k.groups(), b.gamma(), b.beta()),
+          b.y(),
           type == DataType.DOUBLE ? 1e-12 : 1e-5);
     }
   }
@@ -70,13 +88,20 @@ class GroupNormTest {
   void gradientsMatchCentralDifferences(Case k) {
     Buffers b = Buffers.make(DataType.DOUBLE, k);
     Param x = new Param("x", b.x(), b.dx());
-    Param[] params = k.affine()
-        ? new Param[] {x, new Param("gamma", b.gamma(), b.dgamma()), new Param("beta", b.beta(), b.dbeta())}
-        : new Param[] {x};
-    GradCheck.check("groupnorm " + k, b.gn()::forward, b.gn()::backward, b.y(), b.dy(), 1e-5, params);
+    Param[] params =
+        k.affine()
+            ? new Param[] {
+              x, new Param("gamma", b.gamma(), b.dgamma()), new Param("beta", b.beta(), b.dbeta())
+            }
+            : new Param[] {x};
+    GradCheck.check(
+        "groupnorm " + k, b.gn()::forward, b.gn()::backward, b.y(), b.dy(), 1e-5, params);
   }
 
-  /** groups = C normalises each channel of each example alone (instance norm): zero mean, unit variance. */
+  /**
+   * groups = C normalises each channel of each example alone (instance norm): zero mean, unit
+   * variance.
+   */
   @Test
   void oneChannelPerGroupStandardisesEachChannelOfEachExample() {
     Case k = new Case(IMAGE, 6, false);
@@ -118,8 +143,9 @@ class GroupNormTest {
     x.assign(whole.x());
     INDArray dgamma = Nd4j.create(DataType.DOUBLE, 6);
     INDArray dbeta = Nd4j.create(DataType.DOUBLE, 6);
-    GroupNorm sliced = new GroupNorm(y, x, whole.gamma(), whole.beta(), 2, EPS)
-        .withGradients(dx, dgamma, dbeta, dy);
+    GroupNorm sliced =
+        new GroupNorm(y, x, whole.gamma(), whole.beta(), 2, EPS)
+            .withGradients(dx, dgamma, dbeta, dy);
     INDArray r = Reference.random(DataType.DOUBLE, 9, IMAGE);
     whole.dy().assign(r);
     dy.assign(r);
@@ -140,8 +166,10 @@ class GroupNormTest {
     INDArray dgamma = Nd4j.create(DataType.DOUBLE, 6);
     INDArray dbeta = Nd4j.create(DataType.DOUBLE, 6);
     INDArray dy = Reference.random(DataType.DOUBLE, 8, IMAGE);
-    GroupNorm first = new GroupNorm(Nd4j.create(DataType.DOUBLE, IMAGE), full.x(), full.gamma(), full.beta(),
-        3, EPS).withGradients(null, dgamma, dbeta, dy);
+    GroupNorm first =
+        new GroupNorm(
+                Nd4j.create(DataType.DOUBLE, IMAGE), full.x(), full.gamma(), full.beta(), 3, EPS)
+            .withGradients(null, dgamma, dbeta, dy);
     full.dy().assign(dy);
     full.gn().forward();
     full.gn().backward();
@@ -157,15 +185,23 @@ class GroupNormTest {
     b.dy().assign(Reference.random(DataType.FLOAT, 6, IMAGE));
     b.dx().assign(1e3);
     b.dgamma().assign(1e3);
-    long[] addresses = {b.y().data().address(), b.dx().data().address(), b.dgamma().data().address(),
-        b.dbeta().data().address()};
+    long[] addresses = {
+      b.y().data().address(),
+      b.dx().data().address(),
+      b.dgamma().data().address(),
+      b.dbeta().data().address()
+    };
     b.gn().forward();
     b.gn().backward();
     INDArray[] once = {b.y().dup(), b.dx().dup(), b.dgamma().dup(), b.dbeta().dup()};
     b.gn().forward();
     b.gn().backward();
-    long[] after = {b.y().data().address(), b.dx().data().address(), b.dgamma().data().address(),
-        b.dbeta().data().address()};
+    long[] after = {
+      b.y().data().address(),
+      b.dx().data().address(),
+      b.dgamma().data().address(),
+      b.dbeta().data().address()
+    };
     assertEquals(Arrays.toString(addresses), Arrays.toString(after));
     Reference.assertIdentical("y", once[0], b.y());
     Reference.assertIdentical("dx (overwritten, not accumulated)", once[1], b.dx());
@@ -202,39 +238,67 @@ class GroupNormTest {
     DataType f = DataType.FLOAT;
     INDArray x = Nd4j.create(f, IMAGE);
     INDArray c = Nd4j.create(f, 6);
-    var e = assertThrows(IllegalArgumentException.class, () -> new GroupNorm(Nd4j.create(f, IMAGE), x, c, c, 4, EPS));
-    assertTrue(e.getMessage().contains("groups must be positive and divide the 6 channels of x [3, 6, 3, 5], got 4"),
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new GroupNorm(Nd4j.create(f, IMAGE), x, c, c, 4, EPS));
+    assertTrue(
+        e.getMessage()
+            .contains("groups must be positive and divide the 6 channels of x [3, 6, 3, 5], got 4"),
         e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> new GroupNorm(Nd4j.create(f, 3, 6, 5, 3), x, c, c, 2, EPS));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new GroupNorm(Nd4j.create(f, 3, 6, 5, 3), x, c, c, 2, EPS));
     assertTrue(e.getMessage().contains("y must have shape [3, 6, 3, 5]"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new GroupNorm(Nd4j.create(f, IMAGE), x, Nd4j.create(f, 4), c, 2, EPS));
-    assertTrue(e.getMessage().contains("gamma must have shape [6] (one value per channel"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new GroupNorm(Nd4j.create(f, 3, 6, 3), Nd4j.create(f, 3, 6, 3), c, c, 2, EPS));
-    assertTrue(e.getMessage().contains("rank 4 [N, C, H, W] or rank 2 [N, C], but found shape [3, 6, 3]"),
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new GroupNorm(Nd4j.create(f, IMAGE), x, Nd4j.create(f, 4), c, 2, EPS));
+    assertTrue(
+        e.getMessage().contains("gamma must have shape [6] (one value per channel"),
+        e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new GroupNorm(Nd4j.create(f, 3, 6, 3), Nd4j.create(f, 3, 6, 3), c, c, 2, EPS));
+    assertTrue(
+        e.getMessage().contains("rank 4 [N, C, H, W] or rank 2 [N, C], but found shape [3, 6, 3]"),
         e.getMessage());
     INDArray column = Nd4j.create(f, 6, 3).get(NDArrayIndex.all(), NDArrayIndex.point(1));
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new GroupNorm(Nd4j.create(f, IMAGE), x, column, c, 2, EPS));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new GroupNorm(Nd4j.create(f, IMAGE), x, column, c, 2, EPS));
     assertTrue(e.getMessage().contains("gamma must be a dense vector"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new GroupNorm(Nd4j.create(f, IMAGE), x, c, c, 2, Double.NaN));
-    assertTrue(e.getMessage().contains("eps must be finite and not negative, got NaN"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new GroupNorm(Nd4j.create(f, IMAGE), x, c, c, 2, Double.NaN));
+    assertTrue(
+        e.getMessage().contains("eps must be finite and not negative, got NaN"), e.getMessage());
     GroupNorm plain = new GroupNorm(Nd4j.create(f, IMAGE), x, null, c, 2, EPS);
     var s = assertThrows(IllegalStateException.class, plain::backward);
     assertTrue(s.getMessage().contains("withGradients(dx, dgamma, dbeta, dy)"), s.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> plain.withGradients(Nd4j.create(f, IMAGE), c, c, Nd4j.create(f, IMAGE)));
-    assertTrue(e.getMessage().contains("dgamma must be given exactly when gamma is, but gamma is null"),
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> plain.withGradients(Nd4j.create(f, IMAGE), c, c, Nd4j.create(f, IMAGE)));
+    assertTrue(
+        e.getMessage().contains("dgamma must be given exactly when gamma is, but gamma is null"),
         e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> plain.withGradients(Nd4j.create(f, IMAGE), null, c, Nd4j.create(DataType.DOUBLE, IMAGE)));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                plain.withGradients(
+                    Nd4j.create(f, IMAGE), null, c, Nd4j.create(DataType.DOUBLE, IMAGE)));
     assertTrue(e.getMessage().contains("dy is DOUBLE"), e.getMessage());
   }
 
   private static INDArray slice(INDArray big) {
-    return big.get(NDArrayIndex.all(), NDArrayIndex.interval(2, 8), NDArrayIndex.all(), NDArrayIndex.all());
+    return big.get(
+        NDArrayIndex.all(), NDArrayIndex.interval(2, 8), NDArrayIndex.all(), NDArrayIndex.all());
   }
 
   /**

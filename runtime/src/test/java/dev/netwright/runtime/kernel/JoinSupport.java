@@ -15,7 +15,8 @@ final class JoinSupport {
     for (INDArray x : xs) {
       channels += x.size(1);
     }
-    INDArray y = Nd4j.create(DataType.DOUBLE, xs[0].size(0), channels, xs[0].size(2), xs[0].size(3));
+    INDArray y =
+        Nd4j.create(DataType.DOUBLE, xs[0].size(0), channels, xs[0].size(2), xs[0].size(3));
     long offset = 0;
     for (INDArray x : xs) {
       for (long n = 0; n < x.size(0); n++) {

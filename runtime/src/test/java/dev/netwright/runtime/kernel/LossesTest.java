@@ -26,11 +26,17 @@ class LossesTest {
         INDArray probs = Nd4j.create(type, shape);
         double loss = new SigmoidCrossEntropy(probs, logits).forward(labels);
         INDArray z = logits.castTo(DataType.DOUBLE);
-        assertEquals(binaryCrossEntropy(z, labels.castTo(DataType.DOUBLE)), loss,
-            type == DataType.DOUBLE ? 1e-14 : 1e-6, "loss " + type);
+        assertEquals(
+            binaryCrossEntropy(z, labels.castTo(DataType.DOUBLE)),
+            loss,
+            type == DataType.DOUBLE ? 1e-14 : 1e-6,
+            "loss " + type);
         for (long i = 0; i < z.length(); i++) {
-          assertEquals(1 / (1 + Math.exp(-z.getDouble(i))), probs.getDouble(i),
-              type == DataType.DOUBLE ? 1e-15 : 1e-7, "probs " + type);
+          assertEquals(
+              1 / (1 + Math.exp(-z.getDouble(i))),
+              probs.getDouble(i),
+              type == DataType.DOUBLE ? 1e-15 : 1e-7,
+              "probs " + type);
         }
       }
     }
@@ -40,17 +46,19 @@ class LossesTest {
   void sigmoidCrossEntropyOfExtremeLogitsIsFiniteAndExact() {
     for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
       // Confidently wrong (cost 100 each), confidently right (cost e^-100) and beyond float's exp.
-      INDArray logits = Nd4j.createFromArray(new double[][] {{100}, {-100}, {100}, {-100}, {1000}})
-          .castTo(type);
+      INDArray logits =
+          Nd4j.createFromArray(new double[][] {{100}, {-100}, {100}, {-100}, {1000}}).castTo(type);
       INDArray labels = Nd4j.createFromArray(new double[][] {{0}, {1}, {1}, {0}, {0}}).castTo(type);
       INDArray dlogits = Nd4j.create(type, 5, 1);
-      SigmoidCrossEntropy head = new SigmoidCrossEntropy(Nd4j.create(type, 5, 1), logits)
-          .withGradients(dlogits);
+      SigmoidCrossEntropy head =
+          new SigmoidCrossEntropy(Nd4j.create(type, 5, 1), logits).withGradients(dlogits);
       double loss = head.forward(labels);
       assertEquals((100 + 100 + 2 * Math.exp(-100) + 1000) / 5, loss, 1e-12, type.toString());
       head.backward();
-      Reference.assertClose("dlogits " + type,
-          Nd4j.createFromArray(new double[][] {{0.2}, {-0.2}, {0}, {0}, {0.2}}), dlogits,
+      Reference.assertClose(
+          "dlogits " + type,
+          Nd4j.createFromArray(new double[][] {{0.2}, {-0.2}, {0}, {0}, {0.2}}),
+          dlogits,
           type == DataType.DOUBLE ? 1e-15 : 1e-7);
     }
   }
@@ -61,11 +69,15 @@ class LossesTest {
       INDArray logits = Reference.random(DataType.DOUBLE, 3, shape).muli(4);
       INDArray labels = bits(DataType.DOUBLE, 4, shape);
       INDArray dlogits = Nd4j.valueArrayOf(shape, 1e3, DataType.DOUBLE);
-      SigmoidCrossEntropy head = new SigmoidCrossEntropy(Nd4j.create(DataType.DOUBLE, shape), logits)
-          .withGradients(dlogits);
+      SigmoidCrossEntropy head =
+          new SigmoidCrossEntropy(Nd4j.create(DataType.DOUBLE, shape), logits)
+              .withGradients(dlogits);
       head.forward(labels);
       head.backward();
-      GradCheck.compare("sigmoid cross-entropy", () -> head.forward(labels), 1e-5,
+      GradCheck.compare(
+          "sigmoid cross-entropy",
+          () -> head.forward(labels),
+          1e-5,
           new Param("logits", logits, dlogits));
     }
   }
@@ -84,7 +96,8 @@ class LossesTest {
         for (long i = 0; i < predictions.length(); i++) {
           double e = predictions.getDouble(i) - targets.getDouble(i);
           sum += e * e;
-          assertEquals(2 * e / predictions.length(), d.getDouble(i), type == DataType.DOUBLE ? 1e-15 : 1e-7);
+          assertEquals(
+              2 * e / predictions.length(), d.getDouble(i), type == DataType.DOUBLE ? 1e-15 : 1e-7);
         }
         assertEquals(sum / predictions.length(), loss, 1e-14, "loss " + type);
       }
@@ -100,7 +113,10 @@ class LossesTest {
       MeanSquaredError head = new MeanSquaredError(predictions).withGradients(d);
       head.forward(targets);
       head.backward();
-      GradCheck.compare("mean squared error", () -> head.forward(targets), 1e-5,
+      GradCheck.compare(
+          "mean squared error",
+          () -> head.forward(targets),
+          1e-5,
           new Param("predictions", predictions, d));
     }
   }
@@ -114,8 +130,8 @@ class LossesTest {
       INDArray logits = Reference.random(types[t], 9, 8, 3).muli(6);
       INDArray labels = bits(types[t], 10, 8, 3);
       gradients[t] = Nd4j.create(types[t], 8, 3);
-      SigmoidCrossEntropy bce = new SigmoidCrossEntropy(Nd4j.create(types[t], 8, 3), logits)
-          .withGradients(gradients[t]);
+      SigmoidCrossEntropy bce =
+          new SigmoidCrossEntropy(Nd4j.create(types[t], 8, 3), logits).withGradients(gradients[t]);
       losses[t] = bce.forward(labels);
       bce.backward();
       gradients[2 + t] = Nd4j.create(types[t], 8, 3);
@@ -133,7 +149,9 @@ class LossesTest {
   void nanGivesNan() {
     INDArray bad = Nd4j.createFromArray(new float[][] {{0, Float.NaN}});
     INDArray labels = Nd4j.createFromArray(new float[][] {{0, 1}});
-    assertTrue(Double.isNaN(new SigmoidCrossEntropy(Nd4j.create(DataType.FLOAT, 1, 2), bad).forward(labels)));
+    assertTrue(
+        Double.isNaN(
+            new SigmoidCrossEntropy(Nd4j.create(DataType.FLOAT, 1, 2), bad).forward(labels)));
     assertTrue(Double.isNaN(new MeanSquaredError(bad).forward(labels)));
   }
 
@@ -143,9 +161,16 @@ class LossesTest {
     INDArray batch = all.get(NDArrayIndex.interval(3, 6), NDArrayIndex.all());
     INDArray logits = Reference.random(DataType.DOUBLE, 12, 3, 2);
     double expected = binaryCrossEntropy(logits, batch.dup());
-    assertEquals(expected, new SigmoidCrossEntropy(Nd4j.create(DataType.DOUBLE, 3, 2), logits).forward(batch), 1e-15);
-    assertEquals(logits.sub(batch).norm2Number().doubleValue() * logits.sub(batch).norm2Number().doubleValue() / 6,
-        new MeanSquaredError(logits).forward(batch), 1e-15);
+    assertEquals(
+        expected,
+        new SigmoidCrossEntropy(Nd4j.create(DataType.DOUBLE, 3, 2), logits).forward(batch),
+        1e-15);
+    assertEquals(
+        logits.sub(batch).norm2Number().doubleValue()
+            * logits.sub(batch).norm2Number().doubleValue()
+            / 6,
+        new MeanSquaredError(logits).forward(batch),
+        1e-15);
   }
 
   @Test
@@ -157,7 +182,9 @@ class LossesTest {
     INDArray dpredictions = Nd4j.create(DataType.FLOAT, 64, 1);
     SigmoidCrossEntropy bce = new SigmoidCrossEntropy(probs, logits).withGradients(dlogits);
     MeanSquaredError mse = new MeanSquaredError(logits).withGradients(dpredictions);
-    long[] addresses = {probs.data().address(), dlogits.data().address(), dpredictions.data().address()};
+    long[] addresses = {
+      probs.data().address(), dlogits.data().address(), dpredictions.data().address()
+    };
     double[] first = {bce.forward(labels), mse.forward(labels)};
     bce.backward();
     mse.backward();
@@ -184,24 +211,40 @@ class LossesTest {
     INDArray logits = Nd4j.create(f, 4, 1);
     SigmoidCrossEntropy bce = new SigmoidCrossEntropy(Nd4j.create(f, 4, 1), logits);
     var e = assertThrows(IllegalArgumentException.class, () -> bce.forward(Nd4j.create(f, 4)));
-    assertTrue(e.getMessage().contains("labels must be FLOAT[4, 1] like probs, but found FLOAT[4]"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> new SigmoidCrossEntropy(Nd4j.create(f, 1, 4), logits));
-    assertTrue(e.getMessage().contains("probs must have shape [4, 1] (the shape of logits), but found [1, 4]"),
+    assertTrue(
+        e.getMessage().contains("labels must be FLOAT[4, 1] like probs, but found FLOAT[4]"),
         e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new SigmoidCrossEntropy(Nd4j.create(f, 2, 3), Nd4j.create(f, 3, 2).transpose()));
-    assertTrue(e.getMessage().contains("logits must be a contiguous c-order array"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new SigmoidCrossEntropy(Nd4j.create(f, 1, 4), logits));
+    assertTrue(
+        e.getMessage()
+            .contains("probs must have shape [4, 1] (the shape of logits), but found [1, 4]"),
+        e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new SigmoidCrossEntropy(Nd4j.create(f, 2, 3), Nd4j.create(f, 3, 2).transpose()));
+    assertTrue(
+        e.getMessage().contains("logits must be a contiguous c-order array"), e.getMessage());
     var s = assertThrows(IllegalStateException.class, bce::backward);
     assertTrue(s.getMessage().contains("withGradients(dlogits)"), s.getMessage());
     bce.withGradients(Nd4j.create(f, 4, 1));
     s = assertThrows(IllegalStateException.class, bce::backward);
     assertTrue(s.getMessage().contains("call forward first"), s.getMessage());
     MeanSquaredError mse = new MeanSquaredError(logits);
-    e = assertThrows(IllegalArgumentException.class, () -> mse.forward(Nd4j.create(DataType.DOUBLE, 4, 1)));
-    assertTrue(e.getMessage().contains("targets must be FLOAT[4, 1] like predictions, but found DOUBLE[4, 1]"),
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> mse.forward(Nd4j.create(DataType.DOUBLE, 4, 1)));
+    assertTrue(
+        e.getMessage()
+            .contains("targets must be FLOAT[4, 1] like predictions, but found DOUBLE[4, 1]"),
         e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new MeanSquaredError(Nd4j.create(f, 4)));
-    assertTrue(e.getMessage().contains("predictions must have rank 2 [N, K], but found shape [4]"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("predictions must have rank 2 [N, K], but found shape [4]"),
+        e.getMessage());
     s = assertThrows(IllegalStateException.class, mse::backward);
     assertTrue(s.getMessage().contains("withGradients(dpredictions)"), s.getMessage());
     mse.withGradients(Nd4j.create(f, 4, 1));

@@ -47,15 +47,18 @@ class LrnTest {
       INDArray x = Reference.random(type, 1, SHAPE).muli(3);
       INDArray y = Nd4j.create(type, SHAPE);
       k.make(y, x).forward();
-      Reference.assertClose(k.name() + " " + type, reference(x.castTo(DataType.DOUBLE), k), y,
+      Reference.assertClose(
+          k.name() + " " + type,
+          reference(x.castTo(DataType.DOUBLE), k),
+          y,
           type == DataType.DOUBLE ? 1e-14 : 1e-6);
     }
   }
 
   /**
    * The same semantics as ND4J's own lrn op, which normalises the last axis of an NHWC view. That
-   * op rounds bias, alpha and beta to float even in DOUBLE (1e-8 apart otherwise), so ours gets
-   * the rounded values here.
+   * op rounds bias, alpha and beta to float even in DOUBLE (1e-8 apart otherwise), so ours gets the
+   * rounded values here.
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
@@ -64,9 +67,15 @@ class LrnTest {
     INDArray y = Nd4j.create(DataType.DOUBLE, SHAPE);
     INDArray native_ = Nd4j.create(DataType.DOUBLE, SHAPE);
     new Lrn(y, x, k.depth(), (float) k.bias(), (float) k.alpha(), (float) k.beta()).forward();
-    PreparedOp.custom("test", "lrn", new INDArray[] {x.permute(0, 2, 3, 1)},
-        new INDArray[] {native_.permute(0, 2, 3, 1)}, new long[] {k.depth()},
-        new double[] {k.bias(), k.alpha(), k.beta()}, new boolean[] {}).exec();
+    PreparedOp.custom(
+            "test",
+            "lrn",
+            new INDArray[] {x.permute(0, 2, 3, 1)},
+            new INDArray[] {native_.permute(0, 2, 3, 1)},
+            new long[] {k.depth()},
+            new double[] {k.bias(), k.alpha(), k.beta()},
+            new boolean[] {})
+        .exec();
     Reference.assertClose(k.name(), native_, y, 1e-12);
   }
 
@@ -92,9 +101,15 @@ class LrnTest {
     lrn.forward();
     lrn.backward();
     INDArray theirs = Nd4j.create(DataType.DOUBLE, SHAPE);
-    PreparedOp.custom("test", "lrn_bp", new INDArray[] {x.permute(0, 2, 3, 1), dy.permute(0, 2, 3, 1)},
-        new INDArray[] {theirs.permute(0, 2, 3, 1)}, new long[] {k.depth()},
-        new double[] {k.bias(), k.alpha(), k.beta()}, new boolean[] {}).exec();
+    PreparedOp.custom(
+            "test",
+            "lrn_bp",
+            new INDArray[] {x.permute(0, 2, 3, 1), dy.permute(0, 2, 3, 1)},
+            new INDArray[] {theirs.permute(0, 2, 3, 1)},
+            new long[] {k.depth()},
+            new double[] {k.bias(), k.alpha(), k.beta()},
+            new boolean[] {})
+        .exec();
     double worst = theirs.sub(dx).amaxNumber().doubleValue() / dx.amaxNumber().doubleValue();
     assertTrue(worst > 1e-3, "lrn_bp now agrees (relative " + worst + "): consider using it");
   }
@@ -133,8 +148,12 @@ class LrnTest {
     INDArray[] views = new INDArray[4];
     for (int i = 0; i < 4; i++) {
       big[i] = Nd4j.create(DataType.DOUBLE, 2, 10, 3, 4);
-      views[i] = big[i].get(NDArrayIndex.all(), NDArrayIndex.interval(1, 8), NDArrayIndex.all(),
-          NDArrayIndex.all());
+      views[i] =
+          big[i].get(
+              NDArrayIndex.all(),
+              NDArrayIndex.interval(1, 8),
+              NDArrayIndex.all(),
+              NDArrayIndex.all());
     }
     views[1].assign(x);
     views[3].assign(dy);
@@ -176,18 +195,27 @@ class LrnTest {
   void errorsNameTheProblem() {
     DataType f = DataType.FLOAT;
     INDArray x = Nd4j.create(f, SHAPE);
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> new Lrn(Nd4j.create(f, 2, 7, 4, 3), x, 2, 2, 1e-4, 0.75));
-    assertTrue(e.getMessage().contains("y must have shape [2, 7, 3, 4] (the shape of x), but found [2, 7, 4, 3]"),
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Lrn(Nd4j.create(f, 2, 7, 4, 3), x, 2, 2, 1e-4, 0.75));
+    assertTrue(
+        e.getMessage()
+            .contains("y must have shape [2, 7, 3, 4] (the shape of x), but found [2, 7, 4, 3]"),
         e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new Lrn(Nd4j.create(f, 2, 7), Nd4j.create(f, 2, 7), 2, 2, 1e-4, 0.75));
-    assertTrue(e.getMessage().contains("x must have rank 4 [N, C, H, W], but found shape [2, 7]"),
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Lrn(Nd4j.create(f, 2, 7), Nd4j.create(f, 2, 7), 2, 2, 1e-4, 0.75));
+    assertTrue(
+        e.getMessage().contains("x must have rank 4 [N, C, H, W], but found shape [2, 7]"),
         e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new Lrn(x, x, 2, 2, 1e-4, 0.75));
     assertTrue(e.getMessage().contains("y must be a different array from x"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new Lrn(Nd4j.create(f, SHAPE), x, -1, 2, 1e-4, 0.75));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Lrn(Nd4j.create(f, SHAPE), x, -1, 2, 1e-4, 0.75));
     assertTrue(e.getMessage().contains("depthRadius must not be negative, got -1"), e.getMessage());
     Lrn lrn = new Lrn(Nd4j.create(f, SHAPE), x, 2, 2, 1e-4, 0.75);
     var s = assertThrows(IllegalStateException.class, lrn::backward);
@@ -195,12 +223,15 @@ class LrnTest {
     INDArray g = Nd4j.create(f, SHAPE);
     e = assertThrows(IllegalArgumentException.class, () -> lrn.withGradients(g, g));
     assertTrue(e.getMessage().contains("dx must be a different array from dy"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> lrn.withGradients(Nd4j.create(f, 2, 7, 3, 3), g));
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> lrn.withGradients(Nd4j.create(f, 2, 7, 3, 3), g));
     assertTrue(e.getMessage().contains("dx must have shape [2, 7, 3, 4]"), e.getMessage());
   }
 
-  /** y[n,c,h,w] = x / (bias + alpha·Σ_{|c'-c| <= depth} x[n,c',h,w]²)^beta, straight from TF's docs. */
+  /**
+   * y[n,c,h,w] = x / (bias + alpha·Σ_{|c'-c| <= depth} x[n,c',h,w]²)^beta, straight from TF's docs.
+   */
   static INDArray reference(INDArray x, Case k) {
     INDArray y = Nd4j.create(DataType.DOUBLE, x.shape());
     for (long n = 0; n < x.size(0); n++) {
@@ -208,7 +239,9 @@ class LrnTest {
         for (long h = 0; h < x.size(2); h++) {
           for (long w = 0; w < x.size(3); w++) {
             double sum = 0;
-            for (long j = Math.max(0, c - k.depth()); j <= Math.min(x.size(1) - 1, c + k.depth()); j++) {
+            for (long j = Math.max(0, c - k.depth());
+                j <= Math.min(x.size(1) - 1, c + k.depth());
+                j++) {
               double v = x.getDouble(n, j, h, w);
               sum += v * v;
             }

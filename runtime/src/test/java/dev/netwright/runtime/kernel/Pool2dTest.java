@@ -42,7 +42,8 @@ class Pool2dTest {
         new Case("avg 2x2 stride 2 VALID", false, new Window(2, 2, 2, 2, 0, 0, false), false),
         new Case("avg 3x3 pad 1 include", false, new Window(3, 3, 1, 1, 1, 1, false), true),
         new Case("avg 3x3 pad 1 exclude", false, new Window(3, 3, 1, 1, 1, 1, false), false),
-        new Case("avg 3x3 stride 2 pad 1 include", false, new Window(3, 3, 2, 2, 1, 1, false), true),
+        new Case(
+            "avg 3x3 stride 2 pad 1 include", false, new Window(3, 3, 2, 2, 1, 1, false), true),
         new Case("avg 3x3 stride 2 SAME exclude", false, new Window(3, 3, 2, 2, 0, 0, true), false),
         new Case("avg 2x2 stride 1 SAME include", false, new Window(2, 2, 1, 1, 0, 0, true), true));
   }
@@ -53,7 +54,8 @@ class Pool2dTest {
     INDArray x = Reference.distinct(1, 2, 3, 7, 6);
     INDArray y = k.output(DataType.DOUBLE);
     k.make(y, x).forward();
-    Reference.assertClose(k.name(), Reference.pool(x, k.window(), k.max(), k.includePadding()), y, 1e-12);
+    Reference.assertClose(
+        k.name(), Reference.pool(x, k.window(), k.max(), k.includePadding()), y, 1e-12);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -110,13 +112,27 @@ class Pool2dTest {
   @Test
   void wrongShapesAreReportedWithExpectedAndFound() {
     INDArray x = Nd4j.create(DataType.FLOAT, 2, 3, 7, 6);
-    var e = assertThrows(IllegalArgumentException.class, () -> Pool2d.max(
-        Nd4j.create(DataType.FLOAT, 2, 3, 3, 3), x, new Window(2, 2, 2, 2, 0, 0, true)));
-    assertTrue(e.getMessage().startsWith("MaxPool2d: y must have shape [2, 3, 4, 3]"), e.getMessage());
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Pool2d.max(
+                    Nd4j.create(DataType.FLOAT, 2, 3, 3, 3),
+                    x,
+                    new Window(2, 2, 2, 2, 0, 0, true)));
+    assertTrue(
+        e.getMessage().startsWith("MaxPool2d: y must have shape [2, 3, 4, 3]"), e.getMessage());
     assertTrue(e.getMessage().contains("2x2 stride 2x2 SAME"), e.getMessage());
     assertTrue(e.getMessage().contains("found [2, 3, 3, 3]"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> Pool2d.avg(
-        Nd4j.create(DataType.FLOAT, 2, 3, 1, 1), x, new Window(9, 9, 1, 1, 0, 0, false), true));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Pool2d.avg(
+                    Nd4j.create(DataType.FLOAT, 2, 3, 1, 1),
+                    x,
+                    new Window(9, 9, 1, 1, 0, 0, false),
+                    true));
     assertTrue(e.getMessage().contains("does not fit"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new Window(0, 2, 1, 1, 0, 0, false));
     assertTrue(e.getMessage().contains("kernel must be at least 1x1"), e.getMessage());
@@ -127,8 +143,9 @@ class Pool2dTest {
   @Test
   void backwardWithoutGradientsSaysWhatToCall() {
     INDArray x = Nd4j.create(DataType.FLOAT, 2, 3, 7, 6);
-    Pool2d pool = Pool2d.avg(Nd4j.create(DataType.FLOAT, 2, 3, 3, 3), x,
-        new Window(2, 2, 2, 2, 0, 0, false), false);
+    Pool2d pool =
+        Pool2d.avg(
+            Nd4j.create(DataType.FLOAT, 2, 3, 3, 3), x, new Window(2, 2, 2, 2, 0, 0, false), false);
     var e = assertThrows(IllegalStateException.class, pool::backward);
     assertTrue(e.getMessage().contains("AvgPool2d.backward()"), e.getMessage());
     assertTrue(e.getMessage().contains("withGradients(dx, dy)"), e.getMessage());

@@ -101,8 +101,8 @@ final class Reference {
   }
 
   /**
-   * Max or average pooling; padded positions never win a max and count towards an average's
-   * divisor only when includePadding (windows always lie inside the padded input here).
+   * Max or average pooling; padded positions never win a max and count towards an average's divisor
+   * only when includePadding (windows always lie inside the padded input here).
    */
   static INDArray pool(INDArray x, Window win, boolean max, boolean includePadding) {
     long h = x.size(2);
@@ -185,22 +185,33 @@ final class Reference {
 
   /** Asserts equal shapes and |a - e| <= tolerance * max(1, |e|) element by element. */
   static void assertClose(String what, INDArray expected, INDArray actual, double tolerance) {
-    assertEquals(Arrays.toString(expected.shape()), Arrays.toString(actual.shape()), what + " shape");
+    assertEquals(
+        Arrays.toString(expected.shape()), Arrays.toString(actual.shape()), what + " shape");
     INDArray e = expected.castTo(DataType.DOUBLE).reshape(expected.length());
     INDArray a = actual.castTo(DataType.DOUBLE).dup().reshape(actual.length());
     for (long i = 0; i < e.length(); i++) {
       double ev = e.getDouble(i);
       double av = a.getDouble(i);
       if (!(Math.abs(av - ev) <= tolerance * Math.max(1, Math.abs(ev)))) {
-        fail(what + ": element " + i + " expected " + ev + " but was " + av + " (tolerance "
-            + tolerance + ")");
+        fail(
+            what
+                + ": element "
+                + i
+                + " expected "
+                + ev
+                + " but was "
+                + av
+                + " (tolerance "
+                + tolerance
+                + ")");
       }
     }
   }
 
   /** Asserts bit-for-bit equal values (repeated calls on the same inputs must not drift). */
   static void assertIdentical(String what, INDArray expected, INDArray actual) {
-    assertEquals(Arrays.toString(expected.shape()), Arrays.toString(actual.shape()), what + " shape");
+    assertEquals(
+        Arrays.toString(expected.shape()), Arrays.toString(actual.shape()), what + " shape");
     assertEquals(0.0, expected.sub(actual).amaxNumber().doubleValue(), 0.0, what + " differs");
   }
 }

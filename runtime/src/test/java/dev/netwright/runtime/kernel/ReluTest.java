@@ -66,12 +66,22 @@ class ReluTest {
   void worksOnChannelSliceViews() {
     // Generated code may run a ReLU on one branch's channels inside a concat buffer.
     INDArray buffer = Reference.random(DataType.FLOAT, 5, 2, 6, 4, 5);
-    INDArray slice = buffer.get(NDArrayIndex.all(), NDArrayIndex.interval(2, 5), NDArrayIndex.all(),
-        NDArrayIndex.all());
+    INDArray slice =
+        buffer.get(
+            NDArrayIndex.all(),
+            NDArrayIndex.interval(2, 5),
+            NDArrayIndex.all(),
+            NDArrayIndex.all());
     INDArray expected = buffer.dup();
-    INDArray part = expected.get(NDArrayIndex.all(), NDArrayIndex.interval(2, 5), NDArrayIndex.all(),
-        NDArrayIndex.all());
-    part.assign(Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear(part.dup())));
+    INDArray part =
+        expected.get(
+            NDArrayIndex.all(),
+            NDArrayIndex.interval(2, 5),
+            NDArrayIndex.all(),
+            NDArrayIndex.all());
+    part.assign(
+        Nd4j.getExecutioner()
+            .exec(new org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear(part.dup())));
     INDArray dSlice = Nd4j.create(DataType.FLOAT, slice.shape());
     INDArray dy = Reference.random(DataType.FLOAT, 6, slice.shape());
     Relu relu = new Relu(slice, slice).withGradients(dSlice, dy);
@@ -104,8 +114,10 @@ class ReluTest {
   @Test
   void errorsNameTheProblem() {
     INDArray x = Nd4j.create(DataType.FLOAT, SHAPE);
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> new Relu(Nd4j.create(DataType.FLOAT, 2, 3, 5, 4), x));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Relu(Nd4j.create(DataType.FLOAT, 2, 3, 5, 4), x));
     assertTrue(e.getMessage().contains("y must have shape [2, 3, 4, 5]"), e.getMessage());
     assertTrue(e.getMessage().contains("found [2, 3, 5, 4]"), e.getMessage());
     var s = assertThrows(IllegalStateException.class, new Relu(x, x)::backward);

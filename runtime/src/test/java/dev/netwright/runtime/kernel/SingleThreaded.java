@@ -8,9 +8,9 @@ import org.nd4j.nativeblas.NativeOps;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
- * Runs a test class with one OpenMP thread on the calling thread, restoring the count after.
- * The tests run thousands of tiny ops; with two threads on a machine where another process holds
- * a core, each one stalls: Conv2dTest took 51 s with two threads and 1.7 s with one.
+ * Runs a test class with one OpenMP thread on the calling thread, restoring the count after. The
+ * tests run thousands of tiny ops; with two threads on a machine where another process holds a
+ * core, each one stalls: Conv2dTest took 51 s with two threads and 1.7 s with one.
  */
 final class SingleThreaded implements BeforeAllCallback, AfterAllCallback {
   private static final ExtensionContext.Namespace SPACE =

@@ -22,16 +22,22 @@ class SoftmaxCrossEntropyTest {
       INDArray probs = Nd4j.create(type, 3, 5);
       double loss = new SoftmaxCrossEntropy(probs, logits).forward(labels);
       INDArray d = logits.castTo(DataType.DOUBLE);
-      assertEquals(Reference.softmaxCrossEntropy(d, labels.castTo(DataType.DOUBLE)), loss,
-          type == DataType.DOUBLE ? 1e-12 : 1e-5, "loss " + type);
+      assertEquals(
+          Reference.softmaxCrossEntropy(d, labels.castTo(DataType.DOUBLE)),
+          loss,
+          type == DataType.DOUBLE ? 1e-12 : 1e-5,
+          "loss " + type);
       for (long n = 0; n < 3; n++) {
         double sum = 0;
         for (long k = 0; k < 5; k++) {
           sum += Math.exp(d.getDouble(n, k));
         }
         for (long k = 0; k < 5; k++) {
-          assertEquals(Math.exp(d.getDouble(n, k)) / sum, probs.getDouble(n, k),
-              type == DataType.DOUBLE ? 1e-14 : 1e-6, "probs " + type);
+          assertEquals(
+              Math.exp(d.getDouble(n, k)) / sum,
+              probs.getDouble(n, k),
+              type == DataType.DOUBLE ? 1e-14 : 1e-6,
+              "probs " + type);
         }
       }
     }
@@ -46,7 +52,10 @@ class SoftmaxCrossEntropyTest {
     SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(probs, logits).withGradients(dlogits);
     loss.forward(labels);
     loss.backward();
-    GradCheck.compare("softmax cross-entropy", () -> loss.forward(labels), 1e-5,
+    GradCheck.compare(
+        "softmax cross-entropy",
+        () -> loss.forward(labels),
+        1e-5,
         new Param("logits", logits, dlogits));
   }
 
@@ -64,8 +73,9 @@ class SoftmaxCrossEntropyTest {
   @Test
   void nanLogitsGiveNanLoss() {
     INDArray logits = Nd4j.create(new float[][] {{0, 1, 2}, {0, Float.NaN, 0}});
-    double loss = new SoftmaxCrossEntropy(Nd4j.create(DataType.FLOAT, 2, 3), logits)
-        .forward(Reference.oneHot(DataType.FLOAT, 0, 2, 3));
+    double loss =
+        new SoftmaxCrossEntropy(Nd4j.create(DataType.FLOAT, 2, 3), logits)
+            .forward(Reference.oneHot(DataType.FLOAT, 0, 2, 3));
     assertTrue(Double.isNaN(loss), "loss " + loss);
   }
 
@@ -102,12 +112,17 @@ class SoftmaxCrossEntropyTest {
   void errorsNameTheProblem() {
     INDArray logits = Nd4j.create(DataType.FLOAT, 4, 10);
     SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(Nd4j.create(DataType.FLOAT, 4, 10), logits);
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> loss.forward(Nd4j.create(DataType.DOUBLE, 4, 10)));
-    assertTrue(e.getMessage().contains("labels must be FLOAT[4, 10] like probs, but found DOUBLE[4, 10]"),
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> loss.forward(Nd4j.create(DataType.DOUBLE, 4, 10)));
+    assertTrue(
+        e.getMessage().contains("labels must be FLOAT[4, 10] like probs, but found DOUBLE[4, 10]"),
         e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new SoftmaxCrossEntropy(Nd4j.create(DataType.FLOAT, 10, 4), logits));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new SoftmaxCrossEntropy(Nd4j.create(DataType.FLOAT, 10, 4), logits));
     assertTrue(e.getMessage().contains("probs must have shape [4, 10]"), e.getMessage());
     var s = assertThrows(IllegalStateException.class, loss::backward);
     assertTrue(s.getMessage().contains("withGradients(dlogits)"), s.getMessage());

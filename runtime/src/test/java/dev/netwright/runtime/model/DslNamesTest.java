@@ -29,7 +29,8 @@ class DslNamesTest {
     Set<String> runtime = new TreeSet<>();
     for (Field f : Parameters.Init.class.getFields()) {
       if (Modifier.isStatic(f.getModifiers()) && f.getType() == Parameters.Init.class) {
-        assertEquals(f.getName(), f.get(null).toString(), "an initialiser prints as its constant's name");
+        assertEquals(
+            f.getName(), f.get(null).toString(), "an initialiser prints as its constant's name");
         runtime.add(f.getName());
       }
     }
@@ -39,7 +40,8 @@ class DslNamesTest {
     runtimeOnly.removeAll(dsl);
     // DEFAULT is no rule: the processor resolves it to the network's init, and that one to PYTORCH.
     assertEquals(Set.of("DEFAULT"), dslOnly);
-    // Generated code starts biases and batch-norm scales and shifts with these; no DSL attribute names them.
+    // Generated code starts biases and batch-norm scales and shifts with these; no DSL attribute
+    // names them.
     assertEquals(Set.of("ONES", "ZEROS"), runtimeOnly);
   }
 

@@ -72,42 +72,51 @@ class LearningRateScheduleTest {
   @ValueSource(doubles = {-0.1, Double.NaN, Double.POSITIVE_INFINITY})
   void setLearningRateRejectsNegativeOrNonFiniteRates(double rate) {
     Optimizer sgd = new Sgd(Parameters.builder(DataType.FLOAT).add("w", 1, 1).build(), 0.1, 0);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> sgd.setLearningRate(rate));
-    assertTrue(e.getMessage().contains("learning rate must be a non-negative number, got " + rate), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> sgd.setLearningRate(rate));
+    assertTrue(
+        e.getMessage().contains("learning rate must be a non-negative number, got " + rate),
+        e.getMessage());
     assertEquals(0.1, sgd.learningRate());
   }
 
   @Test
   void optimizersWrittenElsewhereRefuseByDefault() {
-    Optimizer custom = new Optimizer() {
-      @Override
-      public void step() {}
+    Optimizer custom =
+        new Optimizer() {
+          @Override
+          public void step() {}
 
-      @Override
-      public double learningRate() {
-        return 0.1;
-      }
-    };
-    UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> custom.setLearningRate(1));
-    assertTrue(e.getMessage().contains("does not support changing its learning rate"), e.getMessage());
+          @Override
+          public double learningRate() {
+            return 0.1;
+          }
+        };
+    UnsupportedOperationException e =
+        assertThrows(UnsupportedOperationException.class, () -> custom.setLearningRate(1));
+    assertTrue(
+        e.getMessage().contains("does not support changing its learning rate"), e.getMessage());
     assertThrows(UnsupportedOperationException.class, custom::state);
     assertThrows(UnsupportedOperationException.class, custom::steps);
   }
 
   @Test
   void rejectsBadSchedules() {
-    assertMessage("learning rate must be a positive number, got 0.0", () -> new StepDecay(0, 2, 0.1));
+    assertMessage(
+        "learning rate must be a positive number, got 0.0", () -> new StepDecay(0, 2, 0.1));
     assertMessage("step size must be at least 1 epoch, got 0", () -> new StepDecay(1, 0, 0.1));
     assertMessage("gamma must be in (0, 1], got 1.5", () -> new StepDecay(1, 2, 1.5));
     assertMessage("gamma must be in (0, 1], got 0.0", () -> new StepDecay(1, 2, 0));
     assertMessage("tMax must be at least 1 epoch, got 0", () -> new Cosine(1, 0, 0));
     assertMessage("etaMin must be in [0, initial = 0.1], got 0.2", () -> new Cosine(0.1, 10, 0.2));
-    assertMessage("etaMin must be in [0, initial = 0.1], got -0.01", () -> new Cosine(0.1, 10, -0.01));
+    assertMessage(
+        "etaMin must be in [0, initial = 0.1], got -0.01", () -> new Cosine(0.1, 10, -0.01));
     assertMessage("epochs are counted from 0, got -1", () -> new Cosine(0.1, 10, 0).rate(-1));
     assertMessage("epochs are counted from 0, got -1", () -> new StepDecay(0.1, 10, 0.5).rate(-1));
   }
 
-  private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
+  private static void assertMessage(
+      String expected, org.junit.jupiter.api.function.Executable call) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
     assertTrue(e.getMessage().contains(expected), e.getMessage());
   }

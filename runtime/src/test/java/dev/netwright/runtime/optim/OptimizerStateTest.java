@@ -23,30 +23,48 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** What checkpoints and the training loop rely on, for every optimizer: state, restore, no garbage. */
+/**
+ * What checkpoints and the training loop rely on, for every optimizer: state, restore, no garbage.
+ */
 class OptimizerStateTest {
   static Stream<Arguments> optimizers() {
     return Stream.of(
         optimizer("SGD", List.of(), p -> new Sgd(p, 0.1, 0)),
         optimizer("SGD with momentum", List.of("velocity"), p -> new Sgd(p, 0.1, 0.9)),
-        optimizer("SGD, Nesterov, weight decay but not on biases", List.of("velocity"),
-            p -> Sgd.builder(p, 0.1).momentum(0.9).nesterov(true).weightDecay(0.01, ".bias").build()),
-        optimizer("Adam with L2", List.of("m", "v"), p -> Adam.builder(p, 0.01).weightDecay(0.01).build()),
-        optimizer("AdamW but not on biases", List.of("m", "v"),
+        optimizer(
+            "SGD, Nesterov, weight decay but not on biases",
+            List.of("velocity"),
+            p ->
+                Sgd.builder(p, 0.1)
+                    .momentum(0.9)
+                    .nesterov(true)
+                    .weightDecay(0.01, ".bias")
+                    .build()),
+        optimizer(
+            "Adam with L2",
+            List.of("m", "v"),
+            p -> Adam.builder(p, 0.01).weightDecay(0.01).build()),
+        optimizer(
+            "AdamW but not on biases",
+            List.of("m", "v"),
             p -> Adam.adamW(p, 0.01).weightDecay(0.05, ".bias").build()));
   }
 
-  private static Arguments optimizer(String name, List<String> state, Function<Parameters, Optimizer> make) {
+  private static Arguments optimizer(
+      String name, List<String> state, Function<Parameters, Optimizer> make) {
     return Arguments.of(Named.of(name, make), state);
   }
 
   /** A small network with a batch-norm buffer, values and gradients from fixed seeds. */
   private static Parameters network(DataType dtype) {
-    Parameters p = Parameters.builder(dtype)
-        .add("conv1.weight", 9, 4, 1, 3, 3).add("conv1.bias", 9, 4)
-        .buffer("bn1.running_var", 1.0, 4)
-        .add("fc.weight", 16, 3, 16).add("fc.bias", 16, 3)
-        .build();
+    Parameters p =
+        Parameters.builder(dtype)
+            .add("conv1.weight", 9, 4, 1, 3, 3)
+            .add("conv1.bias", 9, 4)
+            .buffer("bn1.running_var", 1.0, 4)
+            .add("fc.weight", 16, 3, 16)
+            .add("fc.bias", 16, 3)
+            .build();
     p.initialize(7);
     return p;
   }
@@ -67,7 +85,8 @@ class OptimizerStateTest {
 
   @ParameterizedTest
   @MethodSource("optimizers")
-  void stateHasTheDocumentedNamesAndLayout(Function<Parameters, Optimizer> make, List<String> names) {
+  void stateHasTheDocumentedNamesAndLayout(
+      Function<Parameters, Optimizer> make, List<String> names) {
     Parameters p = network(DataType.FLOAT);
     Optimizer optimizer = make.apply(p);
     assertEquals(names, List.copyOf(optimizer.state().keySet()));
@@ -126,7 +145,8 @@ class OptimizerStateTest {
     Parameters p = network(DataType.FLOAT);
     p.gradients().assign(0.01);
     Optimizer optimizer = make.apply(p);
-    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long thread = Thread.currentThread().getId();
     for (int i = 0; i < 20_000; i++) { // let the JIT compile the step
       optimizer.step();
@@ -147,14 +167,22 @@ class OptimizerStateTest {
     INDArray m = Nd4j.create(DataType.FLOAT, n).assign(1);
     INDArray v = Nd4j.create(DataType.FLOAT, n).assign(2);
 
-    assertMessage("Adam's state is [m, v], but the saved state has [velocity]",
+    assertMessage(
+        "Adam's state is [m, v], but the saved state has [velocity]",
         () -> adam.restore(Map.of("velocity", m), 1));
-    assertMessage("Adam's state 'v' is FLOAT[" + n + "], but the saved one is FLOAT[" + (n - 1) + "]",
+    assertMessage(
+        "Adam's state 'v' is FLOAT[" + n + "], but the saved one is FLOAT[" + (n - 1) + "]",
         () -> adam.restore(Map.of("m", m, "v", Nd4j.create(DataType.FLOAT, n - 1)), 1));
-    assertMessage("Adam's state 'v' is FLOAT[" + n + "], but the saved one is DOUBLE[" + n + "]",
+    assertMessage(
+        "Adam's state 'v' is FLOAT[" + n + "], but the saved one is DOUBLE[" + n + "]",
         () -> adam.restore(Map.of("m", m, "v", Nd4j.create(DataType.DOUBLE, n)), 1));
-    assertMessage("Adam cannot restore a negative step count, -1", () -> adam.restore(Map.of("m", m, "v", v), -1));
-    assertEquals(0.0, adam.state().get("m").amaxNumber().doubleValue(), "nothing copied by a failed restore");
+    assertMessage(
+        "Adam cannot restore a negative step count, -1",
+        () -> adam.restore(Map.of("m", m, "v", v), -1));
+    assertEquals(
+        0.0,
+        adam.state().get("m").amaxNumber().doubleValue(),
+        "nothing copied by a failed restore");
     assertEquals(0, adam.steps());
 
     adam.restore(Map.of("m", m, "v", v), 41);
@@ -162,7 +190,10 @@ class OptimizerStateTest {
     assertEquals(v, adam.state().get("v"));
     assertEquals(41, adam.steps());
     m.assign(5);
-    assertEquals(1.0, adam.state().get("m").getDouble(0), "restore copies; it does not keep the caller's arrays");
+    assertEquals(
+        1.0,
+        adam.state().get("m").getDouble(0),
+        "restore copies; it does not keep the caller's arrays");
   }
 
   @Test
@@ -171,11 +202,13 @@ class OptimizerStateTest {
     assertTrue(sgd.state().isEmpty());
     sgd.restore(Map.of(), 12);
     assertEquals(12, sgd.steps());
-    assertMessage("Sgd's state is [], but the saved state has [velocity]",
+    assertMessage(
+        "Sgd's state is [], but the saved state has [velocity]",
         () -> sgd.restore(Map.of("velocity", Nd4j.create(DataType.FLOAT, 3)), 0));
   }
 
-  private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
+  private static void assertMessage(
+      String expected, org.junit.jupiter.api.function.Executable call) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
     assertTrue(e.getMessage().contains(expected), e.getMessage());
   }

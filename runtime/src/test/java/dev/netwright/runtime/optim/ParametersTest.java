@@ -34,9 +34,11 @@ class ParametersTest {
     assertEquals(p.count(), p.values().length());
     assertEquals(p.count(), p.gradients().length());
     List<Parameter> list = p.list();
-    assertEquals(List.of("conv1.weight", "conv1.bias", "fc.weight", "fc.bias"),
+    assertEquals(
+        List.of("conv1.weight", "conv1.bias", "fc.weight", "fc.bias"),
         list.stream().map(Parameter::name).toList());
-    assertArrayEquals(new long[] {0, 100, 104, 744}, list.stream().mapToLong(Parameter::offset).toArray());
+    assertArrayEquals(
+        new long[] {0, 100, 104, 744}, list.stream().mapToLong(Parameter::offset).toArray());
     assertArrayEquals(new long[] {10, 64}, p.get("fc.weight").value().shape());
     assertArrayEquals(new long[] {10, 64}, p.get("fc.weight").gradient().shape());
     assertEquals(DataType.FLOAT, p.get("fc.bias").value().dataType());
@@ -62,7 +64,9 @@ class ParametersTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
+  @EnumSource(
+      value = DataType.class,
+      names = {"FLOAT", "DOUBLE"})
   void zeroGradientsClearsEverythingButTheValues(DataType dtype) {
     Parameters p = small(dtype);
     p.values().assign(3);
@@ -78,7 +82,8 @@ class ParametersTest {
   void zeroGradientsMakesNoGarbage() {
     // It runs once per training step; assign(0) made ~2.6 KB of garbage per call.
     Parameters p = small(DataType.FLOAT);
-    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long thread = Thread.currentThread().getId();
     for (int i = 0; i < 10_000; i++) {
       p.zeroGradients();
@@ -102,24 +107,37 @@ class ParametersTest {
 
   @Test
   void namesAreUnique() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Parameters.builder(DataType.FLOAT).add("fc.weight", 4, 2, 4).add("fc.weight", 4, 2, 4).build());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Parameters.builder(DataType.FLOAT)
+                    .add("fc.weight", 4, 2, 4)
+                    .add("fc.weight", 4, 2, 4)
+                    .build());
     assertTrue(e.getMessage().contains("'fc.weight'"), e.getMessage());
   }
 
   @Test
   void unknownNameListsTheKnownOnes() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> small(DataType.FLOAT).get("fc2.weight"));
-    assertTrue(e.getMessage().contains("'fc2.weight'") && e.getMessage().contains("conv1.bias"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> small(DataType.FLOAT).get("fc2.weight"));
+    assertTrue(
+        e.getMessage().contains("'fc2.weight'") && e.getMessage().contains("conv1.bias"),
+        e.getMessage());
   }
 
   @Test
   void declarationsThatCannotBeInitialisedAreRejected() {
-    IllegalArgumentException fanIn = assertThrows(IllegalArgumentException.class,
-        () -> Parameters.builder(DataType.FLOAT).add("w", 0, 2, 2));
+    IllegalArgumentException fanIn =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Parameters.builder(DataType.FLOAT).add("w", 0, 2, 2));
     assertTrue(fanIn.getMessage().contains("fan-in"), fanIn.getMessage());
-    IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
-        () -> Parameters.builder(DataType.FLOAT).add("w", 4, 2, 0));
+    IllegalArgumentException shape =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Parameters.builder(DataType.FLOAT).add("w", 4, 2, 0));
     assertTrue(shape.getMessage().contains("[2, 0]"), shape.getMessage());
   }
 
@@ -147,7 +165,9 @@ class ParametersTest {
       if (q.length() >= 100) {
         // Uniform draws: the largest of 100+ lands close to the bound, and both signs occur.
         assertTrue(max > 0.9 * bound, q + ": max |value| " + max + " far below bound " + bound);
-        assertTrue(q.value().minNumber().doubleValue() < 0 && q.value().maxNumber().doubleValue() > 0, q.toString());
+        assertTrue(
+            q.value().minNumber().doubleValue() < 0 && q.value().maxNumber().doubleValue() > 0,
+            q.toString());
       }
     }
     assertEquals(0.0, p.values().meanNumber().doubleValue(), 0.05);
@@ -170,7 +190,9 @@ class ParametersTest {
     assertEquals(110, p.values().length());
     assertEquals(8, p.bufferCount());
     assertEquals(8, p.buffers().length());
-    assertEquals(List.of("bn1.running_mean", "bn1.running_var"), p.bufferList().stream().map(Buffer::name).toList());
+    assertEquals(
+        List.of("bn1.running_mean", "bn1.running_var"),
+        p.bufferList().stream().map(Buffer::name).toList());
     assertArrayEquals(new double[] {0, 0, 0, 0, 1, 1, 1, 1}, p.buffers().toDoubleVector(), 0);
     Buffer var = p.buffer("bn1.running_var");
     assertEquals(4, var.offset());
@@ -193,12 +215,15 @@ class ParametersTest {
   @Test
   void buffersDoNotChangeTheParametersLayoutOrDraws() {
     Parameters plain = small(DataType.FLOAT);
-    Parameters mixed = Parameters.builder(DataType.FLOAT)
-        .buffer("first", 2.0, 3)
-        .add("conv1.weight", 25, 4, 1, 5, 5).add("conv1.bias", 25, 4)
-        .buffer("middle", 0.0, 2, 2)
-        .add("fc.weight", 64, 10, 64).add("fc.bias", 64, 10)
-        .build();
+    Parameters mixed =
+        Parameters.builder(DataType.FLOAT)
+            .buffer("first", 2.0, 3)
+            .add("conv1.weight", 25, 4, 1, 5, 5)
+            .add("conv1.bias", 25, 4)
+            .buffer("middle", 0.0, 2, 2)
+            .add("fc.weight", 64, 10, 64)
+            .add("fc.bias", 64, 10)
+            .build();
     plain.initialize(9);
     mixed.initialize(9);
     assertEquals(plain.values(), mixed.values());
@@ -211,34 +236,58 @@ class ParametersTest {
     Parameters p = small(DataType.FLOAT);
     assertEquals(0, p.bufferCount());
     assertTrue(p.bufferList().isEmpty());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.buffer("bn1.running_mean"));
-    assertTrue(e.getMessage().contains("no buffer 'bn1.running_mean'; the network has none"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> p.buffer("bn1.running_mean"));
+    assertTrue(
+        e.getMessage().contains("no buffer 'bn1.running_mean'; the network has none"),
+        e.getMessage());
   }
 
   @Test
   void parametersAndBuffersShareOneNameSpace() {
-    IllegalArgumentException clash = assertThrows(IllegalArgumentException.class,
-        () -> Parameters.builder(DataType.FLOAT).add("bn.weight", 1, 4).buffer("bn.weight", 1, 4).build());
-    assertTrue(clash.getMessage().contains("a parameter and a buffer are named 'bn.weight'"), clash.getMessage());
-    IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
-        () -> Parameters.builder(DataType.FLOAT).buffer("m", 0, 4).buffer("m", 0, 4).build());
+    IllegalArgumentException clash =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Parameters.builder(DataType.FLOAT)
+                    .add("bn.weight", 1, 4)
+                    .buffer("bn.weight", 1, 4)
+                    .build());
+    assertTrue(
+        clash.getMessage().contains("a parameter and a buffer are named 'bn.weight'"),
+        clash.getMessage());
+    IllegalArgumentException twice =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Parameters.builder(DataType.FLOAT).buffer("m", 0, 4).buffer("m", 0, 4).build());
     assertTrue(twice.getMessage().contains("two buffers are named 'm'"), twice.getMessage());
-    IllegalArgumentException wrongKind = assertThrows(IllegalArgumentException.class,
-        () -> withBatchNorm(DataType.FLOAT).buffer("fc.bias"));
-    assertTrue(wrongKind.getMessage().contains("'fc.bias' is a parameter: use get"), wrongKind.getMessage());
-    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-        () -> withBatchNorm(DataType.FLOAT).get("bn1.running_mean"));
-    assertTrue(unknown.getMessage().contains("no parameter 'bn1.running_mean'"), unknown.getMessage());
+    IllegalArgumentException wrongKind =
+        assertThrows(
+            IllegalArgumentException.class, () -> withBatchNorm(DataType.FLOAT).buffer("fc.bias"));
+    assertTrue(
+        wrongKind.getMessage().contains("'fc.bias' is a parameter: use get"),
+        wrongKind.getMessage());
+    IllegalArgumentException unknown =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> withBatchNorm(DataType.FLOAT).get("bn1.running_mean"));
+    assertTrue(
+        unknown.getMessage().contains("no parameter 'bn1.running_mean'"), unknown.getMessage());
   }
 
   @Test
   void badBuffersAreRejected() {
-    IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
-        () -> Parameters.builder(DataType.FLOAT).buffer("m", 0, 4, 0));
+    IllegalArgumentException shape =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Parameters.builder(DataType.FLOAT).buffer("m", 0, 4, 0));
     assertTrue(shape.getMessage().contains("buffer 'm' has shape [4, 0]"), shape.getMessage());
-    IllegalArgumentException value = assertThrows(IllegalArgumentException.class,
-        () -> Parameters.builder(DataType.FLOAT).buffer("m", Double.NaN, 4));
-    assertTrue(value.getMessage().contains("buffer 'm' has initial value NaN; it must be a finite number"),
+    IllegalArgumentException value =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Parameters.builder(DataType.FLOAT).buffer("m", Double.NaN, 4));
+    assertTrue(
+        value.getMessage().contains("buffer 'm' has initial value NaN; it must be a finite number"),
         value.getMessage());
   }
 }

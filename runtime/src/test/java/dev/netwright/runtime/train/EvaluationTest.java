@@ -48,14 +48,17 @@ class EvaluationTest {
   @Test
   void readsViewsAndDoublesByTheirStrides() {
     // The same scores as the transpose of a [3, 6] DOUBLE array, and as rows 1..6 of a bigger one.
-    INDArray transposed = Nd4j.createFromArray(SCORES).castTo(DataType.DOUBLE).transpose().dup().transpose();
+    INDArray transposed =
+        Nd4j.createFromArray(SCORES).castTo(DataType.DOUBLE).transpose().dup().transpose();
     assertFalse(transposed.stride(1) == 1);
     Evaluation a = new Evaluation(3);
     a.add(transposed, TRUTH);
     assertKnownAnswer(a);
 
     INDArray bigger = Nd4j.create(DataType.FLOAT, 8, 3).assign(100);
-    bigger.get(NDArrayIndex.interval(1, 7), NDArrayIndex.all()).assign(Nd4j.createFromArray(SCORES));
+    bigger
+        .get(NDArrayIndex.interval(1, 7), NDArrayIndex.all())
+        .assign(Nd4j.createFromArray(SCORES));
     Evaluation b = new Evaluation(3);
     b.add(bigger.get(NDArrayIndex.interval(1, 7), NDArrayIndex.all()), TRUTH);
     assertKnownAnswer(b);
@@ -78,13 +81,15 @@ class EvaluationTest {
     Evaluation e = new Evaluation(3);
     e.add(Nd4j.createFromArray(SCORES), TRUTH);
     String text = e.format(List.of("cat", "dog", "bird"));
-    String expected = String.join(System.lineSeparator(),
-        "accuracy 50.0% (3 of 6)",
-        "true \\ predicted  0  1  2  accuracy",
-        "0 cat             1  0  1     50.0%",
-        "1 dog             1  1  0     50.0%",
-        "2 bird            0  1  1     50.0%",
-        "");
+    String expected =
+        String.join(
+            System.lineSeparator(),
+            "accuracy 50.0% (3 of 6)",
+            "true \\ predicted  0  1  2  accuracy",
+            "0 cat             1  0  1     50.0%",
+            "1 dog             1  1  0     50.0%",
+            "2 bird            0  1  1     50.0%",
+            "");
     assertEquals(expected, text);
     assertTrue(e.toString().contains("\n0  "), e.toString());
     assertEquals(e.toString(), e.format(null));
@@ -101,12 +106,17 @@ class EvaluationTest {
   @Test
   void mistakesAreExplained() {
     Evaluation e = new Evaluation(3);
-    IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
-        () -> e.add(Nd4j.create(DataType.FLOAT, 2, 4), new int[] {0, 1}));
-    assertEquals("expected the network's output to be [2, 3] (one row of class scores per example) but it is [2, 4]",
+    IllegalArgumentException shape =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> e.add(Nd4j.create(DataType.FLOAT, 2, 4), new int[] {0, 1}));
+    assertEquals(
+        "expected the network's output to be [2, 3] (one row of class scores per example) but it is [2, 4]",
         shape.getMessage());
-    IllegalArgumentException truth = assertThrows(IllegalArgumentException.class,
-        () -> e.add(Nd4j.create(DataType.FLOAT, 1, 3), new int[] {3}));
+    IllegalArgumentException truth =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> e.add(Nd4j.create(DataType.FLOAT, 1, 3), new int[] {3}));
     assertEquals("true class 3 of row 0 is outside [0, 3)", truth.getMessage());
     assertThrows(IllegalArgumentException.class, () -> e.format(List.of("a", "b")));
   }

@@ -10,8 +10,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A hand-written stand-in for a generated network: one dense layer, logits = x·wᵀ + b with
- * w [K, F] and b [K], softmax cross-entropy head. Backward accumulates, as the kernels do.
+ * A hand-written stand-in for a generated network: one dense layer, logits = x·wᵀ + b with w [K, F]
+ * and b [K], softmax cross-entropy head. Backward accumulates, as the kernels do.
  */
 final class SoftmaxRegression implements Model {
   private final int[] inputShape;
@@ -47,10 +47,11 @@ final class SoftmaxRegression implements Model {
     this.inputShape = new int[] {channels, height, width};
     this.features = channels * height * width;
     this.classes = classes;
-    this.parameters = Parameters.builder(DataType.FLOAT)
-        .add("fc.weight", features, classes, features)
-        .add("fc.bias", features, classes)
-        .build();
+    this.parameters =
+        Parameters.builder(DataType.FLOAT)
+            .add("fc.weight", features, classes, features)
+            .add("fc.bias", features, classes)
+            .build();
     parameters.initialize(seed);
     w = parameters.get("fc.weight").value();
     b = parameters.get("fc.bias").value();

@@ -19,10 +19,16 @@ class TrainerScheduleTest {
     Sgd sgd = new Sgd(model.parameters(), 0.5, 0.9);
     List<Double> rates = new ArrayList<>();
     try (BatchLoader train = ToyData.loader(data, 32, true)) {
-      Trainer.builder().epochs(5).quiet(true).schedule(new StepDecay(0.5, 2, 0.1))
+      Trainer.builder()
+          .epochs(5)
+          .quiet(true)
+          .schedule(new StepDecay(0.5, 2, 0.1))
           .listener(r -> rates.add(sgd.learningRate()))
-          .build().fit(model, sgd, train);
+          .build()
+          .fit(model, sgd, train);
     }
-    assertEquals(List.of(0.5, 0.5, 0.05, 0.05, 0.005), rates.stream().map(r -> Math.round(r * 1e9) / 1e9).toList());
+    assertEquals(
+        List.of(0.5, 0.5, 0.05, 0.05, 0.005),
+        rates.stream().map(r -> Math.round(r * 1e9) / 1e9).toList());
   }
 }

@@ -28,13 +28,15 @@ class TrainerTest {
     List<EpochResult> seen = new ArrayList<>();
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     List<EpochResult> results;
-    try (BatchLoader train = ToyData.loader(TRAIN, 32, true); BatchLoader test = ToyData.loader(TEST, 100, false)) {
-      results = Trainer.builder()
-          .epochs(3)
-          .out(new PrintStream(log, true, StandardCharsets.UTF_8))
-          .listener(seen::add)
-          .build()
-          .fit(model, new Sgd(model.parameters(), 0.1, 0.9), train, test);
+    try (BatchLoader train = ToyData.loader(TRAIN, 32, true);
+        BatchLoader test = ToyData.loader(TEST, 100, false)) {
+      results =
+          Trainer.builder()
+              .epochs(3)
+              .out(new PrintStream(log, true, StandardCharsets.UTF_8))
+              .listener(seen::add)
+              .build()
+              .fit(model, new Sgd(model.parameters(), 0.1, 0.9), train, test);
     }
     assertEquals(results, seen, "the listener sees each epoch's result once, in order");
     assertEquals(3, results.size());
@@ -57,7 +59,8 @@ class TrainerTest {
     assertFalse(model.training, "fit leaves the model in inference mode");
 
     String text = log.toString(StandardCharsets.UTF_8);
-    assertTrue(text.contains("training SoftmaxRegression: 3 epochs of 19 steps, 51 parameters, "), text);
+    assertTrue(
+        text.contains("training SoftmaxRegression: 3 epochs of 19 steps, 51 parameters, "), text);
     assertTrue(text.contains("19/19"), "the progress bar's last state: " + text);
     for (EpochResult r : results) {
       assertTrue(text.contains(r.format() + System.lineSeparator()), text);
@@ -70,9 +73,14 @@ class TrainerTest {
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     List<EpochResult> seen = new ArrayList<>();
     try (BatchLoader train = ToyData.loader(TRAIN, 64, true)) {
-      List<EpochResult> results = Trainer.builder().epochs(2).quiet(true).listener(seen::add)
-          .out(new PrintStream(log, true, StandardCharsets.UTF_8)).build()
-          .fit(model, new Sgd(model.parameters(), 0.1, 0), train);
+      List<EpochResult> results =
+          Trainer.builder()
+              .epochs(2)
+              .quiet(true)
+              .listener(seen::add)
+              .out(new PrintStream(log, true, StandardCharsets.UTF_8))
+              .build()
+              .fit(model, new Sgd(model.parameters(), 0.1, 0), train);
       assertEquals(2, seen.size());
       assertTrue(results.get(1).testAccuracy().isEmpty());
     }
@@ -85,8 +93,10 @@ class TrainerTest {
     StepCounter optimizer = new StepCounter(new Sgd(model.parameters(), 3e38, 0), model);
     TrainingDivergedException e;
     try (BatchLoader train = ToyData.loader(TRAIN, 32, true)) {
-      e = assertThrows(TrainingDivergedException.class,
-          () -> Trainer.builder().epochs(2).quiet(true).build().fit(model, optimizer, train));
+      e =
+          assertThrows(
+              TrainingDivergedException.class,
+              () -> Trainer.builder().epochs(2).quiet(true).build().fit(model, optimizer, train));
     }
     assertFalse(Double.isFinite(e.loss()), e.getMessage());
     assertEquals(1, e.epoch(), e.getMessage());
@@ -95,7 +105,8 @@ class TrainerTest {
     assertTrue(message.contains("epoch 1 at step " + e.step() + " of 19"), message);
     assertTrue(message.contains("the loss is " + e.loss()), message);
     assertTrue(message.contains("Lower the learning rate (now 3.0E38), e.g. to 3.0E37"), message);
-    // The diverging step ran neither backward nor the update: the values are those of the step before.
+    // The diverging step ran neither backward nor the update: the values are those of the step
+    // before.
     assertEquals(e.step() - 1, model.backwardCalls);
     assertEquals(e.step() - 1, optimizer.steps);
     assertArrayEquals(optimizer.afterLastStep, model.parameters().values().toFloatVector());
@@ -107,7 +118,11 @@ class TrainerTest {
     int before = Threads.current();
     List<Integer> during = new ArrayList<>();
     try (BatchLoader train = ToyData.loader(TRAIN, 64, false)) {
-      Trainer.builder().quiet(true).threads(1).listener(r -> during.add(Threads.current())).build()
+      Trainer.builder()
+          .quiet(true)
+          .threads(1)
+          .listener(r -> during.add(Threads.current()))
+          .build()
           .fit(model, new Sgd(model.parameters(), 0.1, 0), train);
     }
     assertEquals(List.of(1), during);
@@ -116,10 +131,13 @@ class TrainerTest {
 
   @Test
   void configurationMistakesAreExplained() {
-    IllegalArgumentException epochs = assertThrows(IllegalArgumentException.class, () -> Trainer.builder().epochs(0));
+    IllegalArgumentException epochs =
+        assertThrows(IllegalArgumentException.class, () -> Trainer.builder().epochs(0));
     assertEquals("epochs must be at least 1, got 0", epochs.getMessage());
-    IllegalArgumentException threads = assertThrows(IllegalArgumentException.class, () -> Trainer.builder().threads(0));
-    assertTrue(threads.getMessage().startsWith("threads must be at least 1, got 0"), threads.getMessage());
+    IllegalArgumentException threads =
+        assertThrows(IllegalArgumentException.class, () -> Trainer.builder().threads(0));
+    assertTrue(
+        threads.getMessage().startsWith("threads must be at least 1, got 0"), threads.getMessage());
   }
 
   /** Counts updates and remembers the parameter values after the last one. */

@@ -29,8 +29,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The same seed on one ND4J thread trains to bit-identical parameters, batch-norm statistics,
- * optimizer state and losses: 300 shuffled steps, run twice in one JVM, with batch norm and
- * dropout in the network. Another seed gives other weights, so the comparison is not vacuous.
+ * optimizer state and losses: 300 shuffled steps, run twice in one JVM, with batch norm and dropout
+ * in the network. Another seed gives other weights, so the comparison is not vacuous.
  */
 class DeterminismTest {
   private static final int STEPS_PER_EPOCH = 20;
@@ -51,18 +51,32 @@ class DeterminismTest {
     Function<Model, Optimizer> sgd = m -> new Sgd(m.parameters(), 0.01, 0.9);
     Function<Model, Optimizer> adam = m -> Adam.builder(m.parameters(), 1e-3).build();
     return Stream.of(
-        Arguments.of("SimpleNet, SGD", (LongFunction<Model>) s -> new SimpleNetModel(DataType.FLOAT, s), sgd, 8),
-        Arguments.of("NormDrop (batch norm and dropout), Adam",
-            (LongFunction<Model>) s -> new FireNets_NormDropModel(DataType.FLOAT, s), adam, 16),
-        Arguments.of("TinyClassics.Norms (batch norm, LRN), SGD",
-            (LongFunction<Model>) s -> new TinyClassics_NormsModel(DataType.FLOAT, s), sgd, 16),
-        Arguments.of("TinyClassics.DropoutNet, Adam",
-            (LongFunction<Model>) s -> new TinyClassics_DropoutNetModel(DataType.FLOAT, s), adam, 8));
+        Arguments.of(
+            "SimpleNet, SGD",
+            (LongFunction<Model>) s -> new SimpleNetModel(DataType.FLOAT, s),
+            sgd,
+            8),
+        Arguments.of(
+            "NormDrop (batch norm and dropout), Adam",
+            (LongFunction<Model>) s -> new FireNets_NormDropModel(DataType.FLOAT, s),
+            adam,
+            16),
+        Arguments.of(
+            "TinyClassics.Norms (batch norm, LRN), SGD",
+            (LongFunction<Model>) s -> new TinyClassics_NormsModel(DataType.FLOAT, s),
+            sgd,
+            16),
+        Arguments.of(
+            "TinyClassics.DropoutNet, Adam",
+            (LongFunction<Model>) s -> new TinyClassics_DropoutNetModel(DataType.FLOAT, s),
+            adam,
+            8));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("networks")
-  void sameSeedSameBits(String name, LongFunction<Model> make, Function<Model, Optimizer> optimizer, int batch) {
+  void sameSeedSameBits(
+      String name, LongFunction<Model> make, Function<Model, Optimizer> optimizer, int batch) {
     Run first = Run.of(make, optimizer, batch, 5);
     Run second = Run.of(make, optimizer, batch, 5);
     assertEquals(first.losses, second.losses, name + ": losses");
@@ -72,27 +86,39 @@ class DeterminismTest {
     assertEquals(STEPS_PER_EPOCH * EPOCHS, first.steps);
 
     Run other = Run.of(make, optimizer, batch, 6);
-    assertFalse(Arrays.equals(first.parameters, other.parameters), name + ": another seed, other weights");
+    assertFalse(
+        Arrays.equals(first.parameters, other.parameters), name + ": another seed, other weights");
   }
 
   /** What one training run ends with. */
-  private record Run(List<Double> losses, float[] parameters, float[] buffers, float[] state, long steps) {
-    static Run of(LongFunction<Model> make, Function<Model, Optimizer> optimizerFor, int batch, long seed) {
+  private record Run(
+      List<Double> losses, float[] parameters, float[] buffers, float[] state, long steps) {
+    static Run of(
+        LongFunction<Model> make, Function<Model, Optimizer> optimizerFor, int batch, long seed) {
       Model net = make.apply(seed);
       Optimizer optimizer = optimizerFor.apply(net);
       List<EpochResult> results;
-      try (BatchLoader batches = new BatchLoader(LongRunTest.data(net, STEPS_PER_EPOCH * batch), batch, true, seed,
-          DataType.FLOAT)) {
+      try (BatchLoader batches =
+          new BatchLoader(
+              LongRunTest.data(net, STEPS_PER_EPOCH * batch), batch, true, seed, DataType.FLOAT)) {
         results = Trainer.builder().epochs(EPOCHS).quiet(true).build().fit(net, optimizer, batches);
       }
-      float[] state = optimizer.state().values().stream().map(a -> a.toFloatVector())
-          .reduce(new float[0], (a, b) -> {
-            float[] c = Arrays.copyOf(a, a.length + b.length);
-            System.arraycopy(b, 0, c, a.length, b.length);
-            return c;
-          });
-      return new Run(results.stream().map(EpochResult::loss).toList(), net.parameters().values().toFloatVector(),
-          net.parameters().buffers().toFloatVector(), state, optimizer.steps());
+      float[] state =
+          optimizer.state().values().stream()
+              .map(a -> a.toFloatVector())
+              .reduce(
+                  new float[0],
+                  (a, b) -> {
+                    float[] c = Arrays.copyOf(a, a.length + b.length);
+                    System.arraycopy(b, 0, c, a.length, b.length);
+                    return c;
+                  });
+      return new Run(
+          results.stream().map(EpochResult::loss).toList(),
+          net.parameters().values().toFloatVector(),
+          net.parameters().buffers().toFloatVector(),
+          state,
+          optimizer.steps());
     }
   }
 }

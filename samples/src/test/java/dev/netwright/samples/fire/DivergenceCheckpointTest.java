@@ -47,8 +47,7 @@ class DivergenceCheckpointTest {
 
   private static int previousThreads;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeAll
   static void oneThread() {
@@ -68,25 +67,44 @@ class DivergenceCheckpointTest {
     Map<Integer, byte[]> files = new HashMap<>();
     TrainingDivergedException e;
     try (BatchLoader batches = new BatchLoader(data(), BATCH, true, 5, DataType.FLOAT)) {
-      Trainer trainer = Trainer.builder().epochs(3).quiet(true).checkpoint(dir)
-          .schedule(epoch -> epoch == 0 ? 0.01 : 1e9).listener(snapshots(net, weights, files)).build();
-      e = assertThrows(TrainingDivergedException.class, () -> trainer.fit(net, new Sgd(net.parameters(), 0.01, 0.9),
-          batches));
+      Trainer trainer =
+          Trainer.builder()
+              .epochs(3)
+              .quiet(true)
+              .checkpoint(dir)
+              .schedule(epoch -> epoch == 0 ? 0.01 : 1e9)
+              .listener(snapshots(net, weights, files))
+              .build();
+      e =
+          assertThrows(
+              TrainingDivergedException.class,
+              () -> trainer.fit(net, new Sgd(net.parameters(), 0.01, 0.9), batches));
     }
     assertEquals(2, e.epoch(), e.getMessage());
     assertTrue(Double.isNaN(e.loss()) || Double.isInfinite(e.loss()), e.getMessage());
     assertTrue(e.node() != null && !e.node().equals("input"), e.getMessage());
-    assertTrue(e.getMessage().startsWith("training diverged in epoch 2 at step " + e.step() + " of " + STEPS
-        + ": the loss is " + e.loss() + " and the first node whose output is not finite is '" + e.node() + "', so"
-        + " that step updated no parameter. Lower the learning rate (now 1.0E9), e.g. to 1.0E8"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "training diverged in epoch 2 at step "
+                    + e.step()
+                    + " of "
+                    + STEPS
+                    + ": the loss is "
+                    + e.loss()
+                    + " and the first node whose output is not finite is '"
+                    + e.node()
+                    + "', so"
+                    + " that step updated no parameter. Lower the learning rate (now 1.0E9), e.g. to 1.0E8"),
+        e.getMessage());
 
     assertKeptEpochOne(weights.get(1), files.get(1), m -> new Sgd(m.parameters(), 0.01, 0.9));
     assertEquals(1, weights.size(), "no epoch after the first completed");
   }
 
   /**
-   * A NaN that ReLU and max pooling hide: here an optimizer step that puts one into a conv1
-   * filter in the middle of epoch 2. Every loss stays finite, yet epoch 2 must not replace epoch 1's
+   * A NaN that ReLU and max pooling hide: here an optimizer step that puts one into a conv1 filter
+   * in the middle of epoch 2. Every loss stays finite, yet epoch 2 must not replace epoch 1's
    * checkpoint with NaN weights.
    */
   @Test
@@ -94,13 +112,24 @@ class DivergenceCheckpointTest {
     SimpleNetModel net = new SimpleNetModel(DataType.FLOAT, 1);
     Map<Integer, float[]> weights = new HashMap<>();
     Map<Integer, byte[]> files = new HashMap<>();
-    Poisoning optimizer = new Poisoning(new Sgd(net.parameters(), 0.01, 0.9),
-        () -> net.parameters().get("conv1.weight").value().putScalar(new long[] {3, 0, 1, 2}, Float.NaN),
-        STEPS + 3);
+    Poisoning optimizer =
+        new Poisoning(
+            new Sgd(net.parameters(), 0.01, 0.9),
+            () ->
+                net.parameters()
+                    .get("conv1.weight")
+                    .value()
+                    .putScalar(new long[] {3, 0, 1, 2}, Float.NaN),
+            STEPS + 3);
     TrainingDivergedException e;
     try (BatchLoader batches = new BatchLoader(data(), BATCH, true, 5, DataType.FLOAT)) {
-      Trainer trainer = Trainer.builder().epochs(3).quiet(true).checkpoint(dir)
-          .listener(snapshots(net, weights, files)).build();
+      Trainer trainer =
+          Trainer.builder()
+              .epochs(3)
+              .quiet(true)
+              .checkpoint(dir)
+              .listener(snapshots(net, weights, files))
+              .build();
       e = assertThrows(TrainingDivergedException.class, () -> trainer.fit(net, optimizer, batches));
     }
     assertEquals(STEPS * 2, optimizer.steps(), "epoch 2 ran to its end on finite losses");
@@ -109,11 +138,17 @@ class DivergenceCheckpointTest {
     assertTrue(Double.isFinite(e.loss()), e.getMessage());
     assertNull(e.node());
     Path file = dir.resolve(Trainer.LAST_CHECKPOINT);
-    assertEquals("training diverged in epoch 2: after its last step (8 of 8) parameter 'conv1.weight' holds NaN"
-        + " at [3, 0, 1, 2], though every loss was finite (ReLU and max pooling can hide such values from the"
-        + " loss); epoch 2 was not saved, so " + file + " is as it was before this epoch. Lower the learning rate"
-        + " (now 0.01), e.g. to 0.001.", e.getMessage());
-    assertKeptEpochOne(weights.get(1), files.get(1),
+    assertEquals(
+        "training diverged in epoch 2: after its last step (8 of 8) parameter 'conv1.weight' holds NaN"
+            + " at [3, 0, 1, 2], though every loss was finite (ReLU and max pooling can hide such values from the"
+            + " loss); epoch 2 was not saved, so "
+            + file
+            + " is as it was before this epoch. Lower the learning rate"
+            + " (now 0.01), e.g. to 0.001.",
+        e.getMessage());
+    assertKeptEpochOne(
+        weights.get(1),
+        files.get(1),
         m -> new Poisoning(new Sgd(m.parameters(), 0.01, 0.9), () -> {}, -1));
   }
 
@@ -121,22 +156,33 @@ class DivergenceCheckpointTest {
   @Test
   void withoutCheckpointsTheHiddenNaNStillStopsTheRun() {
     SimpleNetModel net = new SimpleNetModel(DataType.FLOAT, 1);
-    Poisoning optimizer = new Poisoning(new Sgd(net.parameters(), 0.01, 0.9),
-        () -> net.parameters().get("conv2.bias").value().putScalar(7, Float.NEGATIVE_INFINITY), 2);
+    Poisoning optimizer =
+        new Poisoning(
+            new Sgd(net.parameters(), 0.01, 0.9),
+            () -> net.parameters().get("conv2.bias").value().putScalar(7, Float.NEGATIVE_INFINITY),
+            2);
     try (BatchLoader batches = new BatchLoader(data(), BATCH, true, 5, DataType.FLOAT)) {
-      TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-          () -> Trainer.builder().epochs(2).quiet(true).build().fit(net, optimizer, batches));
+      TrainingDivergedException e =
+          assertThrows(
+              TrainingDivergedException.class,
+              () -> Trainer.builder().epochs(2).quiet(true).build().fit(net, optimizer, batches));
       assertEquals(1, e.epoch());
-      assertTrue(e.getMessage().startsWith("training diverged in epoch 1: after its last step (8 of 8) parameter"
-          + " 'conv2.bias' holds -Infinity at [7], though every loss was finite (ReLU and max pooling can hide such"
-          + " values from the loss); training stopped. Lower the learning rate"), e.getMessage());
+      assertTrue(
+          e.getMessage()
+              .startsWith(
+                  "training diverged in epoch 1: after its last step (8 of 8) parameter"
+                      + " 'conv2.bias' holds -Infinity at [7], though every loss was finite (ReLU and max pooling can hide such"
+                      + " values from the loss); training stopped. Lower the learning rate"),
+          e.getMessage());
     }
   }
 
-  private void assertKeptEpochOne(float[] epochOneWeights, byte[] epochOneFile,
-      Function<Model, Optimizer> optimizerFor) throws IOException {
+  private void assertKeptEpochOne(
+      float[] epochOneWeights, byte[] epochOneFile, Function<Model, Optimizer> optimizerFor)
+      throws IOException {
     Path file = dir.resolve(Trainer.LAST_CHECKPOINT);
-    assertArrayEquals(epochOneFile, Files.readAllBytes(file), "last.ckpt is byte for byte epoch 1's");
+    assertArrayEquals(
+        epochOneFile, Files.readAllBytes(file), "last.ckpt is byte for byte epoch 1's");
     try (Stream<Path> files = Files.list(dir)) {
       assertEquals(List.of(file), files.toList(), "no temporary file is left beside it");
     }
@@ -150,15 +196,21 @@ class DivergenceCheckpointTest {
     // Resumed at the rate of epoch 1, the run trains on from the kept checkpoint.
     SimpleNetModel resumed = new SimpleNetModel(DataType.FLOAT, 98);
     try (BatchLoader batches = new BatchLoader(data(), BATCH, true, 5, DataType.FLOAT)) {
-      List<EpochResult> results = Trainer.builder().epochs(2).quiet(true).resumeFrom(file).build()
-          .fit(resumed, optimizerFor.apply(resumed), batches);
+      List<EpochResult> results =
+          Trainer.builder()
+              .epochs(2)
+              .quiet(true)
+              .resumeFrom(file)
+              .build()
+              .fit(resumed, optimizerFor.apply(resumed), batches);
       assertEquals(2, results.get(0).epoch());
       assertTrue(Double.isFinite(results.get(0).loss()), results.toString());
     }
   }
 
   /** After every epoch: the weights, and the checkpoint file as it stands then. */
-  private Consumer<EpochResult> snapshots(Model net, Map<Integer, float[]> weights, Map<Integer, byte[]> files) {
+  private Consumer<EpochResult> snapshots(
+      Model net, Map<Integer, float[]> weights, Map<Integer, byte[]> files) {
     return r -> {
       weights.put(r.epoch(), net.parameters().values().toFloatVector());
       try {
@@ -183,7 +235,9 @@ class DivergenceCheckpointTest {
     return Dataset.of(1, 28, 28, 10, pixels, labels);
   }
 
-  /** An SGD whose step number {@code at} ends by running {@code poison}: a stand-in for an overflow. */
+  /**
+   * An SGD whose step number {@code at} ends by running {@code poison}: a stand-in for an overflow.
+   */
   private static final class Poisoning implements Optimizer {
     private final Sgd sgd;
     private final Runnable poison;

@@ -33,8 +33,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 /**
  * 10,000 training steps through the Trainer (100,000 with {@code -Dnetwright.long=true}) on one
  * ND4J thread, and split across two: after 1,000 steps of warm-up, the heap after a full
- * collection, the process's resident memory and the native memory JavaCPP tracks stay flat, and
- * the Java garbage per step, over all threads, is under 1 KiB. Prints the measurements.
+ * collection, the process's resident memory and the native memory JavaCPP tracks stay flat, and the
+ * Java garbage per step, over all threads, is under 1 KiB. Prints the measurements.
  */
 class LongRunTest {
   private static final int STEPS = Boolean.getBoolean("netwright.long") ? 100_000 : 10_000;
@@ -55,9 +55,21 @@ class LongRunTest {
 
   static Stream<Arguments> networks() {
     return Stream.of(
-        Arguments.of("NormDrop, batch 16", (Supplier<Model>) () -> new FireNets_NormDropModel(DataType.FLOAT, 1), 16, 1),
-        Arguments.of("SimpleNet, batch 4", (Supplier<Model>) () -> new SimpleNetModel(DataType.FLOAT, 1), 4, 1),
-        Arguments.of("SimpleNet, batch 16 in two parts", (Supplier<Model>) () -> new SimpleNetModel(DataType.FLOAT, 1), 16, 2));
+        Arguments.of(
+            "NormDrop, batch 16",
+            (Supplier<Model>) () -> new FireNets_NormDropModel(DataType.FLOAT, 1),
+            16,
+            1),
+        Arguments.of(
+            "SimpleNet, batch 4",
+            (Supplier<Model>) () -> new SimpleNetModel(DataType.FLOAT, 1),
+            4,
+            1),
+        Arguments.of(
+            "SimpleNet, batch 16 in two parts",
+            (Supplier<Model>) () -> new SimpleNetModel(DataType.FLOAT, 1),
+            16,
+            2));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -65,29 +77,46 @@ class LongRunTest {
   void memoryStaysFlat(String name, Supplier<Model> make, int batch, int nativeThreads) {
     Threads.set(nativeThreads);
     var threads = ManagementFactory.getThreadMXBean();
-    assumeTrue(threads instanceof com.sun.management.ThreadMXBean, "needs HotSpot's allocation counter");
+    assumeTrue(
+        threads instanceof com.sun.management.ThreadMXBean, "needs HotSpot's allocation counter");
     var counter = (com.sun.management.ThreadMXBean) threads;
     Model net = make.get();
-    assertEquals(nativeThreads, ((dev.netwright.runtime.model.GeneratedModel<?>) net).parts(batch), name);
+    assertEquals(
+        nativeThreads, ((dev.netwright.runtime.model.GeneratedModel<?>) net).parts(batch), name);
     int stepsPerEpoch = 100;
     int every = STEPS / SAMPLES;
     // step, allocated bytes, heap after GC, JavaCPP's physicalBytes, JavaCPP-tracked bytes, VmRSS
     List<long[]> samples = new ArrayList<>();
     long[] started = new long[1];
-    try (BatchLoader batches = new BatchLoader(data(net, stepsPerEpoch * batch), batch, true, 1, DataType.FLOAT)) {
-      Trainer.builder().epochs(STEPS / stepsPerEpoch).quiet(true).listener((EpochResult r) -> {
-        int step = r.epoch() * stepsPerEpoch;
-        if (step == WARM_UP) {
-          started[0] = System.nanoTime();
-        }
-        if (step >= WARM_UP && step % every == 0 || step == WARM_UP) {
-          long allocated = allocatedByAllThreads(counter);
-          System.gc();
-          System.gc();
-          long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-          samples.add(new long[] {step, allocated, heap, Pointer.physicalBytes(), Pointer.totalBytes(), vmRss()});
-        }
-      }).build().fit(net, new Sgd(net.parameters(), 0.01, 0.9), batches);
+    try (BatchLoader batches =
+        new BatchLoader(data(net, stepsPerEpoch * batch), batch, true, 1, DataType.FLOAT)) {
+      Trainer.builder()
+          .epochs(STEPS / stepsPerEpoch)
+          .quiet(true)
+          .listener(
+              (EpochResult r) -> {
+                int step = r.epoch() * stepsPerEpoch;
+                if (step == WARM_UP) {
+                  started[0] = System.nanoTime();
+                }
+                if (step >= WARM_UP && step % every == 0 || step == WARM_UP) {
+                  long allocated = allocatedByAllThreads(counter);
+                  System.gc();
+                  System.gc();
+                  long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+                  samples.add(
+                      new long[] {
+                        step,
+                        allocated,
+                        heap,
+                        Pointer.physicalBytes(),
+                        Pointer.totalBytes(),
+                        vmRss()
+                      });
+                }
+              })
+          .build()
+          .fit(net, new Sgd(net.parameters(), 0.01, 0.9), batches);
     }
     double seconds = (System.nanoTime() - started[0]) / 1e9;
     long[] first = samples.get(0);
@@ -101,13 +130,28 @@ class LongRunTest {
     long rssMax = samples.stream().mapToLong(s -> s[3]).max().orElseThrow();
     long vmRssGrowth = last[5] - first[5];
     long nativeGrowth = last[4] - first[4];
-    String report = String.format(Locale.ROOT, "long run, %s: %,d steps (%,.0f steps/s after warm-up): %,d bytes of"
-            + " Java garbage per step; heap after GC %.1f to %.1f MB; Pointer.physicalBytes() %.1f MB after %,d"
-            + " steps, %.1f MB after %,d (%+.1f MB, peak %.1f MB); VmRSS %+.1f MB to %.1f MB; JavaCPP-tracked"
-            + " native memory %+.2f MB",
-        name, STEPS, steps / seconds, bytesPerStep, heapMin / (double) MB, heapMax / (double) MB,
-        first[3] / (double) MB, first[0], last[3] / (double) MB, last[0], rssGrowth / (double) MB, rssMax / (double) MB,
-        vmRssGrowth / (double) MB, last[5] / (double) MB, nativeGrowth / (double) MB);
+    String report =
+        String.format(
+            Locale.ROOT,
+            "long run, %s: %,d steps (%,.0f steps/s after warm-up): %,d bytes of"
+                + " Java garbage per step; heap after GC %.1f to %.1f MB; Pointer.physicalBytes() %.1f MB after %,d"
+                + " steps, %.1f MB after %,d (%+.1f MB, peak %.1f MB); VmRSS %+.1f MB to %.1f MB; JavaCPP-tracked"
+                + " native memory %+.2f MB",
+            name,
+            STEPS,
+            steps / seconds,
+            bytesPerStep,
+            heapMin / (double) MB,
+            heapMax / (double) MB,
+            first[3] / (double) MB,
+            first[0],
+            last[3] / (double) MB,
+            last[0],
+            rssGrowth / (double) MB,
+            rssMax / (double) MB,
+            vmRssGrowth / (double) MB,
+            last[5] / (double) MB,
+            nativeGrowth / (double) MB);
     System.out.println(report);
     assertTrue(bytesPerStep < 1024, report);
     assertTrue(heapMax - heapMin < 4 * MB, report);
