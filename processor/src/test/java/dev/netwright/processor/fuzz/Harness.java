@@ -72,8 +72,11 @@ final class Harness {
   /** The valid networks to be run later: their compilations are kept (the others are let go). */
   final java.util.Set<Case> keep = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-  /** Successful compilations of the networks to keep, for loading their classes. */
-  final Map<Case, Compilation> compiled =
+  /**
+   * The classes of the networks to keep, from their successful compilations (one loader per
+   * compilation, its class files copied: the compilations themselves are let go).
+   */
+  final Map<Case, ClassLoader> compiled =
       java.util.Collections.synchronizedMap(new LinkedHashMap<>());
 
   final java.util.concurrent.atomic.AtomicInteger compilations =
@@ -134,11 +137,15 @@ final class Harness {
         remaining.removeAll(culprits);
         continue;
       }
+      ClassLoader loader = null;
       for (Case k : remaining) {
         if (k.verdict().valid) {
           checkValid(k, diags.get(k), c);
           if (c.status() == Compilation.Status.SUCCESS && keep.contains(k)) {
-            compiled.put(k, c);
+            if (loader == null) {
+              loader = new Runner.MemoryClassLoader(c, Runner.class.getClassLoader());
+            }
+            compiled.put(k, loader);
           }
         } else {
           checkInvalid(k, diags.get(k), c);

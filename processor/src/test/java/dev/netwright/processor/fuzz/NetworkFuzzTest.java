@@ -2,7 +2,6 @@ package dev.netwright.processor.fuzz;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.testing.compile.Compilation;
 import dev.netwright.processor.fuzz.Ast.Net;
 import dev.netwright.processor.fuzz.Harness.Case;
 import java.security.SecureRandom;
@@ -211,7 +210,7 @@ class NetworkFuzzTest {
     Runner runner = new Runner();
     int[] ran = new int[2];
     for (Case k : forward) {
-      Compilation c = h.compiled.get(k);
+      ClassLoader c = h.compiled.get(k);
       if (c == null) {
         continue; // not compiled: reported, or past the time bound
       }
@@ -226,7 +225,7 @@ class NetworkFuzzTest {
       }
     }
     for (Case k : gradients) {
-      Compilation c = h.compiled.get(k);
+      ClassLoader c = h.compiled.get(k);
       if (c == null) {
         continue;
       }

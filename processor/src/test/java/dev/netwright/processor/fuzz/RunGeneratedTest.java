@@ -104,7 +104,7 @@ class RunGeneratedTest {
     h.check(java.util.List.of(k));
     assertTrue(h.failures.isEmpty(), () -> h.report(1));
     Runner r = new Runner();
-    Compilation c = h.compiled.get(k);
+    ClassLoader c = h.compiled.get(k);
     String wrong = r.forward(k, c);
     assertTrue(wrong == null, wrong);
     wrong = r.gradients(k, c, 10);

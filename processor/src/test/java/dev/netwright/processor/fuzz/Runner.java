@@ -23,11 +23,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * differences of the loss in double precision, as samples' GradientCheck does.
  */
 final class Runner {
-  private final Map<Compilation, ClassLoader> loaders = new HashMap<>();
-
-  /** Defines classes from the class files a compilation wrote, over the test class path. */
+  /**
+   * Defines classes from the class files a compilation wrote, over the test class path. It copies
+   * their bytes: a compilation's file objects reach its whole javac context (trees, symbols, the
+   * class path's open jars), and keeping them for the networks to run later ran a long fuzz of nine
+   * seeds out of a 4 GB heap.
+   */
   static final class MemoryClassLoader extends ClassLoader {
-    private final Map<String, JavaFileObject> classes = new HashMap<>();
+    private final Map<String, byte[]> classes = new HashMap<>();
 
     MemoryClassLoader(Compilation c, ClassLoader parent) {
       super(parent);
@@ -37,29 +40,26 @@ final class Runner {
         if (f.getKind() == JavaFileObject.Kind.CLASS && at >= 0) {
           String name =
               path.substring(at + "/CLASS_OUTPUT/".length(), path.length() - ".class".length());
-          classes.put(name.replace('/', '.'), f);
+          try (InputStream in = f.openInputStream()) {
+            classes.put(name.replace('/', '.'), in.readAllBytes());
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
         }
       }
     }
 
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
-      JavaFileObject f = classes.get(name);
-      if (f == null) {
+      byte[] bytes = classes.get(name);
+      if (bytes == null) {
         throw new ClassNotFoundException(name);
       }
-      try (InputStream in = f.openInputStream()) {
-        byte[] bytes = in.readAllBytes();
-        return defineClass(name, bytes, 0, bytes.length);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      return defineClass(name, bytes, 0, bytes.length);
     }
   }
 
-  Model load(Case k, Compilation c, DataType dtype) throws ReflectiveOperationException {
-    ClassLoader loader =
-        loaders.computeIfAbsent(c, x -> new MemoryClassLoader(x, Runner.class.getClassLoader()));
+  Model load(Case k, ClassLoader loader, DataType dtype) throws ReflectiveOperationException {
     Class<?> type = loader.loadClass(Renderer.PACKAGE + "." + k.net().name + "Model");
     return (Model) type.getConstructor(DataType.class, long.class).newInstance(dtype, k.seed());
   }
@@ -67,7 +67,7 @@ final class Runner {
   /**
    * Null when forward gives [2, the oracle's output shape] of finite numbers, else what is wrong.
    */
-  String forward(Case k, Compilation c) throws ReflectiveOperationException {
+  String forward(Case k, ClassLoader c) throws ReflectiveOperationException {
     Model m = load(k, c, DataType.FLOAT);
     Ast.Net net = k.net();
     Nd4j.getRandom().setSeed(k.seed());
@@ -101,7 +101,7 @@ final class Runner {
    * Null when backward agrees with central differences on up to {@code perTensor} entries of every
    * parameter, else the first disagreement.
    */
-  String gradients(Case k, Compilation c, int perTensor) throws ReflectiveOperationException {
+  String gradients(Case k, ClassLoader c, int perTensor) throws ReflectiveOperationException {
     Model m = load(k, c, DataType.DOUBLE);
     Ast.Net net = k.net();
     Nd4j.getRandom().setSeed(k.seed());
