@@ -162,7 +162,8 @@ public final class ImageColumn implements Serializable {
         .cast(DataTypes.IntegerType);
   }
 
-  private static String quoted(String name) {
+  /** {@code name} as a SQL identifier: a column named "a.b" is that column, not field b of a. */
+  static String quoted(String name) {
     return "`" + name.replace("`", "``") + "`";
   }
 

@@ -119,7 +119,7 @@ public final class SparkScorer {
     StructType keptSchema = new StructType();
     for (StructField f : schema.fields()) {
       if (!(passThrough && f.name().equals(imageColumn))) {
-        kept.add(col(f.name()));
+        kept.add(col(ImageColumn.quoted(f.name())));
         keptSchema = keptSchema.add(f);
       }
     }

@@ -209,13 +209,22 @@ class SparkScorerTest {
   }
 
   @Test
-  void aDataFrameOfImagesAloneIsScored() {
+  void aDataFrameOfImagesAloneIsScoredAndDottedNamesAreColumnsNotFields() {
     dev.netwright.runtime.data.Dataset data = SparkTests.bars(10, 2);
     TinyNetModel net = new TinyNetModel(DataType.FLOAT, 4);
-    Dataset<Row> scored = SparkScorer.of(net).score(SparkData.of(SPARK, data, 2).select("image"));
+    Dataset<Row> alone = SparkScorer.of(net).score(SparkData.of(SPARK, data, 2).select("image"));
     assertEquals(
-        List.of("image", "prediction", "probabilities"), List.of(scored.schema().fieldNames()));
-    assertEquals(10, scored.collectAsList().size());
+        List.of("image", "prediction", "probabilities"), List.of(alone.schema().fieldNames()));
+    assertEquals(10, alone.collectAsList().size());
+    Dataset<Row> dotted =
+        SparkData.of(SPARK, data, 2)
+            .withColumnRenamed("image", "scan.pixels")
+            .withColumnRenamed("label", "label.v1");
+    List<Row> rows = SparkScorer.of(net).imageColumn("scan.pixels").score(dotted).collectAsList();
+    assertEquals(10, rows.size());
+    for (int i = 0; i < 10; i++) {
+      assertEquals(data.label(i), rows.get(i).getInt(rows.get(i).fieldIndex("label.v1")));
+    }
   }
 
   /**
