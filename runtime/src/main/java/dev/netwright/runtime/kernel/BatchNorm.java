@@ -88,16 +88,16 @@ public final class BatchNorm extends Kernel {
     String perChannel = "(one value per channel of x " + Arrays.toString(x.shape()) + ")";
     if (gamma != null) {
       Checks.shape(NAME, "gamma", gamma, vector, perChannel);
-      dense("gamma", gamma);
+      Checks.denseVector(NAME, "gamma", gamma);
     }
     if (beta != null) {
       Checks.shape(NAME, "beta", beta, vector, perChannel);
-      dense("beta", beta);
+      Checks.denseVector(NAME, "beta", beta);
     }
     Checks.shape(NAME, "runningMean", runningMean, vector, perChannel);
     Checks.shape(NAME, "runningVar", runningVar, vector, perChannel);
-    dense("runningMean", runningMean);
-    dense("runningVar", runningVar);
+    Checks.denseVector(NAME, "runningMean", runningMean);
+    Checks.denseVector(NAME, "runningVar", runningVar);
     Checks.sameFloatType(
         NAME,
         new String[] {"x", "y", "gamma", "beta", "runningMean", "runningVar"},
@@ -173,8 +173,8 @@ public final class BatchNorm extends Kernel {
     if (dx != null) {
       Checks.shape(NAME, "dx", dx, x.shape(), "(the shape of x)");
     }
-    pair("gamma", gamma, "dgamma", dgamma);
-    pair("beta", beta, "dbeta", dbeta);
+    Checks.gradientPair(NAME, "gamma", gamma, "dgamma", dgamma);
+    Checks.gradientPair(NAME, "beta", beta, "dbeta", dbeta);
     Checks.sameFloatType(
         NAME, new String[] {"x", "dx", "dgamma", "dbeta", "dy"}, x, dx, dgamma, dbeta, dy);
     this.dgamma = dgamma;
@@ -366,39 +366,6 @@ public final class BatchNorm extends Kernel {
           overwrite,
           NO_B)
     };
-  }
-
-  private static void dense(String name, INDArray vector) {
-    if (vector.elementWiseStride() != 1) {
-      throw new IllegalArgumentException(
-          NAME
-              + ": "
-              + name
-              + " must be a dense vector (stride 1;"
-              + " dup() it once, outside the training loop), but has stride "
-              + Arrays.toString(vector.stride()));
-    }
-  }
-
-  // A gradient buffer is given exactly when its parameter is.
-  private void pair(String name, INDArray parameter, String gradientName, INDArray gradient) {
-    if ((gradient == null) != (parameter == null)) {
-      throw new IllegalArgumentException(
-          NAME
-              + ": "
-              + gradientName
-              + " must be given exactly when "
-              + name
-              + " is, but "
-              + name
-              + (parameter == null
-                  ? " is null and " + gradientName + " is not"
-                  : " is given and " + gradientName + " is null"));
-    }
-    if (gradient != null) {
-      Checks.shape(NAME, gradientName, gradient, parameter.shape(), "(the shape of " + name + ")");
-      dense(gradientName, gradient);
-    }
   }
 
   private static PreparedOp[] concat(PreparedOp[]... parts) {

@@ -125,4 +125,44 @@ final class Checks {
     INDArray view = a.reshape('c', shape);
     return view.data().address() == a.data().address() ? view : null;
   }
+
+  /**
+   * Throws unless {@code vector} is dense (stride 1), as the normalisation kernels' vectors are.
+   */
+  static void denseVector(String kernel, String name, INDArray vector) {
+    if (vector.elementWiseStride() != 1) {
+      throw new IllegalArgumentException(
+          kernel
+              + ": "
+              + name
+              + " must be a dense vector (stride 1;"
+              + " dup() it once, outside the training loop), but has stride "
+              + Arrays.toString(vector.stride()));
+    }
+  }
+
+  /**
+   * Throws unless the gradient buffer is given exactly when its parameter is, and then has the
+   * parameter's shape and is dense.
+   */
+  static void gradientPair(
+      String kernel, String name, INDArray parameter, String gradientName, INDArray gradient) {
+    if ((gradient == null) != (parameter == null)) {
+      throw new IllegalArgumentException(
+          kernel
+              + ": "
+              + gradientName
+              + " must be given exactly when "
+              + name
+              + " is, but "
+              + name
+              + (parameter == null
+                  ? " is null and " + gradientName + " is not"
+                  : " is given and " + gradientName + " is null"));
+    }
+    if (gradient != null) {
+      shape(kernel, gradientName, gradient, parameter.shape(), "(the shape of " + name + ")");
+      denseVector(kernel, gradientName, gradient);
+    }
+  }
 }

@@ -83,11 +83,11 @@ public final class GroupNorm extends Kernel {
     String perChannel = "(one value per channel of x " + Arrays.toString(x.shape()) + ")";
     if (gamma != null) {
       Checks.shape(NAME, "gamma", gamma, new long[] {c}, perChannel);
-      dense("gamma", gamma);
+      Checks.denseVector(NAME, "gamma", gamma);
     }
     if (beta != null) {
       Checks.shape(NAME, "beta", beta, new long[] {c}, perChannel);
-      dense("beta", beta);
+      Checks.denseVector(NAME, "beta", beta);
     }
     Checks.sameFloatType(NAME, new String[] {"x", "y", "gamma", "beta"}, x, y, gamma, beta);
     if (!(eps >= 0 && eps < Double.POSITIVE_INFINITY)) {
@@ -194,8 +194,8 @@ public final class GroupNorm extends Kernel {
     if (dx != null) {
       Checks.shape(NAME, "dx", dx, x.shape(), "(the shape of x)");
     }
-    pair("gamma", gamma, "dgamma", dgamma);
-    pair("beta", beta, "dbeta", dbeta);
+    Checks.gradientPair(NAME, "gamma", gamma, "dgamma", dgamma);
+    Checks.gradientPair(NAME, "beta", beta, "dbeta", dbeta);
     Checks.sameFloatType(
         NAME, new String[] {"x", "dx", "dgamma", "dbeta", "dy"}, x, dx, dgamma, dbeta, dy);
     INDArray dy4 = image("dy", dy);
@@ -330,40 +330,6 @@ public final class GroupNorm extends Kernel {
   private static PreparedOp binary(String op, INDArray a, INDArray b, INDArray out) {
     return PreparedOp.custom(
         NAME, op, new INDArray[] {a, b}, new INDArray[] {out}, NO_I, NO_T, NO_B);
-  }
-
-  private static void dense(String name, INDArray vector) {
-    if (vector.elementWiseStride() != 1) {
-      throw new IllegalArgumentException(
-          NAME
-              + ": "
-              + name
-              + " must be a dense vector (stride 1;"
-              + " dup() it once, outside the training loop), but has stride "
-              + Arrays.toString(vector.stride()));
-    }
-  }
-
-  // A gradient buffer is given exactly when its parameter is.
-  private static void pair(
-      String name, INDArray parameter, String gradientName, INDArray gradient) {
-    if ((gradient == null) != (parameter == null)) {
-      throw new IllegalArgumentException(
-          NAME
-              + ": "
-              + gradientName
-              + " must be given exactly when "
-              + name
-              + " is, but "
-              + name
-              + (parameter == null
-                  ? " is null and " + gradientName + " is not"
-                  : " is given and " + gradientName + " is null"));
-    }
-    if (gradient != null) {
-      Checks.shape(NAME, gradientName, gradient, parameter.shape(), "(the shape of " + name + ")");
-      dense(gradientName, gradient);
-    }
   }
 
   private static void run(PreparedOp[] ops) {
