@@ -7,6 +7,7 @@ import dev.netwright.runtime.train.Evaluation;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import scala.Tuple3;
 
 /**
  * The test set, collected to the driver once and checked as training data is, evaluated there after
@@ -29,17 +30,17 @@ final class Evaluator implements AutoCloseable {
     ImageColumn images =
         ImageColumn.check(rows.schema(), imageColumn, model.inputShape(), normalization);
     TrainingData.checkLabel(rows.schema(), labelColumn);
-    List<Row> collected =
-        Failures.unwrap(() -> rows.select(imageColumn, labelColumn).collectAsList());
+    List<Tuple3<Row, Object, Integer>> collected =
+        Failures.unwrap(() -> images.typed(rows, List.of(labelColumn)).collectAsList());
     int size = images.size();
     float[] pixels = new float[collected.size() * size];
     int[] labels = new int[collected.size()];
     int classes = model.classes();
     for (int i = 0; i < labels.length; i++) {
-      Row row = collected.get(i);
+      Tuple3<Row, Object, Integer> row = collected.get(i);
       String where = "test row " + i;
-      labels[i] = TrainingData.label(row, 1, labelColumn, classes, where);
-      images.read(row, 0, where, pixels, i * size);
+      labels[i] = TrainingData.label(row._1(), 0, labelColumn, classes, where);
+      images.read(row._2(), row._3(), where, pixels, i * size);
     }
     if (labels.length == 0) {
       throw new BadInputException("the test DataFrame has no rows");

@@ -3,15 +3,20 @@ package dev.netwright.spark;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
 
 import dev.netwright.runtime.data.Images;
 import dev.netwright.runtime.data.Normalization;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoder;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
@@ -19,6 +24,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.Tuple3;
 
 /**
  * Reads one image per row from a DataFrame column into a network's [C, H, W] floats: an array of
@@ -162,6 +168,38 @@ public final class ImageColumn implements Serializable {
         .cast(DataTypes.IntegerType);
   }
 
+  /**
+   * {@code rows} as every reader here takes them: ({@code kept}, the columns named, as one {@link
+   * Row}; the image as {@link #read(Object, Integer, String, float[], int)} takes it, through
+   * Spark's {@code float[]} or {@code byte[]} encoder, so no pixel is boxed; {@link #firstNull()}).
+   */
+  Dataset<Tuple3<Row, Object, Integer>> typed(Dataset<Row> rows, List<String> kept) {
+    List<Column> columns = new ArrayList<>();
+    StructType schema = new StructType();
+    for (String name : kept) {
+      columns.add(col(quoted(name)));
+      schema = schema.add(rows.schema().apply(name));
+    }
+    if (columns.isEmpty()) { // a struct needs a field
+      columns.add(lit(false).as(UNUSED));
+      schema = schema.add(UNUSED, DataTypes.BooleanType, false);
+    }
+    @SuppressWarnings("unchecked") // the image is a byte[] or a float[], as read(Object, ...) takes
+    Encoder<Object> image =
+        (Encoder<Object>)
+            (Encoder<?>)
+                (encoded
+                    ? Encoders.BINARY()
+                    : rows.sparkSession().implicits().newFloatArrayEncoder());
+    return rows.select(
+            struct(columns.toArray(Column[]::new)).as("_1"),
+            values().as("_2"),
+            firstNull().as("_3"))
+        .as(Encoders.tuple(Encoders.row(schema), image, Encoders.INT()));
+  }
+
+  private static final String UNUSED = "__netwright_unused";
+
   /** {@code name} as a SQL identifier: a column named "a.b" is that column, not field b of a. */
   static String quoted(String name) {
     return "`" + name.replace("`", "``") + "`";
@@ -215,46 +253,6 @@ public final class ImageColumn implements Serializable {
   /** Values per image, C·H·W. */
   public int size() {
     return shape[0] * shape[1] * shape[2];
-  }
-
-  /**
-   * Writes the image in field {@code field} of {@code row} to {@code dst} at {@code offset}; {@code
-   * where} names the row in errors (e.g. its file path).
-   *
-   * @throws BadInputException for a null image, a wrong length or an image that does not decode
-   */
-  public void read(Row row, int field, String where, float[] dst, int offset) {
-    if (row.isNullAt(field)) {
-      throw new BadInputException("image column '" + column + "' is null in " + where);
-    }
-    int n = size();
-    if (encoded) {
-      decode(row.getAs(field), where, dst, offset);
-      return;
-    }
-    List<Object> values = row.getList(field);
-    if (values.size() != n) {
-      throw new BadInputException(
-          "image column '"
-              + column
-              + "' in "
-              + where
-              + " holds "
-              + values.size()
-              + " values, but the network expects "
-              + Arrays.toString(shape)
-              + " = "
-              + n);
-    }
-    for (int i = 0; i < n; i++) {
-      Object v = values.get(i);
-      if (v == null) {
-        throw new BadInputException(
-            "image column '" + column + "' in " + where + " holds a null at " + i);
-      }
-      dst[offset + i] =
-          v instanceof Byte b ? normalization().apply(b & 0xff) : ((Number) v).floatValue();
-    }
   }
 
   private void decode(byte[] bytes, String where, float[] dst, int offset) {

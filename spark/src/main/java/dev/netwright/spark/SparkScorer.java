@@ -1,8 +1,6 @@
 package dev.netwright.spark;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.struct;
 
 import dev.netwright.runtime.data.Normalization;
 import dev.netwright.runtime.exec.Threads;
@@ -22,7 +20,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.nd4j.linalg.api.buffer.DataBuffer;
@@ -115,35 +112,27 @@ public final class SparkScorer {
     // The image travels as itself when it is an array of floats; otherwise it stays among the
     // other columns too, and the network reads a converted copy.
     boolean passThrough = images.isFloatArray();
-    List<Column> kept = new ArrayList<>();
-    StructType keptSchema = new StructType();
-    for (StructField f : schema.fields()) {
-      if (!(passThrough && f.name().equals(imageColumn))) {
-        kept.add(col(ImageColumn.quoted(f.name())));
-        keptSchema = keptSchema.add(f);
-      }
-    }
-    if (kept.isEmpty()) { // a struct needs a field
-      kept.add(lit(false).as(UNUSED));
-      keptSchema = keptSchema.add(UNUSED, DataTypes.BooleanType, false);
+    List<String> kept = new ArrayList<>(List.of(schema.fieldNames()));
+    if (passThrough) {
+      kept.remove(imageColumn);
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext());
     Broadcast<ModelSnapshot> weights = jsc.broadcast(snapshot);
-    Dataset<Row> input =
-        rows.select(
-            struct(kept.toArray(Column[]::new)).as("_1"),
-            images.values().as("_2"),
-            images.firstNull().as("_3"));
-    int pathField =
-        List.of(keptSchema.fieldNames()).contains("path") ? keptSchema.fieldIndex("path") : -1;
+    Dataset<Tuple3<Row, Object, Integer>> input = images.typed(rows, kept);
+    int pathField = kept.indexOf("path");
     Encoder<float[]> floats = rows.sparkSession().implicits().newFloatArrayEncoder();
     Encoder<Tuple4<Row, float[], Integer, float[]>> out =
-        Encoders.tuple(Encoders.row(keptSchema), floats, Encoders.INT(), floats);
-    Dataset<Tuple4<Row, float[], Integer, float[]>> scored =
-        images.isEncoded()
-            ? scored(
-                input, Encoders.BINARY(), keptSchema, out, weights, images, pathField, passThrough)
-            : scored(input, floats, keptSchema, out, weights, images, pathField, passThrough);
+        Encoders.tuple(
+            Encoders.row((StructType) input.schema().apply("_1").dataType()),
+            floats,
+            Encoders.INT(),
+            floats);
+    int batch = batchSize;
+    int k = classes;
+    MapPartitionsFunction<Tuple3<Row, Object, Integer>, Tuple4<Row, float[], Integer, float[]>>
+        partition =
+            it -> new Batches(it, weights.value(), images, pathField, passThrough, batch, k);
+    Dataset<Tuple4<Row, float[], Integer, float[]>> scored = input.mapPartitions(partition, out);
     List<Column> columns = new ArrayList<>();
     for (StructField f : schema.fields()) {
       Column c =
@@ -155,38 +144,16 @@ public final class SparkScorer {
     return scored.select(columns.toArray(Column[]::new));
   }
 
-  private static final String UNUSED = "__netwright_unused";
-
-  private <T> Dataset<Tuple4<Row, float[], Integer, float[]>> scored(
-      Dataset<Row> input,
-      Encoder<T> image,
-      StructType keptSchema,
-      Encoder<Tuple4<Row, float[], Integer, float[]>> out,
-      Broadcast<ModelSnapshot> weights,
-      ImageColumn images,
-      int pathField,
-      boolean passThrough) {
-    int batch = batchSize;
-    int k = classes;
-    MapPartitionsFunction<Tuple3<Row, T, Integer>, Tuple4<Row, float[], Integer, float[]>>
-        partition =
-            it -> new Batches<>(it, weights.value(), images, pathField, passThrough, batch, k);
-    return input
-        .as(Encoders.tuple(Encoders.row(keptSchema), image, Encoders.INT()))
-        .mapPartitions(partition, out);
-  }
-
   /** One partition's rows, scored a batch at a time. */
-  private static final class Batches<T>
-      implements Iterator<Tuple4<Row, float[], Integer, float[]>> {
-    private final Iterator<Tuple3<Row, T, Integer>> rows;
+  private static final class Batches implements Iterator<Tuple4<Row, float[], Integer, float[]>> {
+    private final Iterator<Tuple3<Row, Object, Integer>> rows;
     private final Model model;
     private final ImageColumn images;
     private final int pathField;
     private final boolean passThrough;
     private final int classes;
     private final float[] pixels;
-    private final List<Tuple3<Row, T, Integer>> pending = new ArrayList<>();
+    private final List<Tuple3<Row, Object, Integer>> pending = new ArrayList<>();
     private final List<Tuple4<Row, float[], Integer, float[]>> scored = new ArrayList<>();
     private final INDArray[] inputs;
     private final double[] exp;
@@ -194,7 +161,7 @@ public final class SparkScorer {
     private long row;
 
     Batches(
-        Iterator<Tuple3<Row, T, Integer>> rows,
+        Iterator<Tuple3<Row, Object, Integer>> rows,
         ModelSnapshot weights,
         ImageColumn images,
         int pathField,
@@ -241,7 +208,7 @@ public final class SparkScorer {
       int size = images.size();
       int batch = inputs.length - 1;
       while (pending.size() < batch && rows.hasNext()) {
-        Tuple3<Row, T, Integer> r = rows.next();
+        Tuple3<Row, Object, Integer> r = rows.next();
         Row kept = r._1();
         String where =
             pathField >= 0 && !kept.isNullAt(pathField)
@@ -262,7 +229,7 @@ public final class SparkScorer {
       }
       INDArray output = model.forward(input);
       for (int i = 0; i < n; i++) {
-        Tuple3<Row, T, Integer> r = pending.get(i);
+        Tuple3<Row, Object, Integer> r = pending.get(i);
         float[] image = passThrough ? (float[]) r._2() : null;
         scored.add(new Tuple4<>(r._1(), image, Predictions.argmax(output, i), softmax(output, i)));
       }

@@ -47,22 +47,19 @@ final class TrainingData {
     int classes = model.classes();
     boolean named =
         Arrays.asList(rows.schema().fieldNames()).contains("path"); // binaryFile's source column
-    Dataset<Row> selected =
-        named
-            ? rows.select(imageColumn, labelColumn, "path")
-            : rows.select(imageColumn, labelColumn);
     JavaPairRDD<Long, Example> examples =
-        selected
+        images
+            .typed(rows, named ? List.of(labelColumn, "path") : List.of(labelColumn))
             .javaRDD()
             .zipWithIndex()
             .mapToPair(
                 t -> {
-                  Row row = t._1();
+                  Row kept = t._1()._1();
                   long index = t._2();
-                  String where = named && !row.isNullAt(2) ? row.getString(2) : "row " + index;
-                  int label = label(row, 1, labelColumn, classes, where);
+                  String where = named && !kept.isNullAt(1) ? kept.getString(1) : "row " + index;
+                  int label = label(kept, 0, labelColumn, classes, where);
                   float[] pixels = new float[images.size()];
-                  images.read(row, 0, where, pixels, 0);
+                  images.read(t._1()._2(), t._1()._3(), where, pixels, 0);
                   return new Tuple2<>(index, new Example(pixels, label));
                 })
             .persist(StorageLevel.MEMORY_AND_DISK());
