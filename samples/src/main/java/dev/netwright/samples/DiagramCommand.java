@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code diagram}: a sample's Graphviz diagram, as DOT text or rendered by Graphviz's dot. */
@@ -40,13 +41,7 @@ final class DiagramCommand implements Callable<Integer> {
     this.out = out;
   }
 
-  @Option(
-      names = {"-n", "--network"},
-      defaultValue = "SimpleNet",
-      description =
-          "A sample network, or your own by its class on the class path, e.g."
-              + " com.example.MyNet (default: ${DEFAULT-VALUE}).")
-  String network;
+  @Mixin NetworkOption network;
 
   @Option(
       names = {"-f", "--format"},
@@ -70,7 +65,7 @@ final class DiagramCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    String dot = Samples.find(network).diagram();
+    String dot = Samples.find(network.name).diagram();
     Format f = format != null ? format : fromExtension(output);
     if (f == Format.DOT) {
       if (output == null) {
@@ -134,7 +129,7 @@ final class DiagramCommand implements Callable<Integer> {
       throw new IOException(
           dotProgram
               + " did not finish drawing "
-              + network
+              + network.name
               + " within "
               + DOT_TIMEOUT_SECONDS
               + " s");

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -71,17 +72,11 @@ public final class Main implements Runnable {
       this.out = out;
     }
 
-    @Option(
-        names = {"-n", "--network"},
-        defaultValue = "SimpleNet",
-        description =
-            "A sample network, or your own by its class on the class path, e.g."
-                + " com.example.MyNet (default: ${DEFAULT-VALUE}).")
-    String network;
+    @Mixin NetworkOption network;
 
     @Override
     public Integer call() {
-      out.print(Samples.find(network).summary());
+      out.print(Samples.find(network.name).summary());
       return 0;
     }
   }

@@ -10,17 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options that pick a network and its weights, shared by evaluate and predict. */
 final class ModelOptions {
-  @Option(
-      names = {"-n", "--network"},
-      defaultValue = "SimpleNet",
-      description =
-          "A sample network, or your own by its class on the class path, e.g."
-              + " com.example.MyNet (default: ${DEFAULT-VALUE}).")
-  String network;
+  @Mixin NetworkOption network;
 
   @Option(
       names = "--seed",
@@ -38,7 +33,7 @@ final class ModelOptions {
 
   /** The network with the checkpoint's weights, or initialised from the seed (and then says so). */
   Model load(PrintStream out) throws IOException {
-    Model model = Samples.create(network, seed);
+    Model model = Samples.create(network.name, seed);
     if (checkpoint == null) {
       out.printf(
           Locale.ROOT,

@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code train}: the main job. */
@@ -43,13 +44,7 @@ final class TrainCommand implements Callable<Integer> {
     this.out = out;
   }
 
-  @Option(
-      names = {"-n", "--network"},
-      defaultValue = "SimpleNet",
-      description =
-          "A sample network, or your own by its class on the class path, e.g."
-              + " com.example.MyNet (default: ${DEFAULT-VALUE}).")
-  String network;
+  @Mixin NetworkOption network;
 
   @Option(
       names = {"-d", "--data"},
@@ -160,7 +155,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--resume continues the run saved in --checkpoint-dir: name it");
     }
-    Model model = Samples.create(network, seed != null ? seed : 0);
+    Model model = Samples.create(network.name, seed != null ? seed : 0);
     Dataset train = Cli.idx(data, "train", model);
     Dataset test = Cli.idx(data, "t10k", model);
     Cli.checkInput(model, train, data);
